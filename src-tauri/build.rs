@@ -1,0 +1,11 @@
+// Capabilities live beside the Rust sources, and the app's own commands get
+// `allow-*` permissions so the window's capability lists exactly what it may call.
+fn main() {
+    let commands = &["app_info", "step_catalog", "validate_flow", "preview_request", "create_flow", "get_flow"];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/*.json")
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("tauri build script failed");
+}

@@ -1,0 +1,17 @@
+//! The Dots v2 flows domain, as a small SDK with no Tauri in it: the step catalog, a flow
+//! request and the rules it must follow before anything is sent, the flow as Dots returns it
+//! (parsed leniently) with its progress, and an async client.
+
+pub mod client;
+pub mod error;
+pub mod flow;
+pub mod request;
+pub mod rules;
+pub mod steps;
+
+pub use client::{ClientConfig, DotsClient, ListParams, Page};
+pub use error::{DotsError, ErrorKind};
+pub use flow::{Flow, Progress};
+pub use request::{FlowRequest, Metadata};
+pub use rules::{validate, RuleViolation};
+pub use steps::{ImplicitStep, Step, StepInfo, StepName, StepOption, IMPLICIT_ONBOARDING};

@@ -1,0 +1,43 @@
+//! Flow Desk's Tauri shell: one module per domain, each a few thin commands over the
+//! plain-Rust crates (`flowdesk_dots`, `flowdesk_sandbox`).
+
+mod desk;
+mod error;
+mod flows;
+
+pub use desk::{AppInfo, Desk};
+pub use error::{AppError, AppErrorKind};
+pub use flows::{FlowView, StepCatalog};
+
+use tauri::{Manager, Runtime};
+
+/// Plugins and commands, shared by the real app and the mock-runtime tests.
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.plugin(tauri_plugin_opener::init()).invoke_handler(tauri::generate_handler![
+        desk::app_info,
+        flows::commands::step_catalog,
+        flows::commands::validate_flow,
+        flows::commands::preview_request,
+        flows::commands::create_flow,
+        flows::commands::get_flow,
+    ])
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let result = app_builder(tauri::Builder::default())
+        .setup(|app| {
+            let desk = tauri::async_runtime::block_on(Desk::local_sandbox())?;
+            app.manage(desk);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "Flow Desk stopped");
+        std::process::exit(1);
+    }
+}
