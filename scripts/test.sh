@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test suite on a throwaway HOME and keyring:
+#   Rust unit/property/integration/contract tests (cargo test --workspace),
+#   the generated TypeScript bindings check, the UI in real Chromium (Playwright),
+#   and end to end in the real app window (Xvfb + tauri-driver + WebKitWebDriver).
+# Prints the time each suite took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/setup.sh test
+
+# Dots' spec for the contract test: never copied into the repo.
+if [ -z "${DOTS_OPENAPI_SPEC:-}" ] && [ -f "$root/../shared/dots-openapi/v2.yaml" ]; then
+  export DOTS_OPENAPI_SPEC="$root/../shared/dots-openapi/v2.yaml"
+fi
+
+# Tests never touch the user's own home, settings or keyring.
+scratch=$(mktemp -d /tmp/flowdesk-test.XXXXXX)
+export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
+  XDG_CACHE_HOME="$scratch/cache" XDG_RUNTIME_DIR="$scratch/run"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+# cargo and rustup keep their own homes, not the throwaway one.
+export CARGO_HOME="${CARGO_HOME:-/root/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-/root/.rustup}"
+[ -d "$CARGO_HOME" ] || export CARGO_HOME="$(dirname "$(dirname "$(command -v cargo)")")"
+
+timings=()
+suite() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "=== $name"
+  "$@"
+  timings+=("$(printf '%-34s %4ss' "$name" $((SECONDS - start)))")
+}
+
+export DISPLAY=:97
+Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+trap 'kill $xvfb_pid 2>/dev/null || true; rm -rf "$scratch"' EXIT
+
+suite "ui build" npm run build
+suite "rust (cargo test --workspace)" scripts/with-keyring.sh cargo test --workspace --locked
+suite "bindings up to date" scripts/check-bindings.sh
+suite "ui (playwright, chromium)" npx playwright test
+suite "app build (debug)" cargo build --locked
+suite "e2e (tauri-driver, xvfb)" scripts/with-keyring.sh node --test tests/e2e/
+
+echo "=== time per suite"
+printf '%s\n' "${timings[@]}"

@@ -1,0 +1,44 @@
+// One tauri-driver (WebDriver for the real Tauri window, backed by WebKitWebDriver) per
+// test file, and a session on the debug build of the app. Needs DISPLAY (scripts/test.sh
+// starts one Xvfb for the whole suite).
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { Builder } from 'selenium-webdriver';
+
+const DRIVER_PORT = 4444;
+export const APP = path.resolve(process.env.FLOWDESK_APP ?? 'target/debug/flow-desk');
+
+/** Resolves once something accepts connections on the port; polls a refused connect. */
+function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(); });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port} after ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+export async function startApp() {
+  const driverProcess = spawn('tauri-driver', ['--port', String(DRIVER_PORT)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise((_, reject) => driverProcess.once('exit', (code) => reject(new Error(`tauri-driver exited (${code})`))));
+  await Promise.race([waitForPort(DRIVER_PORT, 30_000), exited]);
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${DRIVER_PORT}/`)
+    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP } })
+    .build();
+  return {
+    driver,
+    async stop() {
+      await driver.quit().catch(() => {});
+      driverProcess.kill();
+    },
+  };
+}
