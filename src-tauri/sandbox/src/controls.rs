@@ -1,0 +1,146 @@
+//! Test controls under `/_sandbox`: no auth, because the server only ever binds 127.0.0.1 and
+//! each handler also refuses non-loopback peers. Not part of Dots' API.
+
+use axum::body::to_bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::json;
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::api::ApiError;
+use crate::faults::FaultSpec;
+use crate::model::{parse_uuid, StepName};
+use crate::server::{lock, AppState, ConnCtx};
+
+/// Why a test control (HTTP or `SandboxHandle` method) refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ControlError {
+    #[error("flow {0:?} not found")]
+    NotFound(String),
+    #[error("unknown step {0:?}; expected one of: {list}", list = StepName::list())]
+    UnknownStep(String),
+    #[error("the flow has no `{0}` step")]
+    StepNotInFlow(StepName),
+    #[error("the flow is already claimed by user {0}")]
+    AlreadyClaimed(Uuid),
+}
+
+impl From<ControlError> for ApiError {
+    fn from(e: ControlError) -> Self {
+        let (status, code) = match &e {
+            ControlError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ControlError::UnknownStep(_) => (StatusCode::BAD_REQUEST, "unknown_step"),
+            ControlError::StepNotInFlow(_) => (StatusCode::BAD_REQUEST, "step_not_in_flow"),
+            ControlError::AlreadyClaimed(_) => (StatusCode::CONFLICT, "already_claimed"),
+        };
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/flows/{flow_id}/complete", post(complete))
+        .route("/flows/{flow_id}/claim", post(claim))
+        .route("/faults", post(add_fault).delete(clear_faults).get(list_faults))
+        .route("/stats", axum::routing::get(stats))
+        .route("/reset", post(reset))
+        .fallback(|| async { ApiError::not_found("no such sandbox control") })
+}
+
+/// Defence in depth for the no-auth controls; the listener is loopback-only anyway.
+fn loopback_only(req: &Request) -> Result<(), ApiError> {
+    match req.extensions().get::<ConnCtx>() {
+        Some(ctx) if !ctx.peer.ip().is_loopback() => {
+            Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "sandbox controls are loopback-only"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Reads a small JSON body; an empty body counts as `{}`.
+async fn json_body<T: DeserializeOwned>(req: Request) -> Result<T, ApiError> {
+    loopback_only(&req)?;
+    let bytes = to_bytes(req.into_body(), 64 * 1024)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "control bodies are limited to 64 KiB"))?;
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+    serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request("invalid_json", format!("invalid control body: {e}")))
+}
+
+fn reply<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {
+    match r {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct CompleteBody {
+    step: String,
+}
+
+async fn complete(State(st): State<AppState>, Path(flow_id): Path<String>, req: Request) -> Response {
+    reply(async {
+        let body: CompleteBody = json_body(req).await?;
+        Ok(st.complete_step(&flow_id, &body.step)?)
+    }
+    .await)
+}
+
+#[derive(Deserialize)]
+struct ClaimBody {
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+async fn claim(State(st): State<AppState>, Path(flow_id): Path<String>, req: Request) -> Response {
+    reply(async {
+        let body: ClaimBody = json_body(req).await?;
+        let user = match body.user_id {
+            None => None,
+            Some(s) => Some(parse_uuid(&s).ok_or_else(|| ApiError::bad_request("invalid_user_id", "`user_id` must be a UUID string"))?),
+        };
+        Ok(st.claim(&flow_id, user)?)
+    }
+    .await)
+}
+
+async fn add_fault(State(st): State<AppState>, req: Request) -> Response {
+    reply(async {
+        let spec: FaultSpec = json_body(req).await?;
+        spec.validate().map_err(|e| ApiError::bad_request("invalid_fault", e.to_string()))?;
+        let mut q = lock(&st.faults);
+        q.push(spec.clone());
+        Ok(json!({"queued": spec, "pending": q.len()}))
+    }
+    .await)
+}
+
+async fn clear_faults(State(st): State<AppState>, req: Request) -> Response {
+    reply(loopback_only(&req).map(|_| json!({"cleared": lock(&st.faults).clear()})))
+}
+
+async fn list_faults(State(st): State<AppState>, req: Request) -> Response {
+    reply(loopback_only(&req).map(|_| json!({"pending": lock(&st.faults).pending()})))
+}
+
+async fn stats(State(st): State<AppState>, req: Request) -> Response {
+    reply(loopback_only(&req).map(|_| {
+        let flows = lock(&st.store).len();
+        let requests = lock(&st.stats).clone();
+        json!({"flows": flows, "requests": requests})
+    }))
+}
+
+async fn reset(State(st): State<AppState>, req: Request) -> Response {
+    reply(loopback_only(&req).map(|_| {
+        st.reset();
+        json!({"reset": true})
+    }))
+}

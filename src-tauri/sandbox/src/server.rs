@@ -1,0 +1,238 @@
+//! Shared state, the router, and our own accept loop. The loop is ours (not `axum::serve`) so the
+//! `drop` fault can close a connection without a single response byte.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{Method, Response};
+use axum::middleware::{self, Next};
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, Notify};
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+use crate::controls::ControlError;
+use crate::faults::{fault_response, Fault, FaultQueue, FaultWhen};
+use crate::model::{parse_uuid, Flow, StepName, Store, User};
+
+/// Everything the handlers share. Locks are std mutexes held only for short, non-async sections.
+pub(crate) struct Shared {
+    pub client_id: String,
+    pub api_key: String,
+    /// "http://127.0.0.1:PORT", known once bound; used in every flow's `link`.
+    pub origin: String,
+    pub store: Mutex<Store>,
+    pub faults: Mutex<FaultQueue>,
+    pub stats: Mutex<BTreeMap<String, u64>>,
+}
+
+pub(crate) type AppState = Arc<Shared>;
+
+/// A poisoned lock only means another handler panicked mid-update; the data is still usable
+/// for an emulator, and refusing to serve would hide the real failure.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub fn new(client_id: String, api_key: String, origin: String) -> Self {
+        Shared {
+            client_id,
+            api_key,
+            origin,
+            store: Mutex::default(),
+            faults: Mutex::default(),
+            stats: Mutex::default(),
+        }
+    }
+
+    pub fn flow_json(&self, id: &Uuid) -> Option<Flow> {
+        lock(&self.store).get(id).map(|f| f.to_json(&self.origin))
+    }
+
+    /// Test control: mark a step completed, in any order; completing twice is a no-op.
+    pub fn complete_step(&self, flow_id: &str, step: &str) -> Result<Flow, ControlError> {
+        let id = parse_uuid(flow_id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
+        let name = StepName::parse(step).ok_or_else(|| ControlError::UnknownStep(step.to_string()))?;
+        let mut store = lock(&self.store);
+        let flow = store.get_mut(&id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
+        if flow.step(name).is_none() {
+            return Err(ControlError::StepNotInFlow(name));
+        }
+        if !flow.is_completed(name) {
+            flow.completed.push(name);
+        }
+        Ok(flow.to_json(&self.origin))
+    }
+
+    /// Test control: a user claims the flow (a new user when `user_id` is None). Claiming again
+    /// with the same user is a no-op; a different user gets `AlreadyClaimed`.
+    pub fn claim(&self, flow_id: &str, user_id: Option<Uuid>) -> Result<Flow, ControlError> {
+        let id = parse_uuid(flow_id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
+        let mut store = lock(&self.store);
+        let flow = store.get_mut(&id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
+        match (flow.user_id, user_id) {
+            (Some(existing), Some(wanted)) if existing == wanted => {}
+            (Some(existing), _) => return Err(ControlError::AlreadyClaimed(existing)),
+            (None, wanted) => {
+                let user = wanted.unwrap_or_else(Uuid::new_v4);
+                flow.user_id = Some(user);
+                flow.authenticated = true;
+                let json = flow.to_json(&self.origin);
+                store.users.entry(user).or_insert(User { email: None });
+                return Ok(json);
+            }
+        }
+        flow.authenticated = true;
+        Ok(flow.to_json(&self.origin))
+    }
+
+    pub fn reset(&self) {
+        lock(&self.store).clear();
+        lock(&self.faults).clear();
+        lock(&self.stats).clear();
+    }
+}
+
+/// Per-connection context put in every request's extensions by the accept loop.
+#[derive(Clone)]
+pub(crate) struct ConnCtx {
+    /// Fired by the `drop` fault: the connection task then drops the connection unanswered.
+    pub kill: Arc<Notify>,
+    pub peer: SocketAddr,
+}
+
+/// "POST /api/v2/flows/{id}": UUID path segments are folded so stats group by route.
+pub(crate) fn stats_key(method: &Method, path: &str) -> String {
+    let folded: Vec<&str> = path.split('/').map(|seg| if parse_uuid(seg).is_some() { "{id}" } else { seg }).collect();
+    format!("{method} {}", folded.join("/"))
+}
+
+/// Outermost layer: counts, logs (method, path, status; never headers), and applies faults to `/api/`.
+async fn observe_and_inject(State(st): State<AppState>, req: Request, next: Next) -> Response<Body> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/_sandbox") {
+        *lock(&st.stats).entry(stats_key(&method, &path)).or_default() += 1;
+    }
+    let hit = if path == "/api" || path.starts_with("/api/") { lock(&st.faults).take(method.as_str(), &path) } else { None };
+    let resp = match hit {
+        None => next.run(req).await,
+        Some((fault, when)) => {
+            tracing::info!(%method, %path, ?fault, ?when, "injecting fault");
+            apply_fault(fault, when, req, next).await
+        }
+    };
+    tracing::info!(%method, %path, status = resp.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    resp
+}
+
+async fn apply_fault(fault: Fault, when: FaultWhen, req: Request, next: Next) -> Response<Body> {
+    let kill = req.extensions().get::<ConnCtx>().map(|c| c.kill.clone());
+    match (fault, when) {
+        (Fault::Latency { ms }, FaultWhen::Before) => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            next.run(req).await
+        }
+        (Fault::Latency { ms }, FaultWhen::AfterCommit) => {
+            let resp = next.run(req).await;
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            resp
+        }
+        (Fault::Drop, when) => {
+            if when == FaultWhen::AfterCommit {
+                drop(next.run(req).await);
+            }
+            match kill {
+                Some(kill) => {
+                    tracing::info!("dropping connection without a response");
+                    kill.notify_one();
+                    // Never answer: the connection task drops this future with the connection.
+                    std::future::pending::<Response<Body>>().await
+                }
+                // Only when the router is driven without our accept loop.
+                None => fault_response(&Fault::Status { status: 502, retry_after: None, body: None }, None),
+            }
+        }
+        (fault, FaultWhen::Before) => fault_response(&fault, None),
+        (fault, FaultWhen::AfterCommit) => {
+            let resp = next.run(req).await;
+            let body = to_bytes(resp.into_body(), usize::MAX).await.ok();
+            fault_response(&fault, body.as_deref())
+        }
+    }
+}
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .nest("/api", crate::api::router(state.clone()))
+        .merge(crate::hosted::router())
+        .nest("/_sandbox", crate::controls::router())
+        .layer(middleware::from_fn_with_state(state.clone(), observe_and_inject))
+        .with_state(state)
+}
+
+/// Accepts until `shutdown` fires (or its sender is dropped), then aborts open connections.
+pub(crate) async fn accept_loop(listener: TcpListener, app: Router, mut shutdown: oneshot::Receiver<()>) {
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    conns.spawn(serve_connection(stream, peer, app.clone()));
+                }
+                Err(e) => {
+                    // e.g. EMFILE: back off briefly instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    conns.shutdown().await;
+}
+
+async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, app: Router) {
+    let ctx = ConnCtx { kill: Arc::new(Notify::new()), peer };
+    let kill = ctx.kill.clone();
+    let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(ctx.clone());
+        app.clone().oneshot(req.map(Body::new))
+    });
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+    tokio::select! {
+        res = conn => {
+            if let Err(e) = res {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        }
+        // Dropping `conn` here closes the socket with nothing written.
+        _ = kill.notified() => tracing::debug!(%peer, "connection killed by fault"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_keys_fold_ids() {
+        let id = Uuid::new_v4();
+        assert_eq!(stats_key(&Method::GET, &format!("/api/v2/flows/{id}")), "GET /api/v2/flows/{id}");
+        assert_eq!(stats_key(&Method::POST, "/api/v2/flows"), "POST /api/v2/flows");
+        assert_eq!(
+            stats_key(&Method::POST, &format!("/flow/{id}/steps/payout/complete")),
+            "POST /flow/{id}/steps/payout/complete"
+        );
+    }
+}
