@@ -47,7 +47,10 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/flows/{flow_id}/complete", post(complete))
         .route("/flows/{flow_id}/claim", post(claim))
-        .route("/faults", post(add_fault).delete(clear_faults).get(list_faults))
+        .route(
+            "/faults",
+            post(add_fault).delete(clear_faults).get(list_faults),
+        )
         .route("/stats", axum::routing::get(stats))
         .route("/reset", post(reset))
         .fallback(|| async { ApiError::not_found("no such sandbox control") })
@@ -56,9 +59,11 @@ pub(crate) fn router() -> Router<AppState> {
 /// Defence in depth for the no-auth controls; the listener is loopback-only anyway.
 fn loopback_only(req: &Request) -> Result<(), ApiError> {
     match req.extensions().get::<ConnCtx>() {
-        Some(ctx) if !ctx.peer.ip().is_loopback() => {
-            Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "sandbox controls are loopback-only"))
-        }
+        Some(ctx) if !ctx.peer.ip().is_loopback() => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "sandbox controls are loopback-only",
+        )),
         _ => Ok(()),
     }
 }
@@ -66,11 +71,20 @@ fn loopback_only(req: &Request) -> Result<(), ApiError> {
 /// Reads a small JSON body; an empty body counts as `{}`.
 async fn json_body<T: DeserializeOwned>(req: Request) -> Result<T, ApiError> {
     loopback_only(&req)?;
-    let bytes = to_bytes(req.into_body(), 64 * 1024)
-        .await
-        .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "control bodies are limited to 64 KiB"))?;
-    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
-    serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request("invalid_json", format!("invalid control body: {e}")))
+    let bytes = to_bytes(req.into_body(), 64 * 1024).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "control bodies are limited to 64 KiB",
+        )
+    })?;
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &bytes
+    };
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request("invalid_json", format!("invalid control body: {e}")))
 }
 
 fn reply<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {
@@ -85,12 +99,18 @@ struct CompleteBody {
     step: String,
 }
 
-async fn complete(State(st): State<AppState>, Path(flow_id): Path<String>, req: Request) -> Response {
-    reply(async {
-        let body: CompleteBody = json_body(req).await?;
-        Ok(st.complete_step(&flow_id, &body.step)?)
-    }
-    .await)
+async fn complete(
+    State(st): State<AppState>,
+    Path(flow_id): Path<String>,
+    req: Request,
+) -> Response {
+    reply(
+        async {
+            let body: CompleteBody = json_body(req).await?;
+            Ok(st.complete_step(&flow_id, &body.step)?)
+        }
+        .await,
+    )
 }
 
 #[derive(Deserialize)]
@@ -100,26 +120,33 @@ struct ClaimBody {
 }
 
 async fn claim(State(st): State<AppState>, Path(flow_id): Path<String>, req: Request) -> Response {
-    reply(async {
-        let body: ClaimBody = json_body(req).await?;
-        let user = match body.user_id {
-            None => None,
-            Some(s) => Some(parse_uuid(&s).ok_or_else(|| ApiError::bad_request("invalid_user_id", "`user_id` must be a UUID string"))?),
-        };
-        Ok(st.claim(&flow_id, user)?)
-    }
-    .await)
+    reply(
+        async {
+            let body: ClaimBody = json_body(req).await?;
+            let user = match body.user_id {
+                None => None,
+                Some(s) => Some(parse_uuid(&s).ok_or_else(|| {
+                    ApiError::bad_request("invalid_user_id", "`user_id` must be a UUID string")
+                })?),
+            };
+            Ok(st.claim(&flow_id, user)?)
+        }
+        .await,
+    )
 }
 
 async fn add_fault(State(st): State<AppState>, req: Request) -> Response {
-    reply(async {
-        let spec: FaultSpec = json_body(req).await?;
-        spec.validate().map_err(|e| ApiError::bad_request("invalid_fault", e.to_string()))?;
-        let mut q = lock(&st.faults);
-        q.push(spec.clone());
-        Ok(json!({"queued": spec, "pending": q.len()}))
-    }
-    .await)
+    reply(
+        async {
+            let spec: FaultSpec = json_body(req).await?;
+            spec.validate()
+                .map_err(|e| ApiError::bad_request("invalid_fault", e.to_string()))?;
+            let mut q = lock(&st.faults);
+            q.push(spec.clone());
+            Ok(json!({"queued": spec, "pending": q.len()}))
+        }
+        .await,
+    )
 }
 
 async fn clear_faults(State(st): State<AppState>, req: Request) -> Response {

@@ -69,7 +69,13 @@ pub struct FaultSpec {
 
 impl FaultSpec {
     pub fn new(fault: Fault, when: FaultWhen) -> Self {
-        FaultSpec { fault, when, count: 1, method: None, path_prefix: None }
+        FaultSpec {
+            fault,
+            when,
+            count: 1,
+            method: None,
+            path_prefix: None,
+        }
     }
 
     pub fn count(mut self, n: u32) -> Self {
@@ -93,15 +99,24 @@ impl FaultSpec {
             return Err(FaultSpecError::ZeroCount);
         }
         match &self.fault {
-            Fault::Status { status, .. } if !(100..=599).contains(status) => Err(FaultSpecError::BadStatus(*status)),
-            Fault::HugeBody { bytes } if *bytes > MAX_HUGE_BODY => Err(FaultSpecError::TooHuge(*bytes)),
+            Fault::Status { status, .. } if !(100..=599).contains(status) => {
+                Err(FaultSpecError::BadStatus(*status))
+            }
+            Fault::HugeBody { bytes } if *bytes > MAX_HUGE_BODY => {
+                Err(FaultSpecError::TooHuge(*bytes))
+            }
             _ => Ok(()),
         }
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        self.method.as_deref().map_or(true, |m| m.eq_ignore_ascii_case(method))
-            && self.path_prefix.as_deref().map_or(true, |p| path.starts_with(p))
+        self.method
+            .as_deref()
+            .map_or(true, |m| m.eq_ignore_ascii_case(method))
+            && self
+                .path_prefix
+                .as_deref()
+                .map_or(true, |p| path.starts_with(p))
     }
 }
 
@@ -160,7 +175,10 @@ impl FaultQueue {
 fn json_response(status: StatusCode, body: impl Into<Body>) -> Response<Body> {
     let mut r = Response::new(body.into());
     *r.status_mut() = status;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -168,28 +186,37 @@ fn json_response(status: StatusCode, body: impl Into<Body>) -> Response<Body> {
 /// `real_body` is the committed handler's body for `after_commit`, so truncation cuts the real thing.
 pub fn fault_response(fault: &Fault, real_body: Option<&[u8]>) -> Response<Body> {
     match fault {
-        Fault::Status { status, retry_after, body } => {
+        Fault::Status {
+            status,
+            retry_after,
+            body,
+        } => {
             let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut r = match body {
                 Some(raw) => {
                     let is_json = serde_json::from_str::<serde_json::Value>(raw).is_ok();
                     let mut r = json_response(code, raw.clone());
                     if !is_json {
-                        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+                        r.headers_mut().insert(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("text/plain; charset=utf-8"),
+                        );
                     }
                     r
                 }
                 None => {
-                    let body = serde_json::json!({
-                        "success": false,
-                        "error": "injected_fault",
-                        "message": format!("sandbox injected status {}", code.as_u16()),
-                    });
-                    json_response(code, body.to_string())
+                    let message = format!("sandbox injected status {}", code.as_u16());
+                    let body = crate::api::ErrorBody {
+                        success: false,
+                        error: "injected_fault",
+                        message: &message,
+                    };
+                    json_response(code, serde_json::to_string(&body).unwrap_or_default())
                 }
             };
             if let Some(secs) = retry_after {
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*secs));
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*secs));
             }
             r
         }
@@ -206,12 +233,17 @@ pub fn fault_response(fault: &Fault, real_body: Option<&[u8]>) -> Response<Body>
                 "<!doctype html><html><head><title>502 Bad Gateway</title></head>\
                  <body><h1>Bad Gateway</h1><p>The upstream returned an HTML page.</p></body></html>",
             ));
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             r
         }
         Fault::HugeBody { bytes } => json_response(StatusCode::OK, huge_body(*bytes)),
         // Not reached for these two; kept total so a mistake is visible rather than a panic.
-        Fault::Latency { .. } | Fault::Drop => json_response(StatusCode::INTERNAL_SERVER_ERROR, "{}"),
+        Fault::Latency { .. } | Fault::Drop => {
+            json_response(StatusCode::INTERNAL_SERVER_ERROR, "{}")
+        }
     }
 }
 
@@ -237,9 +269,19 @@ mod tests {
 
     #[test]
     fn spec_json_shape_and_defaults() {
-        let s: FaultSpec = serde_json::from_value(json!({"fault": {"kind": "status", "status": 503, "retry_after": 2}, "when": "before"})).unwrap();
+        let s: FaultSpec = serde_json::from_value(
+            json!({"fault": {"kind": "status", "status": 503, "retry_after": 2}, "when": "before"}),
+        )
+        .unwrap();
         assert_eq!(s.count, 1);
-        assert_eq!(s.fault, Fault::Status { status: 503, retry_after: Some(2), body: None });
+        assert_eq!(
+            s.fault,
+            Fault::Status {
+                status: 503,
+                retry_after: Some(2),
+                body: None
+            }
+        );
         let s: FaultSpec = serde_json::from_value(json!({"fault": {"kind": "drop"}})).unwrap();
         assert_eq!(s.when, FaultWhen::Before);
         let s: FaultSpec = serde_json::from_value(json!({
@@ -251,30 +293,65 @@ mod tests {
         let back = serde_json::to_value(&s).unwrap();
         assert_eq!(back["fault"], json!({"kind": "huge_body", "bytes": 10}));
         assert_eq!(back["when"], json!("after_commit"));
-        for k in [json!({"kind": "latency", "ms": 5}), json!({"kind": "malformed_json"}), json!({"kind": "wrong_content_type"})] {
+        for k in [
+            json!({"kind": "latency", "ms": 5}),
+            json!({"kind": "malformed_json"}),
+            json!({"kind": "wrong_content_type"}),
+        ] {
             let f: Fault = serde_json::from_value(k.clone()).unwrap();
             assert_eq!(serde_json::to_value(f).unwrap(), k);
         }
-        assert!(serde_json::from_value::<FaultSpec>(json!({"fault": {"kind": "explode"}})).is_err());
+        assert!(
+            serde_json::from_value::<FaultSpec>(json!({"fault": {"kind": "explode"}})).is_err()
+        );
     }
 
     #[test]
     fn validation() {
-        assert_eq!(FaultSpec::new(Fault::Drop, FaultWhen::Before).count(0).validate(), Err(FaultSpecError::ZeroCount));
-        let bad = FaultSpec::new(Fault::Status { status: 42, retry_after: None, body: None }, FaultWhen::Before);
+        assert_eq!(
+            FaultSpec::new(Fault::Drop, FaultWhen::Before)
+                .count(0)
+                .validate(),
+            Err(FaultSpecError::ZeroCount)
+        );
+        let bad = FaultSpec::new(
+            Fault::Status {
+                status: 42,
+                retry_after: None,
+                body: None,
+            },
+            FaultWhen::Before,
+        );
         assert_eq!(bad.validate(), Err(FaultSpecError::BadStatus(42)));
-        let big = FaultSpec::new(Fault::HugeBody { bytes: MAX_HUGE_BODY + 1 }, FaultWhen::Before);
+        let big = FaultSpec::new(
+            Fault::HugeBody {
+                bytes: MAX_HUGE_BODY + 1,
+            },
+            FaultWhen::Before,
+        );
         assert!(big.validate().is_err());
     }
 
     #[test]
     fn queue_is_fifo_filtered_and_counted() {
         let mut q = FaultQueue::default();
-        q.push(FaultSpec::new(Fault::Drop, FaultWhen::Before).method("post").count(2));
-        q.push(FaultSpec::new(Fault::MalformedJson, FaultWhen::Before).path_prefix("/api/v2/flows"));
-        assert_eq!(q.take("GET", "/api/v2/flows").map(|h| h.0), Some(Fault::MalformedJson));
+        q.push(
+            FaultSpec::new(Fault::Drop, FaultWhen::Before)
+                .method("post")
+                .count(2),
+        );
+        q.push(
+            FaultSpec::new(Fault::MalformedJson, FaultWhen::Before).path_prefix("/api/v2/flows"),
+        );
+        assert_eq!(
+            q.take("GET", "/api/v2/flows").map(|h| h.0),
+            Some(Fault::MalformedJson)
+        );
         assert_eq!(q.take("GET", "/api/v2/flows"), None);
-        assert_eq!(q.take("POST", "/api/v2/flows").map(|h| h.0), Some(Fault::Drop));
+        assert_eq!(
+            q.take("POST", "/api/v2/flows").map(|h| h.0),
+            Some(Fault::Drop)
+        );
         assert_eq!(q.len(), 1);
         assert_eq!(q.take("POST", "/api/x").map(|h| h.0), Some(Fault::Drop));
         assert!(q.is_empty());

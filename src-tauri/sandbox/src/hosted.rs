@@ -57,7 +57,11 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 fn message_page(status: StatusCode, title: &str, message: &str, back: Option<&Uuid>) -> Response {
-    let mut body = format!("<h1>{}</h1><p data-testid=\"error\">{}</p>", escape(title), escape(message));
+    let mut body = format!(
+        "<h1>{}</h1><p data-testid=\"error\">{}</p>",
+        escape(title),
+        escape(message)
+    );
     if let Some(id) = back {
         let _ = write!(body, "<p><a href=\"/flow/{id}\">Back to the flow</a></p>");
     }
@@ -65,7 +69,12 @@ fn message_page(status: StatusCode, title: &str, message: &str, back: Option<&Uu
 }
 
 fn not_found(raw: &str) -> Response {
-    message_page(StatusCode::NOT_FOUND, "Flow not found", &format!("There is no flow with id {raw}."), None)
+    message_page(
+        StatusCode::NOT_FOUND,
+        "Flow not found",
+        &format!("There is no flow with id {raw}."),
+        None,
+    )
 }
 
 fn see_other(location: &str) -> Response {
@@ -76,7 +85,10 @@ fn see_other(location: &str) -> Response {
         Err(_) => html(
             StatusCode::OK,
             "Continue",
-            &format!("<p>Continue to <a data-testid=\"redirect-link\" href=\"{0}\">{0}</a></p>", escape(location)),
+            &format!(
+                "<p>Continue to <a data-testid=\"redirect-link\" href=\"{0}\">{0}</a></p>",
+                escape(location)
+            ),
         ),
     }
 }
@@ -113,7 +125,10 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
         }
         Some(user) => {
             let who = user_email.map(escape).unwrap_or_else(|| user.to_string());
-            let _ = write!(b, "<p class=\"muted\" data-testid=\"signed-in\">Signed in as {who}</p>");
+            let _ = write!(
+                b,
+                "<p class=\"muted\" data-testid=\"signed-in\">Signed in as {who}</p>"
+            );
         }
     }
 
@@ -122,7 +137,11 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
     for step in &flow.steps {
         let name = step.name.as_str();
         let done = flow.is_completed(step.name);
-        let (class, mark) = if done { ("done", "&#10003;") } else { ("pending", "&#9675;") };
+        let (class, mark) = if done {
+            ("done", "&#10003;")
+        } else {
+            ("pending", "&#9675;")
+        };
         let _ = write!(b, "<li class=\"{class}\" data-testid=\"step-{name}\" data-state=\"{class}\">{mark} {name}");
         if let Some(url) = &step.redirect_url {
             let _ = write!(b, " <span class=\"muted\">&rarr; {}</span>", escape(url));
@@ -131,12 +150,20 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
             let _ = write!(b, " <span class=\"muted\">template {}</span>", escape(t));
         }
         if let Some(auto) = step.auto_payout_enabled {
-            let _ = write!(b, " <span class=\"muted\">auto payout {}</span>", if auto { "on" } else { "off" });
+            let _ = write!(
+                b,
+                " <span class=\"muted\">auto payout {}</span>",
+                if auto { "on" } else { "off" }
+            );
         }
         if signed_in && next == Some(step.name) {
             // The button stands for the person finishing the step. With hide_continue_button the
             // embedding app is expected to move on by itself, so the label says so.
-            let label = if step.hide_continue_button == Some(true) { "Finish step" } else { "Continue" };
+            let label = if step.hide_continue_button == Some(true) {
+                "Finish step"
+            } else {
+                "Continue"
+            };
             let _ = write!(
                 b,
                 "<form method=\"post\" action=\"/flow/{id}/steps/{name}/complete\">\
@@ -150,7 +177,9 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
     if signed_in && next.is_none() {
         b.push_str("<section class=\"box\"><p data-testid=\"flow-done\">All steps completed</p>");
         if !flow.hide_go_to_dashboard_on_complete {
-            b.push_str("<p><a href=\"/dashboard\" data-testid=\"go-to-dashboard\">Go to dashboard</a></p>");
+            b.push_str(
+                "<p><a href=\"/dashboard\" data-testid=\"go-to-dashboard\">Go to dashboard</a></p>",
+            );
         }
         b.push_str("</section>");
     }
@@ -158,32 +187,59 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
 }
 
 async fn page(State(st): State<AppState>, Path(raw): Path<String>) -> Response {
-    let Some(id) = parse_uuid(&raw) else { return not_found(&raw) };
+    let Some(id) = parse_uuid(&raw) else {
+        return not_found(&raw);
+    };
     let store = lock(&st.store);
-    let Some(flow) = store.get(&id) else { return not_found(&raw) };
-    let email = flow.user_id.and_then(|u| store.users.get(&u)).and_then(|u| u.email.as_deref());
+    let Some(flow) = store.get(&id) else {
+        return not_found(&raw);
+    };
+    let email = flow
+        .user_id
+        .and_then(|u| store.users.get(&u))
+        .and_then(|u| u.email.as_deref());
     html(StatusCode::OK, "Dots onboarding", &render(flow, email))
 }
 
 /// A minimal email check: the hosted page only needs something that looks like one.
 fn plausible_email(s: &str) -> bool {
     match s.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !s.chars().any(char::is_whitespace),
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !s.chars().any(char::is_whitespace)
+        }
         None => false,
     }
 }
 
 async fn onboard(State(st): State<AppState>, Path(raw): Path<String>, req: Request) -> Response {
-    let Some(id) = parse_uuid(&raw) else { return not_found(&raw) };
-    let form = to_bytes(req.into_body(), 16 * 1024).await.unwrap_or_default();
-    let email = url::form_urlencoded::parse(&form).find(|(k, _)| k == "email").map(|(_, v)| v.trim().to_string());
+    let Some(id) = parse_uuid(&raw) else {
+        return not_found(&raw);
+    };
+    let form = to_bytes(req.into_body(), 16 * 1024)
+        .await
+        .unwrap_or_default();
+    let email = url::form_urlencoded::parse(&form)
+        .find(|(k, _)| k == "email")
+        .map(|(_, v)| v.trim().to_string());
     let mut store = lock(&st.store);
-    let Some(flow) = store.get_mut(&id) else { return not_found(&raw) };
+    let Some(flow) = store.get_mut(&id) else {
+        return not_found(&raw);
+    };
     if flow.user_id.is_some() {
-        return message_page(StatusCode::CONFLICT, "Already onboarded", "This flow already has a user.", Some(&id));
+        return message_page(
+            StatusCode::CONFLICT,
+            "Already onboarded",
+            "This flow already has a user.",
+            Some(&id),
+        );
     }
     let Some(email) = email.filter(|e| plausible_email(e)) else {
-        return message_page(StatusCode::BAD_REQUEST, "Invalid email", "Please enter a valid email address.", Some(&id));
+        return message_page(
+            StatusCode::BAD_REQUEST,
+            "Invalid email",
+            "Please enter a valid email address.",
+            Some(&id),
+        );
     };
     let user = Uuid::new_v4();
     flow.user_id = Some(user);
@@ -193,36 +249,68 @@ async fn onboard(State(st): State<AppState>, Path(raw): Path<String>, req: Reque
 }
 
 async fn authenticate(State(st): State<AppState>, Path(raw): Path<String>) -> Response {
-    let Some(id) = parse_uuid(&raw) else { return not_found(&raw) };
+    let Some(id) = parse_uuid(&raw) else {
+        return not_found(&raw);
+    };
     let mut store = lock(&st.store);
-    let Some(flow) = store.get_mut(&id) else { return not_found(&raw) };
+    let Some(flow) = store.get_mut(&id) else {
+        return not_found(&raw);
+    };
     if flow.user_id.is_none() {
-        return message_page(StatusCode::CONFLICT, "Sign up first", "This flow has no user yet; onboard first.", Some(&id));
+        return message_page(
+            StatusCode::CONFLICT,
+            "Sign up first",
+            "This flow has no user yet; onboard first.",
+            Some(&id),
+        );
     }
     flow.authenticated = true;
     back_to(&id)
 }
 
-async fn complete(State(st): State<AppState>, Path((raw, step)): Path<(String, String)>) -> Response {
-    let Some(id) = parse_uuid(&raw) else { return not_found(&raw) };
+async fn complete(
+    State(st): State<AppState>,
+    Path((raw, step)): Path<(String, String)>,
+) -> Response {
+    let Some(id) = parse_uuid(&raw) else {
+        return not_found(&raw);
+    };
     let mut store = lock(&st.store);
-    let Some(flow) = store.get_mut(&id) else { return not_found(&raw) };
+    let Some(flow) = store.get_mut(&id) else {
+        return not_found(&raw);
+    };
     let Some(spec) = StepName::parse(&step).and_then(|n| flow.step(n)).cloned() else {
-        return message_page(StatusCode::NOT_FOUND, "Unknown step", &format!("This flow has no step {step:?}."), Some(&id));
+        return message_page(
+            StatusCode::NOT_FOUND,
+            "Unknown step",
+            &format!("This flow has no step {step:?}."),
+            Some(&id),
+        );
     };
     if flow.user_id.is_none() || !flow.authenticated {
-        return message_page(StatusCode::CONFLICT, "Sign in first", "Authenticate before completing steps.", Some(&id));
+        return message_page(
+            StatusCode::CONFLICT,
+            "Sign in first",
+            "Authenticate before completing steps.",
+            Some(&id),
+        );
     }
     if flow.is_completed(spec.name) {
         // A resubmitted form changes nothing.
         return back_to(&id);
     }
     if flow.next_pending().map(|s| s.name) != Some(spec.name) {
-        let expected = flow.next_pending().map(|s| s.name.as_str()).unwrap_or("none");
+        let expected = flow
+            .next_pending()
+            .map(|s| s.name.as_str())
+            .unwrap_or("none");
         return message_page(
             StatusCode::CONFLICT,
             "Step out of order",
-            &format!("Step {} cannot be completed yet; the next step is {expected}.", spec.name),
+            &format!(
+                "Step {} cannot be completed yet; the next step is {expected}.",
+                spec.name
+            ),
             Some(&id),
         );
     }
@@ -243,7 +331,10 @@ mod tests {
 
     #[test]
     fn escapes_everything_dangerous() {
-        assert_eq!(escape("<a href='x'>\"&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href='x'>\"&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;"
+        );
     }
 
     #[test]

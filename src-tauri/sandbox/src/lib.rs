@@ -43,7 +43,11 @@ pub struct SandboxConfig {
 
 impl SandboxConfig {
     pub fn new(client_id: impl Into<String>, api_key: impl Into<String>) -> Self {
-        SandboxConfig { client_id: client_id.into(), api_key: api_key.into(), port: 0 }
+        SandboxConfig {
+            client_id: client_id.into(),
+            api_key: api_key.into(),
+            port: 0,
+        }
     }
 }
 
@@ -63,11 +67,20 @@ impl std::fmt::Debug for SandboxConfig {
 pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let addr = listener.local_addr()?;
-    let shared = Arc::new(Shared::new(config.client_id, config.api_key, format!("http://{addr}")));
+    let shared = Arc::new(Shared::new(
+        config.client_id,
+        config.api_key,
+        format!("http://{addr}"),
+    ));
     let app = server::router(shared.clone());
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(server::accept_loop(listener, app, rx));
-    Ok(SandboxHandle { addr, shared, shutdown: Some(tx), task: Some(task) })
+    Ok(SandboxHandle {
+        addr,
+        shared,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
 }
 
 /// A running sandbox. Dropping it stops the server too (without waiting).
@@ -105,7 +118,10 @@ impl SandboxHandle {
     /// Queues a fault (see `POST /_sandbox/faults`). Unlike the HTTP control this does not
     /// reject: a zero count acts as 1, an invalid status as 500, a huge size is capped.
     pub fn inject(&self, f: FaultSpec) {
-        let f = FaultSpec { count: f.count.max(1), ..f };
+        let f = FaultSpec {
+            count: f.count.max(1),
+            ..f
+        };
         lock(&self.shared.faults).push(f);
     }
 
@@ -118,12 +134,20 @@ impl SandboxHandle {
     }
 
     /// Mirror of `POST /_sandbox/flows/{id}/complete`: any order, idempotent.
-    pub fn complete_step(&self, flow_id: impl AsRef<str>, step: impl AsRef<str>) -> Result<Flow, ControlError> {
+    pub fn complete_step(
+        &self,
+        flow_id: impl AsRef<str>,
+        step: impl AsRef<str>,
+    ) -> Result<Flow, ControlError> {
         self.shared.complete_step(flow_id.as_ref(), step.as_ref())
     }
 
     /// Mirror of `POST /_sandbox/flows/{id}/claim`: `None` claims for a new user.
-    pub fn claim(&self, flow_id: impl AsRef<str>, user_id: Option<Uuid>) -> Result<Flow, ControlError> {
+    pub fn claim(
+        &self,
+        flow_id: impl AsRef<str>,
+        user_id: Option<Uuid>,
+    ) -> Result<Flow, ControlError> {
         self.shared.claim(flow_id.as_ref(), user_id)
     }
 

@@ -4,7 +4,11 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "flowdesk-sandbox", version, about = "Local emulator of the flows part of Dots' API (loopback only)")]
+#[command(
+    name = "flowdesk-sandbox",
+    version,
+    about = "Local emulator of the flows part of Dots' API (loopback only)"
+)]
 struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 4010)]
@@ -14,27 +18,45 @@ struct Args {
     client_id: String,
     /// The API key clients must send as the HTTP Basic password. A fake key for a local
     /// emulator, but still never printed or logged.
-    #[arg(long, env = "FLOWDESK_SANDBOX_API_KEY", hide_env_values = true, hide_default_value = true, default_value = "sandbox_key")]
+    #[arg(
+        long,
+        env = "FLOWDESK_SANDBOX_API_KEY",
+        hide_env_values = true,
+        hide_default_value = true,
+        default_value = "sandbox_key"
+    )]
     api_key: String,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let args = Args::parse();
-    let config = flowdesk_sandbox::SandboxConfig { client_id: args.client_id, api_key: args.api_key, port: args.port };
+    let config = flowdesk_sandbox::SandboxConfig {
+        client_id: args.client_id,
+        api_key: args.api_key,
+        port: args.port,
+    };
     let sandbox = match flowdesk_sandbox::start(config).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("flowdesk-sandbox: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            eprintln!(
+                "flowdesk-sandbox: cannot listen on 127.0.0.1:{}: {e}",
+                args.port
+            );
             return std::process::ExitCode::FAILURE;
         }
     };
     println!("Dots sandbox base URL: {}", sandbox.base_url());
     println!("Hosted flow pages:     {}/flow/{{id}}", sandbox.origin());
-    println!("Test controls:         {}/_sandbox (no auth, loopback only)", sandbox.origin());
+    println!(
+        "Test controls:         {}/_sandbox (no auth, loopback only)",
+        sandbox.origin()
+    );
     tracing::info!(addr = %sandbox.addr(), "sandbox listening");
     if let Err(e) = tokio::signal::ctrl_c().await {
         tracing::warn!(error = %e, "cannot wait for Ctrl-C; stopping");

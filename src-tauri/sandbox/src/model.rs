@@ -74,7 +74,13 @@ pub struct StepSpec {
 
 impl StepSpec {
     pub fn plain(name: StepName) -> Self {
-        StepSpec { name, hide_continue_button: None, auto_payout_enabled: None, redirect_url: None, template_id: None }
+        StepSpec {
+            name,
+            hide_continue_button: None,
+            auto_payout_enabled: None,
+            redirect_url: None,
+            template_id: None,
+        }
     }
 }
 
@@ -127,8 +133,16 @@ impl FlowRecord {
             id: self.id,
             created: self.created.clone(),
             user_id: self.user_id,
-            steps: self.steps.iter().map(|s| s.name.as_str().to_string()).collect(),
-            completed_steps: self.completed.iter().map(|s| s.as_str().to_string()).collect(),
+            steps: self
+                .steps
+                .iter()
+                .map(|s| s.name.as_str().to_string())
+                .collect(),
+            completed_steps: self
+                .completed
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
             link: format!("{origin}/flow/{}", self.id),
             metadata: self.metadata.clone(),
             payout_link_id: None,
@@ -239,7 +253,10 @@ mod tests {
 
     fn new_flow() -> NewFlow {
         NewFlow {
-            steps: vec![StepSpec::plain(StepName::Compliance), StepSpec::plain(StepName::Payout)],
+            steps: vec![
+                StepSpec::plain(StepName::Compliance),
+                StepSpec::plain(StepName::Payout),
+            ],
             user_id: None,
             require_auth: false,
             hide_go_to_dashboard_on_complete: false,
@@ -258,9 +275,13 @@ mod tests {
 
     #[test]
     fn timestamp_has_microseconds_and_no_zone() {
-        let t = chrono::DateTime::parse_from_rfc3339("2024-07-11T21:10:30.846081Z").unwrap().to_utc();
+        let t = chrono::DateTime::parse_from_rfc3339("2024-07-11T21:10:30.846081Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(dots_timestamp(t), "2024-07-11T21:10:30.846081");
-        let t = chrono::DateTime::parse_from_rfc3339("2024-07-11T21:10:30Z").unwrap().to_utc();
+        let t = chrono::DateTime::parse_from_rfc3339("2024-07-11T21:10:30Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(dots_timestamp(t), "2024-07-11T21:10:30.000000");
     }
 
@@ -270,7 +291,16 @@ mod tests {
         let rec = store.insert(new_flow()).clone();
         let v = serde_json::to_value(rec.to_json("http://127.0.0.1:1")).unwrap();
         let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
-        let mut expected = vec!["id", "created", "user_id", "steps", "completed_steps", "link", "metadata", "payout_link_id"];
+        let mut expected = vec![
+            "id",
+            "created",
+            "user_id",
+            "steps",
+            "completed_steps",
+            "link",
+            "metadata",
+            "payout_link_id",
+        ];
         expected.sort();
         let mut keys_sorted = keys.clone();
         keys_sorted.sort();

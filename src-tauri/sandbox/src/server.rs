@@ -60,9 +60,12 @@ impl Shared {
     /// Test control: mark a step completed, in any order; completing twice is a no-op.
     pub fn complete_step(&self, flow_id: &str, step: &str) -> Result<Flow, ControlError> {
         let id = parse_uuid(flow_id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
-        let name = StepName::parse(step).ok_or_else(|| ControlError::UnknownStep(step.to_string()))?;
+        let name =
+            StepName::parse(step).ok_or_else(|| ControlError::UnknownStep(step.to_string()))?;
         let mut store = lock(&self.store);
-        let flow = store.get_mut(&id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
+        let flow = store
+            .get_mut(&id)
+            .ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
         if flow.step(name).is_none() {
             return Err(ControlError::StepNotInFlow(name));
         }
@@ -77,7 +80,9 @@ impl Shared {
     pub fn claim(&self, flow_id: &str, user_id: Option<Uuid>) -> Result<Flow, ControlError> {
         let id = parse_uuid(flow_id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
         let mut store = lock(&self.store);
-        let flow = store.get_mut(&id).ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
+        let flow = store
+            .get_mut(&id)
+            .ok_or_else(|| ControlError::NotFound(flow_id.to_string()))?;
         match (flow.user_id, user_id) {
             (Some(existing), Some(wanted)) if existing == wanted => {}
             (Some(existing), _) => return Err(ControlError::AlreadyClaimed(existing)),
@@ -111,19 +116,38 @@ pub(crate) struct ConnCtx {
 
 /// "POST /api/v2/flows/{id}": UUID path segments are folded so stats group by route.
 pub(crate) fn stats_key(method: &Method, path: &str) -> String {
-    let folded: Vec<&str> = path.split('/').map(|seg| if parse_uuid(seg).is_some() { "{id}" } else { seg }).collect();
+    let folded: Vec<&str> = path
+        .split('/')
+        .map(|seg| {
+            if parse_uuid(seg).is_some() {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect();
     format!("{method} {}", folded.join("/"))
 }
 
 /// Outermost layer: counts, logs (method, path, status; never headers), and applies faults to `/api/`.
-async fn observe_and_inject(State(st): State<AppState>, req: Request, next: Next) -> Response<Body> {
+async fn observe_and_inject(
+    State(st): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     if !path.starts_with("/_sandbox") {
-        *lock(&st.stats).entry(stats_key(&method, &path)).or_default() += 1;
+        *lock(&st.stats)
+            .entry(stats_key(&method, &path))
+            .or_default() += 1;
     }
-    let hit = if path == "/api" || path.starts_with("/api/") { lock(&st.faults).take(method.as_str(), &path) } else { None };
+    let hit = if path == "/api" || path.starts_with("/api/") {
+        lock(&st.faults).take(method.as_str(), &path)
+    } else {
+        None
+    };
     let resp = match hit {
         None => next.run(req).await,
         Some((fault, when)) => {
@@ -159,7 +183,14 @@ async fn apply_fault(fault: Fault, when: FaultWhen, req: Request, next: Next) ->
                     std::future::pending::<Response<Body>>().await
                 }
                 // Only when the router is driven without our accept loop.
-                None => fault_response(&Fault::Status { status: 502, retry_after: None, body: None }, None),
+                None => fault_response(
+                    &Fault::Status {
+                        status: 502,
+                        retry_after: None,
+                        body: None,
+                    },
+                    None,
+                ),
             }
         }
         (fault, FaultWhen::Before) => fault_response(&fault, None),
@@ -176,12 +207,19 @@ pub(crate) fn router(state: AppState) -> Router {
         .nest("/api", crate::api::router(state.clone()))
         .merge(crate::hosted::router())
         .nest("/_sandbox", crate::controls::router())
-        .layer(middleware::from_fn_with_state(state.clone(), observe_and_inject))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe_and_inject,
+        ))
         .with_state(state)
 }
 
 /// Accepts until `shutdown` fires (or its sender is dropped), then aborts open connections.
-pub(crate) async fn accept_loop(listener: TcpListener, app: Router, mut shutdown: oneshot::Receiver<()>) {
+pub(crate) async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    mut shutdown: oneshot::Receiver<()>,
+) {
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
@@ -203,13 +241,17 @@ pub(crate) async fn accept_loop(listener: TcpListener, app: Router, mut shutdown
 }
 
 async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, app: Router) {
-    let ctx = ConnCtx { kill: Arc::new(Notify::new()), peer };
+    let ctx = ConnCtx {
+        kill: Arc::new(Notify::new()),
+        peer,
+    };
     let kill = ctx.kill.clone();
     let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
         req.extensions_mut().insert(ctx.clone());
         app.clone().oneshot(req.map(Body::new))
     });
-    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+    let conn =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
     tokio::select! {
         res = conn => {
             if let Err(e) = res {
@@ -228,8 +270,14 @@ mod tests {
     #[test]
     fn stats_keys_fold_ids() {
         let id = Uuid::new_v4();
-        assert_eq!(stats_key(&Method::GET, &format!("/api/v2/flows/{id}")), "GET /api/v2/flows/{id}");
-        assert_eq!(stats_key(&Method::POST, "/api/v2/flows"), "POST /api/v2/flows");
+        assert_eq!(
+            stats_key(&Method::GET, &format!("/api/v2/flows/{id}")),
+            "GET /api/v2/flows/{id}"
+        );
+        assert_eq!(
+            stats_key(&Method::POST, "/api/v2/flows"),
+            "POST /api/v2/flows"
+        );
         assert_eq!(
             stats_key(&Method::POST, &format!("/flow/{id}/steps/payout/complete")),
             "POST /flow/{id}/steps/payout/complete"

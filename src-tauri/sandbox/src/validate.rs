@@ -27,11 +27,24 @@ pub enum ValidationError {
     #[error("steps[{index}]: unknown step {name}; expected one of: {expected}", expected = StepName::list())]
     UnknownStep { index: usize, name: String },
     #[error("steps[{index}] ({step}): `{option}` must be {expected}")]
-    StepOptionType { index: usize, step: StepName, option: &'static str, expected: &'static str },
+    StepOptionType {
+        index: usize,
+        step: StepName,
+        option: &'static str,
+        expected: &'static str,
+    },
     #[error("steps[{index}] ({step}): `redirect_url` {url:?} is not an http(s) URL matching the spec's pattern")]
-    InvalidRedirectUrl { index: usize, step: StepName, url: String },
+    InvalidRedirectUrl {
+        index: usize,
+        step: StepName,
+        url: String,
+    },
     #[error("steps[{index}]: step `{step}` appears more than once (first at steps[{first}]); step names must be unique")]
-    DuplicateStep { index: usize, first: usize, step: StepName },
+    DuplicateStep {
+        index: usize,
+        first: usize,
+        step: StepName,
+    },
     #[error("steps[{index}]: the `redirect` step needs a `redirect_url`")]
     MissingRedirectUrl { index: usize },
     #[error("`user_id` must be a UUID string (8-4-4-4-12 hex digits)")]
@@ -81,7 +94,8 @@ pub fn redirect_url_matches(url: &str) -> bool {
 
 /// Parses raw body bytes, then validates.
 pub fn parse_create_body(bytes: &[u8]) -> Result<NewFlow, ValidationError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| ValidationError::InvalidJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| ValidationError::InvalidJson(e.to_string()))?;
     validate_create(&value)
 }
 
@@ -97,7 +111,11 @@ pub fn validate_create(value: &Value) -> Result<NewFlow, ValidationError> {
     for (index, item) in items.iter().enumerate() {
         let step = parse_step(index, item)?;
         if let Some(first) = steps.iter().position(|s| s.name == step.name) {
-            return Err(ValidationError::DuplicateStep { index, first, step: step.name });
+            return Err(ValidationError::DuplicateStep {
+                index,
+                first,
+                step: step.name,
+            });
         }
         steps.push(step);
     }
@@ -125,7 +143,10 @@ pub fn validate_create(value: &Value) -> Result<NewFlow, ValidationError> {
     })
 }
 
-fn optional_bool(obj: &Map<String, Value>, field: &'static str) -> Result<Option<bool>, ValidationError> {
+fn optional_bool(
+    obj: &Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<bool>, ValidationError> {
     match obj.get(field) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -135,8 +156,14 @@ fn optional_bool(obj: &Map<String, Value>, field: &'static str) -> Result<Option
 
 fn parse_name(index: usize, v: &Value) -> Result<StepName, ValidationError> {
     match v {
-        Value::String(s) => StepName::parse(s).ok_or_else(|| ValidationError::UnknownStep { index, name: format!("{s:?}") }),
-        other => Err(ValidationError::UnknownStep { index, name: other.to_string() }),
+        Value::String(s) => StepName::parse(s).ok_or_else(|| ValidationError::UnknownStep {
+            index,
+            name: format!("{s:?}"),
+        }),
+        other => Err(ValidationError::UnknownStep {
+            index,
+            name: other.to_string(),
+        }),
     }
 }
 
@@ -144,22 +171,40 @@ fn parse_step(index: usize, item: &Value) -> Result<StepSpec, ValidationError> {
     let step = match item {
         Value::String(_) => StepSpec::plain(parse_name(index, item)?),
         Value::Object(o) => {
-            let name = parse_name(index, o.get("name").ok_or(ValidationError::StepMissingName { index })?)?;
+            let name = parse_name(
+                index,
+                o.get("name")
+                    .ok_or(ValidationError::StepMissingName { index })?,
+            )?;
             let bool_opt = |option: &'static str| match o.get(option) {
                 None => Ok(None),
                 Some(Value::Bool(b)) => Ok(Some(*b)),
-                Some(_) => Err(ValidationError::StepOptionType { index, step: name, option, expected: "a boolean" }),
+                Some(_) => Err(ValidationError::StepOptionType {
+                    index,
+                    step: name,
+                    option,
+                    expected: "a boolean",
+                }),
             };
             let string_opt = |option: &'static str| match o.get(option) {
                 None => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(ValidationError::StepOptionType { index, step: name, option, expected: "a string" }),
+                Some(_) => Err(ValidationError::StepOptionType {
+                    index,
+                    step: name,
+                    option,
+                    expected: "a string",
+                }),
             };
             let redirect_url = string_opt("redirect_url")?;
             // The pattern applies to redirect_url on any step, as the schema puts it on the item.
             if let Some(url) = &redirect_url {
                 if !redirect_url_matches(url) {
-                    return Err(ValidationError::InvalidRedirectUrl { index, step: name, url: url.clone() });
+                    return Err(ValidationError::InvalidRedirectUrl {
+                        index,
+                        step: name,
+                        url: url.clone(),
+                    });
                 }
             }
             StepSpec {
@@ -205,7 +250,10 @@ mod tests {
         assert_eq!(f.steps[1].auto_payout_enabled, Some(false));
         assert_eq!(f.steps[1].hide_continue_button, Some(true));
         assert_eq!(f.steps[2].template_id.as_deref(), Some("tpl_1"));
-        assert_eq!(f.steps[3].redirect_url.as_deref(), Some("https://example.com/done?x=1"));
+        assert_eq!(
+            f.steps[3].redirect_url.as_deref(),
+            Some("https://example.com/done?x=1")
+        );
         assert!(f.require_auth && f.hide_go_to_dashboard_on_complete);
         assert_eq!(f.metadata, json!({"ticket": 42}));
     }
@@ -213,21 +261,39 @@ mod tests {
     #[test]
     fn defaults_and_empty_steps() {
         let f = validate_create(&json!({"steps": []})).unwrap();
-        assert!(f.steps.is_empty() && f.user_id.is_none() && !f.require_auth && !f.hide_go_to_dashboard_on_complete);
+        assert!(
+            f.steps.is_empty()
+                && f.user_id.is_none()
+                && !f.require_auth
+                && !f.hide_go_to_dashboard_on_complete
+        );
         assert_eq!(f.metadata, Value::Null);
-        let f = validate_create(&json!({"steps": ["compliance"], "metadata": "plain string"})).unwrap();
+        let f =
+            validate_create(&json!({"steps": ["compliance"], "metadata": "plain string"})).unwrap();
         assert_eq!(f.metadata, json!("plain string"));
     }
 
     #[test]
     fn body_and_steps_shape() {
-        assert_eq!(parse_create_body(b"{not json").unwrap_err().code(), "invalid_json");
+        assert_eq!(
+            parse_create_body(b"{not json").unwrap_err().code(),
+            "invalid_json"
+        );
         assert_eq!(err(json!([])), ValidationError::NotAnObject);
         assert_eq!(err(json!({})), ValidationError::MissingSteps);
-        assert_eq!(err(json!({"steps": "compliance"})), ValidationError::StepsNotArray);
+        assert_eq!(
+            err(json!({"steps": "compliance"})),
+            ValidationError::StepsNotArray
+        );
         assert_eq!(err(json!({"steps": null})), ValidationError::StepsNotArray);
-        assert_eq!(err(json!({"steps": [1]})), ValidationError::StepWrongType { index: 0 });
-        assert_eq!(err(json!({"steps": ["compliance", {}]})), ValidationError::StepMissingName { index: 1 });
+        assert_eq!(
+            err(json!({"steps": [1]})),
+            ValidationError::StepWrongType { index: 0 }
+        );
+        assert_eq!(
+            err(json!({"steps": ["compliance", {}]})),
+            ValidationError::StepMissingName { index: 1 }
+        );
     }
 
     #[test]
@@ -235,7 +301,10 @@ mod tests {
         let e = err(json!({"steps": ["kyc"]}));
         assert_eq!(e.code(), "unknown_step");
         assert!(e.to_string().contains("\"kyc\"") && e.to_string().contains("compliance"));
-        assert_eq!(err(json!({"steps": [{"name": "Compliance"}]})).code(), "unknown_step");
+        assert_eq!(
+            err(json!({"steps": [{"name": "Compliance"}]})).code(),
+            "unknown_step"
+        );
         assert_eq!(err(json!({"steps": [{"name": 3}]})).code(), "unknown_step");
     }
 
@@ -258,25 +327,49 @@ mod tests {
     #[test]
     fn uniqueness_is_by_name() {
         let e = err(json!({"steps": ["compliance", "payout", {"name": "compliance"}]}));
-        assert_eq!(e, ValidationError::DuplicateStep { index: 2, first: 0, step: StepName::Compliance });
+        assert_eq!(
+            e,
+            ValidationError::DuplicateStep {
+                index: 2,
+                first: 0,
+                step: StepName::Compliance
+            }
+        );
         assert!(e.to_string().contains("compliance"));
     }
 
     #[test]
     fn redirect_rules() {
-        assert_eq!(err(json!({"steps": ["redirect"]})), ValidationError::MissingRedirectUrl { index: 0 });
-        assert_eq!(err(json!({"steps": [{"name": "redirect"}]})).code(), "missing_redirect_url");
-        assert_eq!(err(json!({"steps": [{"name": "redirect", "redirect_url": "ftp://x.com"}]})).code(), "invalid_redirect_url");
+        assert_eq!(
+            err(json!({"steps": ["redirect"]})),
+            ValidationError::MissingRedirectUrl { index: 0 }
+        );
+        assert_eq!(
+            err(json!({"steps": [{"name": "redirect"}]})).code(),
+            "missing_redirect_url"
+        );
+        assert_eq!(
+            err(json!({"steps": [{"name": "redirect", "redirect_url": "ftp://x.com"}]})).code(),
+            "invalid_redirect_url"
+        );
         // The pattern also applies on other steps.
-        assert_eq!(err(json!({"steps": [{"name": "payout", "redirect_url": "nope"}]})).code(), "invalid_redirect_url");
+        assert_eq!(
+            err(json!({"steps": [{"name": "payout", "redirect_url": "nope"}]})).code(),
+            "invalid_redirect_url"
+        );
         // Steps after a redirect are allowed.
-        assert!(validate_create(&json!({"steps": [{"name": "redirect", "redirect_url": "http://a.io"}, "payout"]})).is_ok());
+        assert!(validate_create(
+            &json!({"steps": [{"name": "redirect", "redirect_url": "http://a.io"}, "payout"]})
+        )
+        .is_ok());
     }
 
     #[test]
     fn redirect_pattern_is_unanchored_like_json_schema() {
         assert!(redirect_url_matches("https://example.com"));
-        assert!(redirect_url_matches("http://www.example.co.uk/path?q=1#frag"));
+        assert!(redirect_url_matches(
+            "http://www.example.co.uk/path?q=1#frag"
+        ));
         assert!(redirect_url_matches("https://localhost.test:8080/cb"));
         assert!(redirect_url_matches("see https://example.com please"));
         assert!(!redirect_url_matches("https://localhost/cb"));
@@ -287,17 +380,38 @@ mod tests {
 
     #[test]
     fn top_level_types() {
-        assert_eq!(err(json!({"steps": [], "user_id": "abc"})), ValidationError::InvalidUserId);
-        assert_eq!(err(json!({"steps": [], "user_id": 7})), ValidationError::InvalidUserId);
-        assert_eq!(err(json!({"steps": [], "user_id": null})), ValidationError::InvalidUserId);
-        assert_eq!(err(json!({"steps": [], "require_auth": "true"})), ValidationError::NotBoolean("require_auth"));
+        assert_eq!(
+            err(json!({"steps": [], "user_id": "abc"})),
+            ValidationError::InvalidUserId
+        );
+        assert_eq!(
+            err(json!({"steps": [], "user_id": 7})),
+            ValidationError::InvalidUserId
+        );
+        assert_eq!(
+            err(json!({"steps": [], "user_id": null})),
+            ValidationError::InvalidUserId
+        );
+        assert_eq!(
+            err(json!({"steps": [], "require_auth": "true"})),
+            ValidationError::NotBoolean("require_auth")
+        );
         assert_eq!(
             err(json!({"steps": [], "hide_go_to_dashboard_on_complete": 0})),
             ValidationError::NotBoolean("hide_go_to_dashboard_on_complete")
         );
-        assert_eq!(err(json!({"steps": [], "metadata": 5})), ValidationError::InvalidMetadata);
-        assert_eq!(err(json!({"steps": [], "metadata": ["a"]})), ValidationError::InvalidMetadata);
-        assert_eq!(err(json!({"steps": [], "metadata": null})), ValidationError::InvalidMetadata);
+        assert_eq!(
+            err(json!({"steps": [], "metadata": 5})),
+            ValidationError::InvalidMetadata
+        );
+        assert_eq!(
+            err(json!({"steps": [], "metadata": ["a"]})),
+            ValidationError::InvalidMetadata
+        );
+        assert_eq!(
+            err(json!({"steps": [], "metadata": null})),
+            ValidationError::InvalidMetadata
+        );
     }
 
     #[test]

@@ -16,14 +16,25 @@ async fn auth_is_required_and_checked() {
         http.get(&url).basic_auth("other", Some(API_KEY)),
         http.get(&url).bearer_auth(API_KEY),
         http.post(&url).json(&json!({"steps": ["compliance"]})),
-        http.get(format!("{}/v2/flows/{}", sb.base_url(), uuid::Uuid::new_v4())),
+        http.get(format!(
+            "{}/v2/flows/{}",
+            sb.base_url(),
+            uuid::Uuid::new_v4()
+        )),
     ];
     for req in cases {
         let resp = req.send().await.unwrap();
         assert_eq!(resp.status(), 401);
-        assert!(resp.headers()["www-authenticate"].to_str().unwrap().starts_with("Basic"));
-        let body: Value = resp.json().await.unwrap();
-        assert_eq!(body["success"], false);
+        assert!(resp.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic"));
+        let text = resp.text().await.unwrap();
+        assert!(
+            text.starts_with(r#"{"success":false,"error":"unauthorized","message":"#),
+            "Dots' key order: {text}"
+        );
+        let body: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(body["error"], "unauthorized");
         assert!(body["message"].as_str().unwrap().contains("Basic"));
     }
@@ -51,7 +62,19 @@ async fn create_and_get_return_the_dots_flow_shape() {
     let obj = flow.as_object().unwrap();
     let mut keys: Vec<_> = obj.keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["completed_steps", "created", "id", "link", "metadata", "payout_link_id", "steps", "user_id"]);
+    assert_eq!(
+        keys,
+        [
+            "completed_steps",
+            "created",
+            "id",
+            "link",
+            "metadata",
+            "payout_link_id",
+            "steps",
+            "user_id"
+        ]
+    );
     let id = flow["id"].as_str().unwrap();
     assert!(uuid::Uuid::parse_str(id).is_ok());
     assert_eq!(flow["user_id"], user);
@@ -67,9 +90,15 @@ async fn create_and_get_return_the_dots_flow_shape() {
     let age = chrono::Utc::now().naive_utc() - parsed;
     assert!(age.num_seconds().abs() < 60, "created is UTC: {created}");
 
-    let got = get_api(&http, &sb, &format!("/v2/flows/{id}")).send().await.unwrap();
+    let got = get_api(&http, &sb, &format!("/v2/flows/{id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.status(), 200);
-    assert!(got.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(got.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     assert_eq!(got.json::<Value>().await.unwrap(), flow);
 
     // String metadata and no user.
@@ -87,25 +116,43 @@ async fn get_unknown_or_malformed_id_is_404() {
     let sb = sandbox().await;
     let http = client();
     for id in [uuid::Uuid::new_v4().to_string(), "not-a-uuid".to_string()] {
-        let resp = get_api(&http, &sb, &format!("/v2/flows/{id}")).send().await.unwrap();
+        let resp = get_api(&http, &sb, &format!("/v2/flows/{id}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 404);
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["success"], false);
         assert_eq!(body["error"], "not_found");
         assert!(body["message"].as_str().unwrap().contains(&id));
     }
-    let resp = get_api(&http, &sb, "/v2/nothing-here").send().await.unwrap();
+    let resp = get_api(&http, &sb, "/v2/nothing-here")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 404);
     assert_eq!(resp.json::<Value>().await.unwrap()["error"], "not_found");
 }
 
-async fn list(http: &reqwest::Client, sb: &flowdesk_sandbox::SandboxHandle, query: &str) -> (reqwest::StatusCode, Value) {
-    let resp = get_api(http, sb, &format!("/v2/flows{query}")).send().await.unwrap();
+async fn list(
+    http: &reqwest::Client,
+    sb: &flowdesk_sandbox::SandboxHandle,
+    query: &str,
+) -> (reqwest::StatusCode, Value) {
+    let resp = get_api(http, sb, &format!("/v2/flows{query}"))
+        .send()
+        .await
+        .unwrap();
     (resp.status(), resp.json().await.unwrap())
 }
 
 fn ids(page: &Value) -> Vec<String> {
-    page["data"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
@@ -118,7 +165,12 @@ async fn list_pages_newest_first_both_directions() {
 
     let mut created = Vec::new();
     for i in 0..12 {
-        let f = create(&http, &sb, json!({"steps": ["compliance"], "metadata": {"n": i}})).await;
+        let f = create(
+            &http,
+            &sb,
+            json!({"steps": ["compliance"], "metadata": {"n": i}}),
+        )
+        .await;
         created.push(f["id"].as_str().unwrap().to_string());
     }
     let newest_first: Vec<String> = created.iter().rev().cloned().collect();
@@ -133,18 +185,38 @@ async fn list_pages_newest_first_both_directions() {
     let (_, p1) = list(&http, &sb, "?limit=5").await;
     assert_eq!(ids(&p1), newest_first[0..5]);
     assert_eq!(p1["has_more"], true);
-    let (_, p2) = list(&http, &sb, &format!("?limit=5&starting_after={}", newest_first[4])).await;
+    let (_, p2) = list(
+        &http,
+        &sb,
+        &format!("?limit=5&starting_after={}", newest_first[4]),
+    )
+    .await;
     assert_eq!(ids(&p2), newest_first[5..10]);
     assert_eq!(p2["has_more"], true);
-    let (_, p3) = list(&http, &sb, &format!("?limit=5&starting_after={}", newest_first[9])).await;
+    let (_, p3) = list(
+        &http,
+        &sb,
+        &format!("?limit=5&starting_after={}", newest_first[9]),
+    )
+    .await;
     assert_eq!(ids(&p3), newest_first[10..12]);
     assert_eq!(p3["has_more"], false);
 
     // Backward with ending_before: the flows just newer than the cursor, still newest first.
-    let (_, b1) = list(&http, &sb, &format!("?limit=5&ending_before={}", newest_first[10])).await;
+    let (_, b1) = list(
+        &http,
+        &sb,
+        &format!("?limit=5&ending_before={}", newest_first[10]),
+    )
+    .await;
     assert_eq!(ids(&b1), newest_first[5..10]);
     assert_eq!(b1["has_more"], true);
-    let (_, b2) = list(&http, &sb, &format!("?limit=5&ending_before={}", newest_first[5])).await;
+    let (_, b2) = list(
+        &http,
+        &sb,
+        &format!("?limit=5&ending_before={}", newest_first[5]),
+    )
+    .await;
     assert_eq!(ids(&b2), newest_first[0..5]);
     assert_eq!(b2["has_more"], false);
     let (_, b3) = list(&http, &sb, &format!("?ending_before={}", newest_first[0])).await;
@@ -170,16 +242,34 @@ async fn list_rejects_bad_limits_and_cursors() {
         ("?limit=", "invalid_limit", "limit"),
         ("?starting_after=abc", "invalid_cursor", "starting_after"),
         ("?ending_before=", "invalid_cursor", "ending_before"),
-        (&format!("?starting_after={unknown}") as &str, "invalid_cursor", "starting_after"),
-        (&format!("?ending_before={unknown}"), "invalid_cursor", "ending_before"),
-        (&format!("?starting_after={0}&ending_before={0}", f["id"].as_str().unwrap()), "invalid_pagination", "ending_before"),
+        (
+            &format!("?starting_after={unknown}") as &str,
+            "invalid_cursor",
+            "starting_after",
+        ),
+        (
+            &format!("?ending_before={unknown}"),
+            "invalid_cursor",
+            "ending_before",
+        ),
+        (
+            &format!(
+                "?starting_after={0}&ending_before={0}",
+                f["id"].as_str().unwrap()
+            ),
+            "invalid_pagination",
+            "ending_before",
+        ),
     ];
     for (q, code, word) in cases {
         let (s, body) = list(&http, &sb, q).await;
         assert_eq!(s, 400, "{q}");
         assert_eq!(body["success"], false);
         assert_eq!(body["error"], code, "{q}");
-        assert!(body["message"].as_str().unwrap().contains(word), "{q}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(word),
+            "{q}: {body}"
+        );
     }
 }
 
@@ -194,25 +284,97 @@ async fn every_validation_rule_is_a_400_with_a_message() {
         (json!({"steps": "compliance"}), "invalid_steps", "steps"),
         (json!({"steps": null}), "invalid_steps", "steps"),
         (json!({"steps": [42]}), "invalid_step", "steps[0]"),
-        (json!({"steps": ["compliance", {"auto_payout_enabled": true}]}), "missing_step_name", "steps[1]"),
+        (
+            json!({"steps": ["compliance", {"auto_payout_enabled": true}]}),
+            "missing_step_name",
+            "steps[1]",
+        ),
         (json!({"steps": ["kyc"]}), "unknown_step", "kyc"),
-        (json!({"steps": [{"name": "Payout"}]}), "unknown_step", "Payout"),
-        (json!({"steps": [{"name": "payout", "hide_continue_button": "no"}]}), "invalid_step_option", "hide_continue_button"),
-        (json!({"steps": [{"name": "payout", "auto_payout_enabled": 0}]}), "invalid_step_option", "auto_payout_enabled"),
-        (json!({"steps": [{"name": "pdf-form-fill", "template_id": 9}]}), "invalid_step_option", "template_id"),
-        (json!({"steps": [{"name": "redirect", "redirect_url": 9}]}), "invalid_step_option", "redirect_url"),
-        (json!({"steps": [{"name": "redirect", "redirect_url": "example.com"}]}), "invalid_redirect_url", "example.com"),
-        (json!({"steps": [{"name": "redirect", "redirect_url": "https://localhost/cb"}]}), "invalid_redirect_url", "redirect"),
-        (json!({"steps": ["compliance", "payout", "compliance"]}), "duplicate_step", "compliance"),
-        (json!({"steps": ["payout", {"name": "payout", "auto_payout_enabled": false}]}), "duplicate_step", "steps[1]"),
-        (json!({"steps": ["redirect"]}), "missing_redirect_url", "redirect_url"),
-        (json!({"steps": [{"name": "redirect", "hide_continue_button": true}]}), "missing_redirect_url", "redirect"),
-        (json!({"steps": [], "user_id": "12345"}), "invalid_user_id", "user_id"),
-        (json!({"steps": [], "user_id": 12345}), "invalid_user_id", "user_id"),
-        (json!({"steps": [], "require_auth": "yes"}), "invalid_boolean", "require_auth"),
-        (json!({"steps": [], "hide_go_to_dashboard_on_complete": 1}), "invalid_boolean", "hide_go_to_dashboard_on_complete"),
-        (json!({"steps": [], "metadata": 3}), "invalid_metadata", "metadata"),
-        (json!({"steps": [], "metadata": [1]}), "invalid_metadata", "metadata"),
+        (
+            json!({"steps": [{"name": "Payout"}]}),
+            "unknown_step",
+            "Payout",
+        ),
+        (
+            json!({"steps": [{"name": "payout", "hide_continue_button": "no"}]}),
+            "invalid_step_option",
+            "hide_continue_button",
+        ),
+        (
+            json!({"steps": [{"name": "payout", "auto_payout_enabled": 0}]}),
+            "invalid_step_option",
+            "auto_payout_enabled",
+        ),
+        (
+            json!({"steps": [{"name": "pdf-form-fill", "template_id": 9}]}),
+            "invalid_step_option",
+            "template_id",
+        ),
+        (
+            json!({"steps": [{"name": "redirect", "redirect_url": 9}]}),
+            "invalid_step_option",
+            "redirect_url",
+        ),
+        (
+            json!({"steps": [{"name": "redirect", "redirect_url": "example.com"}]}),
+            "invalid_redirect_url",
+            "example.com",
+        ),
+        (
+            json!({"steps": [{"name": "redirect", "redirect_url": "https://localhost/cb"}]}),
+            "invalid_redirect_url",
+            "redirect",
+        ),
+        (
+            json!({"steps": ["compliance", "payout", "compliance"]}),
+            "duplicate_step",
+            "compliance",
+        ),
+        (
+            json!({"steps": ["payout", {"name": "payout", "auto_payout_enabled": false}]}),
+            "duplicate_step",
+            "steps[1]",
+        ),
+        (
+            json!({"steps": ["redirect"]}),
+            "missing_redirect_url",
+            "redirect_url",
+        ),
+        (
+            json!({"steps": [{"name": "redirect", "hide_continue_button": true}]}),
+            "missing_redirect_url",
+            "redirect",
+        ),
+        (
+            json!({"steps": [], "user_id": "12345"}),
+            "invalid_user_id",
+            "user_id",
+        ),
+        (
+            json!({"steps": [], "user_id": 12345}),
+            "invalid_user_id",
+            "user_id",
+        ),
+        (
+            json!({"steps": [], "require_auth": "yes"}),
+            "invalid_boolean",
+            "require_auth",
+        ),
+        (
+            json!({"steps": [], "hide_go_to_dashboard_on_complete": 1}),
+            "invalid_boolean",
+            "hide_go_to_dashboard_on_complete",
+        ),
+        (
+            json!({"steps": [], "metadata": 3}),
+            "invalid_metadata",
+            "metadata",
+        ),
+        (
+            json!({"steps": [], "metadata": [1]}),
+            "invalid_metadata",
+            "metadata",
+        ),
     ];
     for (body, code, needle) in cases {
         let resp = post_flow(&http, &sb, &body).send().await.unwrap();
@@ -220,7 +382,10 @@ async fn every_validation_rule_is_a_400_with_a_message() {
         let err: Value = resp.json().await.unwrap();
         assert_eq!(err["success"], false, "{body}");
         assert_eq!(err["error"], code, "{body}: {err}");
-        assert!(err["message"].as_str().unwrap().contains(needle), "{body}: {err}");
+        assert!(
+            err["message"].as_str().unwrap().contains(needle),
+            "{body}: {err}"
+        );
     }
     assert_eq!(sb.flow_count(), 0);
 }
@@ -231,19 +396,47 @@ async fn non_json_bodies_are_rejected() {
     let http = client();
     let url = format!("{}/v2/flows", sb.base_url());
     let auth = |r: reqwest::RequestBuilder| r.basic_auth(CLIENT_ID, Some(API_KEY));
-    let resp = auth(http.post(&url)).header("content-type", "application/json").body("{\"steps\": [").send().await.unwrap();
+    let resp = auth(http.post(&url))
+        .header("content-type", "application/json")
+        .body("{\"steps\": [")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
     let err: Value = resp.json().await.unwrap();
     assert_eq!(err["error"], "invalid_json");
     assert!(err["message"].as_str().unwrap().contains("JSON"));
-    let resp = auth(http.post(&url)).header("content-type", "application/json").body("").send().await.unwrap();
+    let resp = auth(http.post(&url))
+        .header("content-type", "application/json")
+        .body("")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
-    let resp = auth(http.post(&url)).header("content-type", "text/plain").body("{\"steps\": []}").send().await.unwrap();
+    let resp = auth(http.post(&url))
+        .header("content-type", "text/plain")
+        .body("{\"steps\": []}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
-    assert_eq!(resp.json::<Value>().await.unwrap()["error"], "invalid_content_type");
-    let resp = auth(http.post(&url)).header("content-type", "application/json; charset=utf-8").body("{\"steps\": []}").send().await.unwrap();
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["error"],
+        "invalid_content_type"
+    );
+    let resp = auth(http.post(&url))
+        .header("content-type", "application/json; charset=utf-8")
+        .body("{\"steps\": []}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
-    let resp = auth(http.post(&url)).header("content-type", "application/json").body(vec![b' '; 4 * 1024 * 1024]).send().await.unwrap();
+    let resp = auth(http.post(&url))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 4 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 413);
     assert_eq!(sb.flow_count(), 1);
 }
@@ -273,7 +466,14 @@ async fn shutdown_stops_serving() {
     let sb = sandbox().await;
     let http = client();
     let base = sb.base_url();
-    assert_eq!(http.get(format!("{base}/v2/flows")).send().await.unwrap().status(), 401);
+    assert_eq!(
+        http.get(format!("{base}/v2/flows"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
     sb.shutdown().await;
     let fresh = client();
     assert!(fresh.get(format!("{base}/v2/flows")).send().await.is_err());

@@ -9,38 +9,96 @@ use serde_json::{json, Value};
 async fn complete_any_order_and_idempotent() {
     let sb = sandbox().await;
     let http = client();
-    let flow = create(&http, &sb, json!({"steps": ["compliance", "payout", "background-check"]})).await;
+    let flow = create(
+        &http,
+        &sb,
+        json!({"steps": ["compliance", "payout", "background-check"]}),
+    )
+    .await;
     let id = flow["id"].as_str().unwrap();
 
-    let resp = control(&http, &sb, &format!("/flows/{id}/complete"), json!({"step": "payout"})).await;
+    let resp = control(
+        &http,
+        &sb,
+        &format!("/flows/{id}/complete"),
+        json!({"step": "payout"}),
+    )
+    .await;
     assert_eq!(resp.status(), 200);
     let f: Value = resp.json().await.unwrap();
     assert_eq!(f["completed_steps"], json!(["payout"]));
     assert_eq!(f["id"], id);
-    let again: Value = control(&http, &sb, &format!("/flows/{id}/complete"), json!({"step": "payout"})).await.json().await.unwrap();
+    let again: Value = control(
+        &http,
+        &sb,
+        &format!("/flows/{id}/complete"),
+        json!({"step": "payout"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(again["completed_steps"], json!(["payout"]));
 
     // The Rust mirror.
     let f = sb.complete_step(id, "compliance").unwrap();
     assert_eq!(f.completed_steps, ["payout", "compliance"]);
-    assert_eq!(sb.complete_step(id, "redirect"), Err(flowdesk_sandbox::ControlError::StepNotInFlow(flowdesk_sandbox::StepName::Redirect)));
-    assert!(matches!(sb.complete_step(id, "nope"), Err(flowdesk_sandbox::ControlError::UnknownStep(_))));
-    assert!(matches!(sb.complete_step(uuid::Uuid::new_v4().to_string(), "payout"), Err(flowdesk_sandbox::ControlError::NotFound(_))));
+    assert_eq!(
+        sb.complete_step(id, "redirect"),
+        Err(flowdesk_sandbox::ControlError::StepNotInFlow(
+            flowdesk_sandbox::StepName::Redirect
+        ))
+    );
+    assert!(matches!(
+        sb.complete_step(id, "nope"),
+        Err(flowdesk_sandbox::ControlError::UnknownStep(_))
+    ));
+    assert!(matches!(
+        sb.complete_step(uuid::Uuid::new_v4().to_string(), "payout"),
+        Err(flowdesk_sandbox::ControlError::NotFound(_))
+    ));
 
     // The API sees it.
-    let got: Value = get_api(&http, &sb, &format!("/v2/flows/{id}")).send().await.unwrap().json().await.unwrap();
+    let got: Value = get_api(&http, &sb, &format!("/v2/flows/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(got["completed_steps"], json!(["payout", "compliance"]));
 
     // Errors over HTTP.
-    let r = control(&http, &sb, &format!("/flows/{id}/complete"), json!({"step": "redirect"})).await;
+    let r = control(
+        &http,
+        &sb,
+        &format!("/flows/{id}/complete"),
+        json!({"step": "redirect"}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
-    assert_eq!(r.json::<Value>().await.unwrap()["error"], "step_not_in_flow");
-    let r = control(&http, &sb, &format!("/flows/{id}/complete"), json!({"step": "kyc"})).await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"],
+        "step_not_in_flow"
+    );
+    let r = control(
+        &http,
+        &sb,
+        &format!("/flows/{id}/complete"),
+        json!({"step": "kyc"}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "unknown_step");
     let r = control(&http, &sb, &format!("/flows/{id}/complete"), json!({})).await;
     assert_eq!(r.status(), 400);
-    let r = control(&http, &sb, &format!("/flows/{}/complete", uuid::Uuid::new_v4()), json!({"step": "payout"})).await;
+    let r = control(
+        &http,
+        &sb,
+        &format!("/flows/{}/complete", uuid::Uuid::new_v4()),
+        json!({"step": "payout"}),
+    )
+    .await;
     assert_eq!(r.status(), 404);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "not_found");
 }
@@ -57,14 +115,39 @@ async fn claim_sets_the_user() {
     let user = f["user_id"].as_str().unwrap().to_string();
     assert!(uuid::Uuid::parse_str(&user).is_ok());
     // Claimed flows go straight to the steps on the hosted page.
-    let html = http.get(a["link"].as_str().unwrap()).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("data-testid=\"complete-compliance\"") && !html.contains("data-testid=\"onboard\""));
+    let html = http
+        .get(a["link"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-testid=\"complete-compliance\"")
+            && !html.contains("data-testid=\"onboard\"")
+    );
     // Same user again: no-op; another user: 409.
-    let same = control(&http, &sb, &format!("/flows/{a_id}/claim"), json!({"user_id": user})).await;
+    let same = control(
+        &http,
+        &sb,
+        &format!("/flows/{a_id}/claim"),
+        json!({"user_id": user}),
+    )
+    .await;
     assert_eq!(same.status(), 200);
-    let other = control(&http, &sb, &format!("/flows/{a_id}/claim"), json!({"user_id": uuid::Uuid::new_v4()})).await;
+    let other = control(
+        &http,
+        &sb,
+        &format!("/flows/{a_id}/claim"),
+        json!({"user_id": uuid::Uuid::new_v4()}),
+    )
+    .await;
     assert_eq!(other.status(), 409);
-    assert_eq!(other.json::<Value>().await.unwrap()["error"], "already_claimed");
+    assert_eq!(
+        other.json::<Value>().await.unwrap()["error"],
+        "already_claimed"
+    );
 
     // Chosen user, and the Rust mirror.
     let b = create(&http, &sb, json!({"steps": []})).await;
@@ -72,13 +155,31 @@ async fn claim_sets_the_user() {
     let f = sb.claim(b["id"].as_str().unwrap(), Some(chosen)).unwrap();
     assert_eq!(f.user_id, Some(chosen));
     let c = create(&http, &sb, json!({"steps": []})).await;
-    let r = control(&http, &sb, &format!("/flows/{}/claim", c["id"].as_str().unwrap()), json!({"user_id": "bad"})).await;
+    let r = control(
+        &http,
+        &sb,
+        &format!("/flows/{}/claim", c["id"].as_str().unwrap()),
+        json!({"user_id": "bad"}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     assert!(sb.claim(uuid::Uuid::new_v4().to_string(), None).is_err());
     // An empty body counts as {}.
-    let r = http.post(format!("{}/_sandbox/flows/{}/claim", sb.origin(), c["id"].as_str().unwrap())).send().await.unwrap();
+    let r = http
+        .post(format!(
+            "{}/_sandbox/flows/{}/claim",
+            sb.origin(),
+            c["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(sb.flow(c["id"].as_str().unwrap()).unwrap().user_id.is_some());
+    assert!(sb
+        .flow(c["id"].as_str().unwrap())
+        .unwrap()
+        .user_id
+        .is_some());
 }
 
 #[tokio::test]
@@ -87,27 +188,72 @@ async fn stats_count_requests_and_reset_clears() {
     let http = client();
     let f = create(&http, &sb, json!({"steps": ["payout"]})).await;
     create(&http, &sb, json!({"steps": ["payout"]})).await;
-    get_api(&http, &sb, &format!("/v2/flows/{}", f["id"].as_str().unwrap())).send().await.unwrap();
-    get_api(&http, &sb, "/v2/flows?limit=1").send().await.unwrap();
-    http.get(format!("{}/v2/flows", sb.base_url())).send().await.unwrap(); // 401 still counts
+    get_api(
+        &http,
+        &sb,
+        &format!("/v2/flows/{}", f["id"].as_str().unwrap()),
+    )
+    .send()
+    .await
+    .unwrap();
+    get_api(&http, &sb, "/v2/flows?limit=1")
+        .send()
+        .await
+        .unwrap();
+    http.get(format!("{}/v2/flows", sb.base_url()))
+        .send()
+        .await
+        .unwrap(); // 401 still counts
     http.get(f["link"].as_str().unwrap()).send().await.unwrap();
-    let stats: Value = http.get(format!("{}/_sandbox/stats", sb.origin())).send().await.unwrap().json().await.unwrap();
+    let stats: Value = http
+        .get(format!("{}/_sandbox/stats", sb.origin()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(stats["flows"], 2);
     assert_eq!(stats["requests"]["POST /api/v2/flows"], 2);
     assert_eq!(stats["requests"]["GET /api/v2/flows"], 2);
     assert_eq!(stats["requests"]["GET /api/v2/flows/{id}"], 1);
     assert_eq!(stats["requests"]["GET /flow/{id}"], 1);
-    assert!(stats["requests"].as_object().unwrap().keys().all(|k| !k.contains("_sandbox")));
+    assert!(stats["requests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .all(|k| !k.contains("_sandbox")));
 
-    sb.inject(flowdesk_sandbox::FaultSpec::new(flowdesk_sandbox::Fault::Drop, flowdesk_sandbox::FaultWhen::Before));
-    let r = http.post(format!("{}/_sandbox/reset", sb.origin())).send().await.unwrap();
+    sb.inject(flowdesk_sandbox::FaultSpec::new(
+        flowdesk_sandbox::Fault::Drop,
+        flowdesk_sandbox::FaultWhen::Before,
+    ));
+    let r = http
+        .post(format!("{}/_sandbox/reset", sb.origin()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(sb.flow_count(), 0);
     assert!(sb.pending_faults().is_empty());
-    let stats: Value = http.get(format!("{}/_sandbox/stats", sb.origin())).send().await.unwrap().json().await.unwrap();
+    let stats: Value = http
+        .get(format!("{}/_sandbox/stats", sb.origin()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(stats, json!({"flows": 0, "requests": {}}));
     // The old flow is gone everywhere.
-    let r = get_api(&http, &sb, &format!("/v2/flows/{}", f["id"].as_str().unwrap())).send().await.unwrap();
+    let r = get_api(
+        &http,
+        &sb,
+        &format!("/v2/flows/{}", f["id"].as_str().unwrap()),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(r.status(), 404);
     sb.reset();
     assert_eq!(sb.flow_count(), 0);
@@ -117,7 +263,11 @@ async fn stats_count_requests_and_reset_clears() {
 async fn unknown_controls_are_404() {
     let sb = sandbox().await;
     let http = client();
-    let r = http.post(format!("{}/_sandbox/nope", sb.origin())).send().await.unwrap();
+    let r = http
+        .post(format!("{}/_sandbox/nope", sb.origin()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }
 
@@ -129,7 +279,11 @@ async fn binary_serves_and_keeps_the_key_secret() {
 
     let secret = "very-secret-key-4f1d";
     // Pick a free port, then let the binary bind it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_flowdesk-sandbox"))
         .args(["--port", &port.to_string(), "--client-id", "bin_client"])
         .env("FLOWDESK_SANDBOX_API_KEY", secret)
@@ -153,7 +307,12 @@ async fn binary_serves_and_keeps_the_key_secret() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
-    let denied = http.get(format!("{base}/v2/flows")).basic_auth("bin_client", Some("sandbox_key")).send().await.unwrap();
+    let denied = http
+        .get(format!("{base}/v2/flows"))
+        .basic_auth("bin_client", Some("sandbox_key"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(denied.status(), 401);
 
     let _ = child.kill();
@@ -164,9 +323,19 @@ async fn binary_serves_and_keeps_the_key_secret() {
     all.push_str(&rest);
     all.push_str(&String::from_utf8_lossy(&out.stderr));
     assert!(!all.contains(secret), "the key leaked into output");
-    assert!(all.contains("POST") && all.contains("/api/v2/flows") && all.contains("200"), "requests are logged: {all}");
-    assert!(!all.to_ascii_lowercase().contains("authorization"), "no auth header in logs");
+    assert!(
+        all.contains("POST") && all.contains("/api/v2/flows") && all.contains("200"),
+        "requests are logged: {all}"
+    );
+    assert!(
+        !all.to_ascii_lowercase().contains("authorization"),
+        "no auth header in logs"
+    );
 
-    let help = Command::new(env!("CARGO_BIN_EXE_flowdesk-sandbox")).arg("--help").env("FLOWDESK_SANDBOX_API_KEY", secret).output().unwrap();
+    let help = Command::new(env!("CARGO_BIN_EXE_flowdesk-sandbox"))
+        .arg("--help")
+        .env("FLOWDESK_SANDBOX_API_KEY", secret)
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&help.stdout).contains(secret));
 }

@@ -12,16 +12,29 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const BODY: &str = r#"{"steps":["compliance"]}"#;
 
 fn on_create(fault: Fault, when: FaultWhen) -> FaultSpec {
-    FaultSpec::new(fault, when).method("POST").path_prefix("/api/v2/flows")
+    FaultSpec::new(fault, when)
+        .method("POST")
+        .path_prefix("/api/v2/flows")
 }
 
-async fn send_create(http: &reqwest::Client, sb: &SandboxHandle) -> reqwest::Result<reqwest::Response> {
-    post_flow(http, sb, &serde_json::from_str::<Value>(BODY).unwrap()).send().await
+async fn send_create(
+    http: &reqwest::Client,
+    sb: &SandboxHandle,
+) -> reqwest::Result<reqwest::Response> {
+    post_flow(http, sb, &serde_json::from_str::<Value>(BODY).unwrap())
+        .send()
+        .await
 }
 
 /// The only flow's JSON, read through the API (so the fault queue must be empty by now).
 async fn only_flow(http: &reqwest::Client, sb: &SandboxHandle) -> Value {
-    let list: Value = get_api(http, sb, "/v2/flows").send().await.unwrap().json().await.unwrap();
+    let list: Value = get_api(http, sb, "/v2/flows")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     list["data"][0].clone()
 }
@@ -30,7 +43,14 @@ async fn only_flow(http: &reqwest::Client, sb: &SandboxHandle) -> Value {
 async fn status_before_and_after_commit() {
     let sb = sandbox().await;
     let http = client();
-    sb.inject(on_create(Fault::Status { status: 500, retry_after: Some(2), body: None }, FaultWhen::Before));
+    sb.inject(on_create(
+        Fault::Status {
+            status: 500,
+            retry_after: Some(2),
+            body: None,
+        },
+        FaultWhen::Before,
+    ));
     let resp = send_create(&http, &sb).await.unwrap();
     assert_eq!(resp.status(), 500);
     assert_eq!(resp.headers()["retry-after"], "2");
@@ -38,13 +58,27 @@ async fn status_before_and_after_commit() {
     assert_eq!(body["success"], false);
     assert_eq!(sb.flow_count(), 0, "before: nothing happened");
 
-    sb.inject(on_create(Fault::Status { status: 503, retry_after: None, body: Some("upstream busy".into()) }, FaultWhen::AfterCommit));
+    sb.inject(on_create(
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+            body: Some("upstream busy".into()),
+        },
+        FaultWhen::AfterCommit,
+    ));
     let resp = send_create(&http, &sb).await.unwrap();
     assert_eq!(resp.status(), 503);
     assert!(resp.headers().get("retry-after").is_none());
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
     assert_eq!(resp.text().await.unwrap(), "upstream busy");
-    assert_eq!(sb.flow_count(), 1, "after_commit: the flow exists though the reply was lost");
+    assert_eq!(
+        sb.flow_count(),
+        1,
+        "after_commit: the flow exists though the reply was lost"
+    );
 
     // The queue is used up: the next create is normal.
     assert_eq!(send_create(&http, &sb).await.unwrap().status(), 200);
@@ -52,7 +86,11 @@ async fn status_before_and_after_commit() {
 }
 
 fn created_at(flow: &Value) -> chrono::NaiveDateTime {
-    chrono::NaiveDateTime::parse_from_str(flow["created"].as_str().unwrap(), "%Y-%m-%dT%H:%M:%S%.6f").unwrap()
+    chrono::NaiveDateTime::parse_from_str(
+        flow["created"].as_str().unwrap(),
+        "%Y-%m-%dT%H:%M:%S%.6f",
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -99,7 +137,10 @@ async fn malformed_json_before_and_after_commit() {
     assert_eq!(sb.flow_count(), 1);
     // The truncation is of the real reply: it starts with the committed flow's id.
     let flow = only_flow(&http, &sb).await;
-    assert!(text.starts_with(&format!("{{\"id\":\"{}\"", flow["id"].as_str().unwrap())), "{text}");
+    assert!(
+        text.starts_with(&format!("{{\"id\":\"{}\"", flow["id"].as_str().unwrap())),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -110,7 +151,10 @@ async fn wrong_content_type_before_and_after_commit() {
         sb.inject(on_create(Fault::WrongContentType, when));
         let resp = send_create(&http, &sb).await.unwrap();
         assert_eq!(resp.status(), 200);
-        assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
         assert!(resp.text().await.unwrap().starts_with("<!doctype html>"));
         assert_eq!(sb.flow_count(), expected_flows);
     }
@@ -121,7 +165,12 @@ async fn huge_body_before_and_after_commit() {
     let sb = sandbox().await;
     let http = client();
     for (when, expected_flows) in [(FaultWhen::Before, 0), (FaultWhen::AfterCommit, 1)] {
-        sb.inject(on_create(Fault::HugeBody { bytes: 10 * 1024 * 1024 }, when));
+        sb.inject(on_create(
+            Fault::HugeBody {
+                bytes: 10 * 1024 * 1024,
+            },
+            when,
+        ));
         let resp = send_create(&http, &sb).await.unwrap();
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["content-type"], "application/json");
@@ -146,7 +195,9 @@ async fn raw_create(sb: &SandboxHandle) -> Vec<u8> {
     );
     s.write_all(req.as_bytes()).await.unwrap();
     let mut got = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut got)).await.expect("server closes the socket");
+    let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut got))
+        .await
+        .expect("server closes the socket");
     // A reset instead of a clean close is fine too: either way no bytes came.
     let _ = read;
     got
@@ -158,12 +209,20 @@ async fn drop_sends_no_bytes_before_and_after_commit() {
     for (when, expected_flows) in [(FaultWhen::Before, 0), (FaultWhen::AfterCommit, 1)] {
         sb.inject(on_create(Fault::Drop, when));
         let got = raw_create(&sb).await;
-        assert!(got.is_empty(), "no response bytes at all, got {:?}", String::from_utf8_lossy(&got));
+        assert!(
+            got.is_empty(),
+            "no response bytes at all, got {:?}",
+            String::from_utf8_lossy(&got)
+        );
         assert_eq!(sb.flow_count(), expected_flows);
     }
     // Without a fault the same raw request gets a real reply.
     let got = raw_create(&sb).await;
-    assert!(got.starts_with(b"HTTP/1.1 200"), "{:?}", String::from_utf8_lossy(&got));
+    assert!(
+        got.starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        String::from_utf8_lossy(&got)
+    );
 }
 
 #[tokio::test]
@@ -172,9 +231,16 @@ async fn drop_is_a_connection_error_for_a_client() {
     let http = client();
     for (when, expected_flows) in [(FaultWhen::Before, 0), (FaultWhen::AfterCommit, 1)] {
         sb.inject(on_create(Fault::Drop, when));
-        let err = send_create(&http, &sb).await.expect_err("dropped connection");
+        let err = send_create(&http, &sb)
+            .await
+            .expect_err("dropped connection");
         assert!(err.status().is_none() && !err.is_timeout(), "{err:?}");
-        assert!(err.is_request() || err.is_connect() || err.to_string().contains("error sending request"), "{err:?}");
+        assert!(
+            err.is_request()
+                || err.is_connect()
+                || err.to_string().contains("error sending request"),
+            "{err:?}"
+        );
         assert_eq!(sb.flow_count(), expected_flows);
     }
     let flow = only_flow(&http, &sb).await;
@@ -206,9 +272,20 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
     assert_eq!(r.json::<Value>().await.unwrap()["queued"]["count"], 1);
 
     // Hosted pages and controls are never faulted.
-    let page = http.get(format!("{}/flow/{}", sb.origin(), uuid::Uuid::new_v4())).send().await.unwrap();
+    let page = http
+        .get(format!("{}/flow/{}", sb.origin(), uuid::Uuid::new_v4()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 404);
-    let pending: Value = http.get(&faults_url).send().await.unwrap().json().await.unwrap();
+    let pending: Value = http
+        .get(&faults_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(pending["pending"].as_array().unwrap().len(), 2);
 
     // POST skips the GET-only fault and takes the next matching one.
@@ -218,17 +295,52 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
     assert_eq!(sb.flow_count(), 0);
     // The GET-only fault hits twice, then it is used up.
     for _ in 0..2 {
-        assert_eq!(get_api(&http, &sb, "/v2/flows").send().await.unwrap().status(), 502);
+        assert_eq!(
+            get_api(&http, &sb, "/v2/flows")
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            502
+        );
     }
-    assert_eq!(get_api(&http, &sb, "/v2/flows").send().await.unwrap().status(), 200);
+    assert_eq!(
+        get_api(&http, &sb, "/v2/flows")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     assert!(sb.pending_faults().is_empty());
 
     // FIFO among matching faults.
     for status in [500, 501] {
-        sb.inject(FaultSpec::new(Fault::Status { status, retry_after: None, body: None }, FaultWhen::Before));
+        sb.inject(FaultSpec::new(
+            Fault::Status {
+                status,
+                retry_after: None,
+                body: None,
+            },
+            FaultWhen::Before,
+        ));
     }
-    assert_eq!(get_api(&http, &sb, "/v2/flows").send().await.unwrap().status(), 500);
-    assert_eq!(get_api(&http, &sb, "/v2/flows").send().await.unwrap().status(), 501);
+    assert_eq!(
+        get_api(&http, &sb, "/v2/flows")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        500
+    );
+    assert_eq!(
+        get_api(&http, &sb, "/v2/flows")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        501
+    );
 
     // A path_prefix that does not match leaves the fault queued.
     sb.inject(on_create(Fault::Drop, FaultWhen::Before).path_prefix("/api/v2/other"));
@@ -236,7 +348,14 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
     assert_eq!(sb.pending_faults().len(), 1);
 
     // DELETE clears over HTTP; clear_faults clears directly.
-    let r: Value = http.delete(&faults_url).send().await.unwrap().json().await.unwrap();
+    let r: Value = http
+        .delete(&faults_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(r["cleared"], 1);
     sb.inject(on_create(Fault::Drop, FaultWhen::Before));
     sb.clear_faults();

@@ -26,17 +26,28 @@ pub const MAX_LIMIT: usize = 100;
 
 /// The spec's request body is `application/json`; anything else is a client bug worth seeing.
 fn is_json_content_type(headers: &HeaderMap) -> bool {
-    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
 pub(crate) async fn create(State(st): State<AppState>, req: Request) -> Response {
     if !is_json_content_type(req.headers()) {
-        return ApiError::bad_request("invalid_content_type", "request body must be sent as Content-Type: application/json")
-            .into_response();
+        return ApiError::bad_request(
+            "invalid_content_type",
+            "request body must be sent as Content-Type: application/json",
+        )
+        .into_response();
     }
     let bytes = match read_limited(req.into_body(), MAX_CREATE_BODY).await {
         Ok(b) => b,
@@ -83,7 +94,10 @@ async fn read_limited(mut body: Body, limit: usize) -> Result<Vec<u8>, BodyTooLa
     }
 }
 
-pub(crate) async fn get(State(st): State<AppState>, path: Result<Path<String>, PathRejection>) -> Response {
+pub(crate) async fn get(
+    State(st): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
     // A malformed id cannot name a flow, so it is a 404 like any unknown id.
     let raw = path.map(|Path(p)| p).unwrap_or_default();
     match parse_uuid(&raw).and_then(|id| st.flow_json(&id)) {
@@ -100,7 +114,10 @@ pub(crate) struct ListQuery {
 }
 
 pub(crate) fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, ApiError> {
-    let mut q = ListQuery { limit: DEFAULT_LIMIT, ..Default::default() };
+    let mut q = ListQuery {
+        limit: DEFAULT_LIMIT,
+        ..Default::default()
+    };
     // Unknown parameters are ignored; a repeated parameter takes its last value.
     for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
         match key.as_ref() {
@@ -117,24 +134,38 @@ pub(crate) fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, ApiError>
         }
     }
     if q.starting_after.is_some() && q.ending_before.is_some() {
-        return Err(ApiError::bad_request("invalid_pagination", "use either `starting_after` or `ending_before`, not both"));
+        return Err(ApiError::bad_request(
+            "invalid_pagination",
+            "use either `starting_after` or `ending_before`, not both",
+        ));
     }
     Ok(q)
 }
 
 fn cursor(name: &str, value: &str) -> Result<Uuid, ApiError> {
-    parse_uuid(value).ok_or_else(|| ApiError::bad_request("invalid_cursor", format!("`{name}` must be a flow id (UUID), got {value:?}")))
+    parse_uuid(value).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_cursor",
+            format!("`{name}` must be a flow id (UUID), got {value:?}"),
+        )
+    })
 }
 
 /// Stripe-style cursor paging over the newest-first list. Cursors are exclusive.
 /// `ending_before` returns the `limit` flows just newer than the cursor, still newest first,
 /// and `has_more` then says whether there are even newer ones.
-pub(crate) fn page<'a>(store: &'a Store, q: &ListQuery) -> Result<(Vec<&'a FlowRecord>, bool), ApiError> {
+pub(crate) fn page<'a>(
+    store: &'a Store,
+    q: &ListQuery,
+) -> Result<(Vec<&'a FlowRecord>, bool), ApiError> {
     let all: Vec<&FlowRecord> = store.newest_first().collect();
     let position = |name: &str, id: &Uuid| {
-        store
-            .position_newest_first(id)
-            .ok_or_else(|| ApiError::bad_request("invalid_cursor", format!("`{name}` {id} is not the id of an existing flow")))
+        store.position_newest_first(id).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_cursor",
+                format!("`{name}` {id} is not the id of an existing flow"),
+            )
+        })
     };
     if let Some(after) = &q.starting_after {
         let rest = &all[position("starting_after", after)? + 1..];
@@ -174,7 +205,13 @@ mod tests {
         let mut s = Store::default();
         let mut ids = Vec::new();
         for _ in 0..n {
-            let new = NewFlow { steps: vec![], user_id: None, require_auth: false, hide_go_to_dashboard_on_complete: false, metadata: serde_json::Value::Null };
+            let new = NewFlow {
+                steps: vec![],
+                user_id: None,
+                require_auth: false,
+                hide_go_to_dashboard_on_complete: false,
+                metadata: serde_json::Value::Null,
+            };
             ids.push(s.insert(new).id);
         }
         ids.reverse(); // newest first
@@ -188,20 +225,46 @@ mod tests {
     #[test]
     fn query_parsing() {
         assert_eq!(parse_list_query(None).unwrap().limit, 10);
-        assert_eq!(parse_list_query(Some("limit=100&foo=bar")).unwrap().limit, 100);
-        for bad in ["limit=0", "limit=101", "limit=abc", "limit=", "limit=-1", "limit=1.5"] {
-            assert_eq!(parse_list_query(Some(bad)).unwrap_err().code, "invalid_limit", "{bad}");
+        assert_eq!(
+            parse_list_query(Some("limit=100&foo=bar")).unwrap().limit,
+            100
+        );
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "limit=abc",
+            "limit=",
+            "limit=-1",
+            "limit=1.5",
+        ] {
+            assert_eq!(
+                parse_list_query(Some(bad)).unwrap_err().code,
+                "invalid_limit",
+                "{bad}"
+            );
         }
-        assert_eq!(parse_list_query(Some("starting_after=xyz")).unwrap_err().code, "invalid_cursor");
+        assert_eq!(
+            parse_list_query(Some("starting_after=xyz"))
+                .unwrap_err()
+                .code,
+            "invalid_cursor"
+        );
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
         let both = format!("starting_after={a}&ending_before={b}");
-        assert_eq!(parse_list_query(Some(&both)).unwrap_err().code, "invalid_pagination");
+        assert_eq!(
+            parse_list_query(Some(&both)).unwrap_err().code,
+            "invalid_pagination"
+        );
     }
 
     #[test]
     fn paging() {
         let (s, all) = store_with(5);
-        let q = |limit, sa: Option<Uuid>, eb: Option<Uuid>| ListQuery { limit, starting_after: sa, ending_before: eb };
+        let q = |limit, sa: Option<Uuid>, eb: Option<Uuid>| ListQuery {
+            limit,
+            starting_after: sa,
+            ending_before: eb,
+        };
         let (p, more) = page(&s, &q(2, None, None)).unwrap();
         assert_eq!((ids(&p), more), (all[0..2].to_vec(), true));
         let (p, more) = page(&s, &q(2, Some(all[1]), None)).unwrap();
@@ -216,6 +279,11 @@ mod tests {
         assert!(p.is_empty() && !more);
         let (p, more) = page(&s, &q(10, None, None)).unwrap();
         assert_eq!((ids(&p), more), (all.clone(), false));
-        assert_eq!(page(&s, &q(2, Some(Uuid::new_v4()), None)).unwrap_err().code, "invalid_cursor");
+        assert_eq!(
+            page(&s, &q(2, Some(Uuid::new_v4()), None))
+                .unwrap_err()
+                .code,
+            "invalid_cursor"
+        );
     }
 }

@@ -22,7 +22,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -34,12 +38,27 @@ impl ApiError {
     }
 }
 
+/// A struct rather than `json!` so the keys keep Dots' order: success, error, message.
+#[derive(serde::Serialize)]
+pub(crate) struct ErrorBody<'a> {
+    pub success: bool,
+    pub error: &'a str,
+    pub message: &'a str,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"success": false, "error": self.code, "message": self.message});
+        let body = ErrorBody {
+            success: false,
+            error: self.code,
+            message: &self.message,
+        };
         let mut resp = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"dots-sandbox\""));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"dots-sandbox\""),
+            );
         }
         resp
     }
@@ -51,7 +70,11 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/v2/flows/{flow_id}", get(flows::get))
         .fallback(|| async { ApiError::not_found("no such API route") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "method not allowed on this route",
+            )
         })
         .layer(middleware::from_fn_with_state(state, require_basic_auth))
 }
@@ -62,13 +85,20 @@ async fn require_basic_auth(State(st): State<AppState>, req: Request, next: Next
     if is_authorized(req.headers(), &st.client_id, &st.api_key) {
         next.run(req).await
     } else {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing or invalid HTTP Basic credentials (client_id:api_key)")
-            .into_response()
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or invalid HTTP Basic credentials (client_id:api_key)",
+        )
+        .into_response()
     }
 }
 
 pub(crate) fn is_authorized(headers: &HeaderMap, client_id: &str, api_key: &str) -> bool {
-    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     let Some((scheme, encoded)) = value.trim().split_once(' ') else {
@@ -110,15 +140,30 @@ mod tests {
     }
 
     fn basic(u: &str, p: &str) -> String {
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}")))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+        )
     }
 
     #[test]
     fn basic_auth() {
         assert!(is_authorized(&headers(&basic("cid", "key")), "cid", "key"));
-        assert!(is_authorized(&headers(&basic("cid", "key:with:colons")), "cid", "key:with:colons"));
-        assert!(!is_authorized(&headers(&basic("cid", "nope")), "cid", "key"));
-        assert!(!is_authorized(&headers(&basic("other", "key")), "cid", "key"));
+        assert!(is_authorized(
+            &headers(&basic("cid", "key:with:colons")),
+            "cid",
+            "key:with:colons"
+        ));
+        assert!(!is_authorized(
+            &headers(&basic("cid", "nope")),
+            "cid",
+            "key"
+        ));
+        assert!(!is_authorized(
+            &headers(&basic("other", "key")),
+            "cid",
+            "key"
+        ));
         assert!(!is_authorized(&headers("Bearer key"), "cid", "key"));
         assert!(!is_authorized(&headers("Basic !!!"), "cid", "key"));
         assert!(!is_authorized(&headers("Basic"), "cid", "key"));
