@@ -1,0 +1,177 @@
+import { addSteps, createButton, expect, listedSteps, openApp, test } from './fixtures';
+import { Rejection } from './fake-backend';
+
+const USER = '0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60';
+
+test('the page is served under the app\'s CSP', async ({ page }) => {
+  const response = await page.goto('/');
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("style-src 'self'");
+  // The app runs under it (the auto fixture fails the test on any CSP report).
+  await expect(page.getByTestId('catalog-compliance')).toBeVisible();
+  await page.getByTestId('catalog-compliance').click();
+  await expect(page.getByTestId('create-flow')).toBeEnabled();
+});
+
+test('the header shows the environment from app_info', async ({ page, backend }) => {
+  await openApp(page);
+  await expect(page.getByRole('heading', { name: 'Flow Desk' })).toBeVisible();
+  await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
+  await expect(page.getByTestId('env-badge')).toHaveAttribute('title', /127\.0\.0\.1:4010/);
+  expect(backend.callsTo('app_info')).toHaveLength(1);
+});
+
+test('a non-sandbox environment is shown as such', async ({ page, backend }) => {
+  backend.info = { environment: 'Production', base_url: 'https://api.dots.dev/api', local_sandbox: false, version: '0.1.0' };
+  await openApp(page);
+  const badge = page.getByTestId('env-badge');
+  await expect(badge).toHaveText('Production');
+  await expect(badge).toHaveClass(/env-badge--live/);
+});
+
+test('the palette lists every step and disables the ones already in the flow', async ({ page }) => {
+  await openApp(page);
+  const palette = page.locator('.palette-item');
+  await expect(palette).toHaveCount(8);
+  await expect(page.getByTestId('catalog-pdf-form-fill')).toContainText('PDF form fill');
+  await expect(page.getByTestId('catalog-pdf-form-fill')).toContainText('fill in and sign one of your PDF templates');
+
+  await addSteps(page, 'compliance', 'payout');
+  expect(await listedSteps(page)).toEqual(['compliance', 'payout']);
+  await expect(page.getByTestId('catalog-compliance')).toBeDisabled();
+  await expect(page.getByTestId('catalog-payout')).toBeDisabled();
+  await expect(page.getByTestId('catalog-redirect')).toBeEnabled();
+
+  // Only the editors that apply to each step.
+  const payout = page.getByTestId('step-payout');
+  await expect(payout.getByTestId('opt-payout-auto_payout_enabled')).toBeVisible();
+  await expect(payout.getByTestId('opt-payout-hide_continue_button')).toBeVisible();
+  await expect(payout.locator('[data-testid^="opt-payout-redirect_url"]')).toHaveCount(0);
+  await expect(page.getByTestId('step-compliance').locator('[data-testid^="opt-"]')).toHaveCount(1);
+  await expect(payout.getByTestId('step-position')).toHaveText('2');
+
+  await page.getByTestId('remove-compliance').click();
+  expect(await listedSteps(page)).toEqual(['payout']);
+  await expect(page.getByTestId('catalog-compliance')).toBeEnabled();
+  await expect(payout.getByTestId('step-position')).toHaveText('1');
+});
+
+test('the implicit sign-in step shows while no user id is given', async ({ page, backend }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  const implicit = page.getByTestId('implicit-step');
+  await expect(implicit).toBeVisible();
+  await expect(implicit).toContainText('Sign-in / onboarding');
+  await expect(implicit).toContainText('Added by Dots when no user_id is given');
+  await expect(implicit.locator('[data-testid^="handle-"]')).toHaveCount(0);
+  // Greyed at the head of the list, before the first real step.
+  await expect(page.locator('ol.step-list > li').first()).toHaveAttribute('data-testid', 'implicit-step');
+  await expect(page.getByTestId('require-auth')).not.toBeChecked();
+
+  await page.getByTestId('user-id').fill(USER);
+  await expect(implicit).toHaveCount(0);
+  // require_auth defaults on once a user id is typed, and is sent that way.
+  await expect(page.getByTestId('require-auth')).toBeChecked();
+  await expect.poll(() => backend.lastRequest('validate_flow')).toEqual({
+    steps: [{ name: 'compliance' }],
+    user_id: USER,
+    require_auth: true,
+  });
+
+  await page.getByTestId('user-id').fill('');
+  await expect(page.getByTestId('implicit-step')).toBeVisible();
+  await expect(page.getByTestId('require-auth')).not.toBeChecked();
+});
+
+test('violations from validate_flow show on their step and block create', async ({ page }) => {
+  await openApp(page);
+  await expect(createButton(page)).toBeDisabled();
+  await expect(page.getByTestId('create-reason')).toHaveText('Add at least one step.');
+  await expect(page.locator('.flow-options').getByTestId('violation')).toHaveText('Add at least one step.');
+
+  await addSteps(page, 'compliance', 'redirect');
+  const redirect = page.getByTestId('step-redirect');
+  await expect(redirect.getByTestId('violation')).toHaveText('Step 2 (redirect) needs a redirect URL.');
+  await expect(page.getByTestId('step-compliance').getByTestId('violation')).toHaveCount(0);
+  await expect(createButton(page)).toBeDisabled();
+  await expect(page.getByTestId('create-reason')).toHaveText('Step 2 (redirect) needs a redirect URL.');
+  await expect(redirect.getByTestId('opt-redirect-redirect_url')).toHaveAttribute('aria-invalid', 'true');
+
+  await redirect.getByTestId('opt-redirect-redirect_url').fill('https://example.com/done');
+  await expect(redirect.getByTestId('violation')).toHaveCount(0);
+  await expect(createButton(page)).toBeEnabled();
+
+  // Flow-level violations go under the options.
+  await page.getByTestId('user-id').fill('not-a-uuid');
+  const flowLevel = page.locator('.flow-options').getByTestId('violation');
+  await expect(flowLevel).toHaveText(/User id "not-a-uuid" is not a UUID/);
+  await expect(createButton(page)).toBeDisabled();
+});
+
+test('a violation the backend places on a step is drawn on that step', async ({ page, backend }) => {
+  // Canned reply: whatever the rules, the backend blames the first step.
+  backend.on('validate_flow', () => [{ step: 0, field: 'steps', message: 'Dots says no to this one.' }]);
+  await openApp(page);
+  await addSteps(page, 'background-check', 'payout');
+  await expect(page.getByTestId('step-background-check').getByTestId('violation')).toHaveText('Dots says no to this one.');
+  await expect(page.getByTestId('step-payout').getByTestId('violation')).toHaveCount(0);
+  await expect(createButton(page)).toBeDisabled();
+  await expect(page.getByTestId('create-reason')).toHaveText('Dots says no to this one.');
+});
+
+test('a slow reply to an older request never overwrites the newer one', async ({ page, backend }) => {
+  let releaseSlow: () => void = () => {};
+  const slowReleased = new Promise<void>((resolve) => (releaseSlow = resolve));
+  let slowAnswered = false;
+  backend.on('validate_flow', async (args) => {
+    const request = args.request as { user_id?: string };
+    if (request.user_id === 'slow') {
+      await slowReleased;
+      slowAnswered = true;
+      return [{ step: null, field: 'user_id', message: 'stale reply' }];
+    }
+    return [];
+  });
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  await page.getByTestId('user-id').fill('slow');
+  await expect.poll(() => backend.callsTo('validate_flow').some((c) => (c.args.request as { user_id?: string }).user_id === 'slow')).toBe(true);
+  await page.getByTestId('user-id').fill(USER);
+  await expect(createButton(page)).toBeEnabled();
+  releaseSlow();
+  await expect.poll(() => slowAnswered).toBe(true);
+  // Let the page take in the late reply, then check it was dropped.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  await expect(page.getByText('stale reply')).toHaveCount(0);
+  await expect(createButton(page)).toBeEnabled();
+});
+
+test('the request body preview is what preview_request returns', async ({ page, backend }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance', 'manage-payouts');
+  await page.getByTestId('opt-manage-payouts-auto_payout_enabled').check();
+  await page.getByTestId('reference').fill('TICKET-42');
+  await page.getByText('Request body').click();
+  const preview = page.getByTestId('preview');
+  await expect(preview).toBeVisible();
+  await expect
+    .poll(async () => JSON.parse((await preview.textContent()) ?? 'null'))
+    .toEqual({
+      steps: ['compliance', { name: 'manage-payouts', auto_payout_enabled: true }],
+      metadata: { reference: 'TICKET-42' },
+    });
+  expect(backend.callsTo('preview_request').length).toBeGreaterThan(0);
+});
+
+test('a failing check is shown as kind and message', async ({ page, backend }) => {
+  backend.on('validate_flow', () => {
+    throw new Rejection({ kind: 'internal', message: 'rules engine exploded' });
+  });
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('internal');
+  await expect(error).toContainText('rules engine exploded');
+  await expect(createButton(page)).toBeDisabled();
+});

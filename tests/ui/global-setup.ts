@@ -1,0 +1,31 @@
+// Bundles the IPC mock entry into one IIFE file that each test injects with
+// page.addInitScript, so the mock is in place before any of the app's scripts run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { build } from 'vite';
+import { MOCK_BUNDLE, ROOT as root } from './mock-bundle';
+
+const here = path.join(root, 'tests/ui');
+
+export default async function globalSetup(): Promise<void> {
+  if (!fs.existsSync(path.join(root, 'ui/dist/index.html'))) {
+    throw new Error('ui/dist is missing: run `npm run build` before `npx playwright test`.');
+  }
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    build: {
+      outDir: path.dirname(MOCK_BUNDLE),
+      emptyOutDir: true,
+      minify: false,
+      copyPublicDir: false,
+      lib: {
+        entry: path.join(here, 'ipc-mock-entry.ts'),
+        formats: ['iife'],
+        name: 'FlowDeskIpcMock',
+        fileName: () => path.basename(MOCK_BUNDLE),
+      },
+    },
+  });
+}

@@ -1,0 +1,22 @@
+// Runs in the page before the app (bundled to an IIFE by global-setup.ts and injected
+// with page.addInitScript). It installs Tauri's IPC mock and forwards every command to
+// the Node side (`window.__flowDeskIpc`, exposed per test by fixtures.ts), where a fake
+// backend answers and records it.
+import { mockIPC } from '@tauri-apps/api/mocks';
+
+/** How the Node side answers: a value, or a rejection (an AppError like the Rust side's). */
+type Reply = { ok: unknown } | { reject: unknown };
+
+declare global {
+  interface Window {
+    __flowDeskIpc?: (cmd: string, args: unknown) => Promise<Reply>;
+  }
+}
+
+mockIPC(async (cmd, args) => {
+  const forward = window.__flowDeskIpc;
+  if (!forward) throw { kind: 'internal', message: `no IPC handler for ${cmd}` };
+  const reply = await forward(cmd, args ?? {});
+  if ('reject' in reply) throw reply.reject;
+  return reply.ok;
+});

@@ -1,0 +1,71 @@
+// What the builder holds while staff compose a flow, and the FlowRequest it stands for.
+// The rules themselves live in Rust (validate_flow): nothing here decides what is valid.
+import type { FlowRequest } from './bindings/FlowRequest';
+import type { Step } from './bindings/Step';
+import type { StepName } from './bindings/StepName';
+
+export type StepDraft = {
+  name: StepName;
+  hide_continue_button: boolean;
+  auto_payout_enabled: boolean;
+  redirect_url: string;
+  template_id: string;
+};
+
+export type Draft = {
+  steps: StepDraft[];
+  userId: string;
+  /** null: not touched, so it follows the user id (on when one is typed). */
+  requireAuth: boolean | null;
+  reference: string;
+};
+
+export const emptyDraft: Draft = { steps: [], userId: '', requireAuth: null, reference: '' };
+
+export function newStep(name: StepName): StepDraft {
+  return { name, hide_continue_button: false, auto_payout_enabled: false, redirect_url: '', template_id: '' };
+}
+
+export function hasUserId(draft: Draft): boolean {
+  return draft.userId.trim() !== '';
+}
+
+export function requireAuthChecked(draft: Draft): boolean {
+  return draft.requireAuth ?? hasUserId(draft);
+}
+
+function toStep(d: StepDraft): Step {
+  const step: Step = { name: d.name };
+  if (d.hide_continue_button) step.hide_continue_button = true;
+  if (d.auto_payout_enabled) step.auto_payout_enabled = true;
+  const redirect = d.redirect_url.trim();
+  if (redirect !== '') step.redirect_url = redirect;
+  const template = d.template_id.trim();
+  if (template !== '') step.template_id = template;
+  return step;
+}
+
+/** The request as the backend sees it: unset options and empty fields left out. */
+export function toRequest(draft: Draft): FlowRequest {
+  const request: FlowRequest = { steps: draft.steps.map(toStep) };
+  const userId = draft.userId.trim();
+  const requireAuth = requireAuthChecked(draft);
+  if (userId !== '') {
+    request.user_id = userId;
+    request.require_auth = requireAuth;
+  } else if (requireAuth) {
+    // Sent so the backend can say why it does not apply without a user id.
+    request.require_auth = true;
+  }
+  const reference = draft.reference.trim();
+  if (reference !== '') request.metadata = { reference };
+  return request;
+}
+
+export function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
+  const next = items.slice();
+  const [moved] = next.splice(from, 1);
+  if (moved === undefined) return next;
+  next.splice(to, 0, moved);
+  return next;
+}

@@ -1,0 +1,56 @@
+// The one place the UI talks to the Rust side. Every command is typed with the
+// bindings generated from the Rust types; every failure comes out as an AppError
+// ({kind, message}), whatever shape the rejection had.
+import { invoke } from '@tauri-apps/api/core';
+import { openUrl } from '@tauri-apps/plugin-opener';
+import type { AppError } from './bindings/AppError';
+import type { AppInfo } from './bindings/AppInfo';
+import type { FlowRequest } from './bindings/FlowRequest';
+import type { FlowView } from './bindings/FlowView';
+import type { RuleViolation } from './bindings/RuleViolation';
+import type { StepCatalog } from './bindings/StepCatalog';
+import type { JsonValue } from './bindings/serde_json/JsonValue';
+
+export type { AppError };
+
+function isAppError(e: unknown): e is AppError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { kind?: unknown }).kind === 'string' &&
+    typeof (e as { message?: unknown }).message === 'string'
+  );
+}
+
+/** Any rejection as {kind, message}: the backend's AppError as is, anything else as "internal". */
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return { kind: e.kind, message: e.message };
+  if (e instanceof Error) return { kind: 'internal', message: e.message };
+  if (typeof e === 'string') return { kind: 'internal', message: e };
+  return { kind: 'internal', message: 'Unexpected error from the app.' };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+export const ipc = {
+  appInfo: () => call<AppInfo>('app_info'),
+  stepCatalog: () => call<StepCatalog>('step_catalog'),
+  validateFlow: (request: FlowRequest) => call<RuleViolation[]>('validate_flow', { request }),
+  previewRequest: (request: FlowRequest) => call<JsonValue>('preview_request', { request }),
+  createFlow: (request: FlowRequest) => call<FlowView>('create_flow', { request }),
+  getFlow: (id: string) => call<FlowView>('get_flow', { id }),
+  /** Opens a link in the system browser (the window may open http(s) and mailto only). */
+  openLink: async (url: string): Promise<void> => {
+    try {
+      await openUrl(url);
+    } catch (e) {
+      throw toAppError(e);
+    }
+  },
+};
