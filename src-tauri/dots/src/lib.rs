@@ -8,6 +8,7 @@ pub mod flow;
 pub mod request;
 pub mod rules;
 pub mod steps;
+pub mod watch;
 
 pub use client::{ClientConfig, DotsClient, ListParams, Page};
 pub use error::{DotsError, ErrorKind};
@@ -15,3 +16,4 @@ pub use flow::{Flow, Progress};
 pub use request::{FlowRequest, Metadata};
 pub use rules::{validate, RuleViolation};
 pub use steps::{ImplicitStep, Step, StepInfo, StepName, StepOption, IMPLICIT_ONBOARDING};
+pub use watch::{FlowSource, Scheduler, StopReason, WatchConfig, WatchEvent, WatchHandle};
