@@ -1,0 +1,522 @@
+//! The batch journal: one JSON-lines file per batch, the only record of what was sent.
+//!
+//! Line 1 is the batch (id, start time, template, every imported row), written atomically
+//! (temp file, fsync, rename, fsync of the folder). Each later line is one row's new state,
+//! appended and fsynced *before* the action it announces: `sending` is on disk before the
+//! create leaves, so a crash can never hide a create. Opening a journal replays it: a row
+//! last seen `sending` becomes `unknown` and must be reconciled before anything is re-sent.
+//! A torn last line (a crash mid-append) is cut off; damage anywhere else is refused.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{BulkError, Result};
+use crate::import::{Import, Recipient};
+use crate::template::BatchTemplate;
+
+const VERSION: u32 = 1;
+
+/// Where one row stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RowState {
+    /// Refused at import; never sent.
+    Invalid {
+        reason: String,
+    },
+    /// Not sent yet (or proven not created by a reconcile).
+    Pending,
+    /// A create is (or was, at a crash) on its way.
+    Sending,
+    Created {
+        flow_id: String,
+        link: String,
+    },
+    /// Dots definitely refused it (400, validation…); re-sending the same request would fail again.
+    Failed {
+        message: String,
+    },
+    /// The create may or may not have been committed; reconcile decides.
+    Unknown {
+        reason: String,
+    },
+}
+
+impl RowState {
+    pub fn label(&self) -> &'static str {
+        match self {
+            RowState::Invalid { .. } => "invalid",
+            RowState::Pending => "pending",
+            RowState::Sending => "sending",
+            RowState::Created { .. } => "created",
+            RowState::Failed { .. } => "failed",
+            RowState::Unknown { .. } => "unknown",
+        }
+    }
+
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            RowState::Invalid { .. } | RowState::Created { .. } | RowState::Failed { .. }
+        )
+    }
+}
+
+/// Counts over a batch. `total` counts valid rows only; `remaining` is pending plus sending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchProgress {
+    pub total: usize,
+    pub created: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub remaining: usize,
+    pub invalid: usize,
+}
+
+impl BatchProgress {
+    pub fn of<'a>(states: impl IntoIterator<Item = &'a RowState>) -> Self {
+        let mut p = BatchProgress::default();
+        for s in states {
+            match s {
+                RowState::Invalid { .. } => p.invalid += 1,
+                RowState::Pending | RowState::Sending => p.remaining += 1,
+                RowState::Created { .. } => p.created += 1,
+                RowState::Failed { .. } => p.failed += 1,
+                RowState::Unknown { .. } => p.unknown += 1,
+            }
+        }
+        p.total = p.created + p.failed + p.unknown + p.remaining;
+        p
+    }
+
+    /// Every valid row has an outcome (created or definitely failed).
+    pub fn finished(&self) -> bool {
+        self.unknown == 0 && self.remaining == 0
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Header {
+    kind: String,
+    version: u32,
+    batch_id: Uuid,
+    started_at: DateTime<Utc>,
+    #[serde(default)]
+    source: Option<String>,
+    template: BatchTemplate,
+    rows: Vec<Recipient>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    kind: String,
+    row: u32,
+    #[serde(flatten)]
+    state: RowState,
+    at: DateTime<Utc>,
+}
+
+/// An open batch journal. Cheap to share by reference across concurrent creates: appends
+/// are serialised by an internal lock.
+pub struct Journal {
+    path: PathBuf,
+    header: Header,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    file: File,
+    states: Vec<RowState>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("path", &self.path)
+            .field("batch_id", &self.header.batch_id)
+            .finish()
+    }
+}
+
+impl Journal {
+    /// Starts a new batch: a fresh id, `started_at` = now, every row pending or invalid.
+    /// Refuses to overwrite an existing journal (resume it with `open` instead).
+    pub fn create(
+        path: &Path,
+        template: &BatchTemplate,
+        import: &Import,
+        source: Option<String>,
+    ) -> Result<Journal> {
+        template.check()?;
+        if path.exists() {
+            return Err(journal_err(
+                path,
+                "already exists: open it to resume that batch, or choose another name",
+            ));
+        }
+        let header = Header {
+            kind: "batch".into(),
+            version: VERSION,
+            batch_id: Uuid::new_v4(),
+            started_at: Utc::now(),
+            source,
+            template: template.clone(),
+            rows: import.rows.clone(),
+        };
+        let mut line =
+            serde_json::to_vec(&header).map_err(|e| journal_err(path, &e.to_string()))?;
+        line.push(b'\n');
+        write_atomically(path, &line)?;
+        let states = header
+            .rows
+            .iter()
+            .map(|r| match &r.problem {
+                Some(reason) => RowState::Invalid {
+                    reason: reason.clone(),
+                },
+                None => RowState::Pending,
+            })
+            .collect();
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| io_err(path, e))?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            header,
+            inner: Mutex::new(Inner { file, states }),
+        })
+    }
+
+    /// Reopens a batch after a stop or a crash. Rows last recorded `sending` become `unknown`
+    /// (recorded as such), so the runner reconciles them before creating anything.
+    pub fn open(path: &Path) -> Result<Journal> {
+        let file = File::open(path).map_err(|e| io_err(path, e))?;
+        let mut reader = BufReader::new(file);
+        let mut good_len: u64 = 0;
+        let mut header: Option<Header> = None;
+        let mut states: Vec<RowState> = Vec::new();
+        let mut number = 0usize;
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| io_err(path, e))?;
+            if n == 0 {
+                break;
+            }
+            number += 1;
+            let complete = buf.ends_with(b"\n");
+            let is_header = header.is_none();
+            if !complete && !is_header {
+                // A torn last line: the append was cut by a crash. Its action never started,
+                // because each state is on disk before the action it announces.
+                break;
+            }
+            let parsed: std::result::Result<(), String> = if header.is_none() {
+                serde_json::from_slice::<Header>(&buf)
+                    .map_err(|e| e.to_string())
+                    .and_then(|h| {
+                        if h.kind != "batch" || h.version != VERSION {
+                            return Err(format!(
+                                "not a Flow Desk batch journal (version {})",
+                                h.version
+                            ));
+                        }
+                        states = h
+                            .rows
+                            .iter()
+                            .map(|r| match &r.problem {
+                                Some(reason) => RowState::Invalid {
+                                    reason: reason.clone(),
+                                },
+                                None => RowState::Pending,
+                            })
+                            .collect();
+                        header = Some(h);
+                        Ok(())
+                    })
+            } else {
+                serde_json::from_slice::<Entry>(&buf)
+                    .map_err(|e| e.to_string())
+                    .and_then(|e| match states.get_mut((e.row as usize).wrapping_sub(1)) {
+                        Some(s) => {
+                            *s = e.state;
+                            Ok(())
+                        }
+                        None => Err(format!("row {} is not in the batch", e.row)),
+                    })
+            };
+            match parsed {
+                Ok(()) if complete => good_len += n as u64,
+                Ok(()) => return Err(journal_err(path, "line 1 is cut short")),
+                Err(message) => {
+                    return Err(journal_err(path, &format!("line {number}: {message}")))
+                }
+            }
+        }
+        let Some(header) = header else {
+            return Err(journal_err(
+                path,
+                "is empty or was cut before its first line was written",
+            ));
+        };
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| io_err(path, e))?;
+        if file.metadata().map_err(|e| io_err(path, e))?.len() > good_len {
+            file.set_len(good_len).map_err(|e| io_err(path, e))?;
+        }
+        let journal = Journal {
+            path: path.to_path_buf(),
+            header,
+            inner: Mutex::new(Inner { file, states }),
+        };
+        let stuck: Vec<u32> = journal
+            .snapshot()
+            .into_iter()
+            .filter(|(_, s)| *s == RowState::Sending)
+            .map(|(r, _)| r.row)
+            .collect();
+        for row in stuck {
+            journal.record(
+                row,
+                RowState::Unknown {
+                    reason: "the app stopped while this row was being sent".into(),
+                },
+            )?;
+        }
+        Ok(journal)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn batch_id(&self) -> Uuid {
+        self.header.batch_id
+    }
+
+    /// When the batch was first started (not resumed): reconciliation lists back to here.
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.header.started_at
+    }
+
+    pub fn template(&self) -> &BatchTemplate {
+        &self.header.template
+    }
+
+    pub fn source(&self) -> Option<&str> {
+        self.header.source.as_deref()
+    }
+
+    pub fn rows(&self) -> &[Recipient] {
+        &self.header.rows
+    }
+
+    pub fn state(&self, row: u32) -> Option<RowState> {
+        self.lock()
+            .states
+            .get((row as usize).wrapping_sub(1))
+            .cloned()
+    }
+
+    /// Every row with its current state, in file order.
+    pub fn snapshot(&self) -> Vec<(Recipient, RowState)> {
+        let inner = self.lock();
+        self.header
+            .rows
+            .iter()
+            .cloned()
+            .zip(inner.states.iter().cloned())
+            .collect()
+    }
+
+    pub fn progress(&self) -> BatchProgress {
+        BatchProgress::of(self.lock().states.iter())
+    }
+
+    /// Appends the row's new state and fsyncs it before returning: call it before the action.
+    pub fn record(&self, row: u32, state: RowState) -> Result<()> {
+        let mut inner = self.lock();
+        let index = (row as usize).wrapping_sub(1);
+        if index >= inner.states.len() {
+            return Err(journal_err(
+                &self.path,
+                &format!("row {row} is not in the batch"),
+            ));
+        }
+        let entry = Entry {
+            kind: "row".into(),
+            row,
+            state: state.clone(),
+            at: Utc::now(),
+        };
+        let mut line =
+            serde_json::to_vec(&entry).map_err(|e| journal_err(&self.path, &e.to_string()))?;
+        line.push(b'\n');
+        inner
+            .file
+            .write_all(&line)
+            .map_err(|e| io_err(&self.path, e))?;
+        inner.file.sync_data().map_err(|e| io_err(&self.path, e))?;
+        inner.states[index] = state;
+        Ok(())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere while holding the lock leaves the states as valid as before.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Temp file beside the target, fsync, rename over, fsync the folder: the target is either
+/// absent or complete, never half-written.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "journal".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", Uuid::new_v4().simple()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        // The rename itself is durable only once the folder is synced (not possible on Windows).
+        #[cfg(unix)]
+        File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(|e| io_err(path, e))
+}
+
+fn journal_err(path: &Path, message: &str) -> BulkError {
+    BulkError::Journal {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> BulkError {
+    BulkError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::parse_csv;
+    use flowdesk_dots::{Step, StepName};
+
+    fn setup(dir: &Path) -> Journal {
+        let import = parse_csv(b"email\na@example.com\nbad\nc@example.com\n").unwrap();
+        let t = BatchTemplate::new(vec![Step::new(StepName::Compliance)]);
+        Journal::create(
+            &dir.join("b.journal"),
+            &t,
+            &import,
+            Some("people.csv".into()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn replay_keeps_finished_rows_and_turns_sending_into_unknown() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = setup(dir.path());
+        assert_eq!(
+            j.progress(),
+            BatchProgress {
+                total: 2,
+                remaining: 2,
+                invalid: 1,
+                ..Default::default()
+            }
+        );
+        j.record(1, RowState::Sending).unwrap();
+        j.record(
+            1,
+            RowState::Created {
+                flow_id: "f1".into(),
+                link: "http://x/f1".into(),
+            },
+        )
+        .unwrap();
+        j.record(3, RowState::Sending).unwrap();
+        let id = j.batch_id();
+        drop(j);
+
+        let j = Journal::open(&dir.path().join("b.journal")).unwrap();
+        assert_eq!(j.batch_id(), id);
+        assert_eq!(j.source(), Some("people.csv"));
+        assert!(matches!(j.state(1), Some(RowState::Created { .. })));
+        assert!(matches!(j.state(2), Some(RowState::Invalid { .. })));
+        assert!(matches!(j.state(3), Some(RowState::Unknown { .. })));
+        drop(j);
+        // The unknown is on disk too.
+        let j = Journal::open(&dir.path().join("b.journal")).unwrap();
+        assert!(matches!(j.state(3), Some(RowState::Unknown { .. })));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_cut_and_middle_damage_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.journal");
+        let j = setup(dir.path());
+        j.record(1, RowState::Sending).unwrap();
+        drop(j);
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(br#"{"kind":"row","row":1,"state":"crea"#)
+            .unwrap();
+        drop(f);
+        let j = Journal::open(&path).unwrap();
+        assert!(matches!(j.state(1), Some(RowState::Unknown { .. })));
+        j.record(1, RowState::Pending).unwrap();
+        drop(j);
+        assert_eq!(
+            Journal::open(&path).unwrap().state(1),
+            Some(RowState::Pending),
+            "appends after the cut parse"
+        );
+
+        let text = fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(1, "{garbage");
+        fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let err = Journal::open(&path).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn create_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        let import = parse_csv(b"email\na@example.com\n").unwrap();
+        let t = BatchTemplate::new(vec![Step::new(StepName::Compliance)]);
+        let err = Journal::create(&dir.path().join("b.journal"), &t, &import, None).unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "no temp files left behind");
+    }
+}
