@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh app
 npm run build
-exec cargo run --release
+exec cargo run --release --features custom-protocol

@@ -15,15 +15,15 @@ if [ -z "${DOTS_OPENAPI_SPEC:-}" ] && [ -f "$root/../shared/dots-openapi/v2.yaml
   export DOTS_OPENAPI_SPEC="$root/../shared/dots-openapi/v2.yaml"
 fi
 
-# Tests never touch the user's own home, settings or keyring.
+# Tests never touch the user's own home, settings or keyring. cargo, rustup and npm
+# keep their real homes (caches), the tests get scratch ones.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+export npm_config_cache="${npm_config_cache:-$HOME/.npm}"
 scratch=$(mktemp -d /tmp/flowdesk-test.XXXXXX)
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
   XDG_CACHE_HOME="$scratch/cache" XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
-# cargo and rustup keep their own homes, not the throwaway one.
-export CARGO_HOME="${CARGO_HOME:-/root/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-/root/.rustup}"
-[ -d "$CARGO_HOME" ] || export CARGO_HOME="$(dirname "$(dirname "$(command -v cargo)")")"
 
 timings=()
 suite() {
@@ -40,10 +40,10 @@ xvfb_pid=$!
 trap 'kill $xvfb_pid 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
 suite "ui build" npm run build
-suite "rust (cargo test --workspace)" scripts/with-keyring.sh cargo test --workspace --locked
+suite "rust (cargo test --workspace)" scripts/with-keyring.sh cargo test --workspace --locked --features custom-protocol
 suite "bindings up to date" scripts/check-bindings.sh
 suite "ui (playwright, chromium)" npx playwright test
-suite "app build (debug)" cargo build --locked
+suite "app build (debug)" cargo build --locked --features custom-protocol
 suite "e2e (tauri-driver, xvfb)" scripts/with-keyring.sh node --test tests/e2e/
 
 echo "=== time per suite"

@@ -9,6 +9,17 @@ import { startApp } from './driver.mjs';
 let app;
 const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 
+/** Text of an element, found afresh each time (React may replace the node between reads). */
+async function textOf(driver, id) {
+  const els = await driver.findElements(byTestId(id));
+  return els.length ? els[0].getText() : '';
+}
+
+/** Waits until the element's text matches, re-reading it on every poll. */
+function waitForText(driver, id, pattern, timeout = 20_000) {
+  return driver.wait(async () => pattern.test(await textOf(driver, id)), timeout, `${id} never matched ${pattern}`);
+}
+
 before(async () => { app = await startApp(); });
 after(async () => { await app?.stop(); });
 
@@ -23,8 +34,7 @@ async function sandboxControl(origin, path, body = {}) {
 
 test('creates a flow on the local sandbox and shows its link and progress', async () => {
   const { driver } = app;
-  const badge = await driver.wait(until.elementLocated(byTestId('env-badge')), 30_000);
-  await driver.wait(async () => /Local sandbox/.test(await badge.getText()), 10_000);
+  await waitForText(driver, 'env-badge', /Local sandbox/, 30_000);
 
   await driver.wait(until.elementLocated(byTestId('catalog-compliance')), 10_000).click();
   await driver.findElement(byTestId('catalog-manage-payouts')).click();
@@ -32,12 +42,11 @@ test('creates a flow on the local sandbox and shows its link and progress', asyn
   await driver.wait(until.elementIsEnabled(create), 10_000);
   await create.click();
 
-  const link = await driver.wait(until.elementLocated(byTestId('flow-link')), 20_000);
-  const href = await link.getText();
+  await waitForText(driver, 'flow-link', /^http/);
+  const href = await textOf(driver, 'flow-link');
   assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/flow\/[0-9a-f-]{36}$/);
-  assert.equal(await link.getAttribute('href'), href);
-  const progress = driver.findElement(byTestId('flow-progress'));
-  assert.match(await progress.getText(), /0 of 2/);
+  assert.equal(await driver.findElement(byTestId('flow-link')).getAttribute('href'), href);
+  assert.match(await textOf(driver, 'flow-progress'), /0 of 2/);
 
   // The link is the sandbox's hosted page for this flow.
   const page = await fetch(href);
@@ -49,12 +58,12 @@ test('creates a flow on the local sandbox and shows its link and progress', asyn
   const id = pathname.split('/').pop();
   await sandboxControl(origin, `/flows/${id}/claim`);
   await sandboxControl(origin, `/flows/${id}/complete`, { step: 'compliance' });
-  await driver.wait(async () => /1 of 2/.test(await progress.getText()), 20_000);
-  const compliance = driver.findElement(byTestId('flow-step-compliance'));
-  assert.equal(await compliance.getAttribute('data-done'), 'true');
+  await waitForText(driver, 'flow-progress', /1 of 2/);
+  assert.equal(await driver.findElement(byTestId('flow-step-compliance')).getAttribute('data-done'), 'true');
+  assert.equal(await driver.findElement(byTestId('flow-step-manage-payouts')).getAttribute('data-done'), 'false');
   await sandboxControl(origin, `/flows/${id}/complete`, { step: 'manage-payouts' });
   await driver.wait(until.elementLocated(byTestId('flow-done')), 20_000);
-  assert.match(await progress.getText(), /2 of 2/);
+  assert.match(await textOf(driver, 'flow-progress'), /2 of 2/);
 
   fs.mkdirSync('test-results', { recursive: true });
   fs.writeFileSync('test-results/e2e-app.png', await driver.takeScreenshot(), 'base64');
