@@ -183,10 +183,7 @@ impl Journal {
                 None => RowState::Pending,
             })
             .collect();
-        let file = OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map_err(|e| io_err(path, e))?;
+        let file = open_locked(path)?;
         Ok(Journal {
             path: path.to_path_buf(),
             header,
@@ -197,6 +194,8 @@ impl Journal {
     /// Reopens a batch after a stop or a crash. Rows last recorded `sending` become `unknown`
     /// (recorded as such), so the runner reconciles them before creating anything.
     pub fn open(path: &Path) -> Result<Journal> {
+        // Locked before reading, so no other run can append between our read and our writes.
+        let append = open_locked(path)?;
         let file = File::open(path).map_err(|e| io_err(path, e))?;
         let mut reader = BufReader::new(file);
         let mut good_len: u64 = 0;
@@ -268,10 +267,7 @@ impl Journal {
                 "is empty or was cut before its first line was written",
             ));
         };
-        let file = OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map_err(|e| io_err(path, e))?;
+        let file = append;
         if file.metadata().map_err(|e| io_err(path, e))?.len() > good_len {
             file.set_len(good_len).map_err(|e| io_err(path, e))?;
         }
@@ -375,6 +371,25 @@ impl Journal {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic elsewhere while holding the lock leaves the states as valid as before.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The journal's append handle, with an exclusive advisory lock held as long as it is open
+/// (the OS drops it when the process dies). Two runs of one batch at once, say the app and
+/// the CLI, would each create the same pending rows: the second is refused instead.
+fn open_locked(path: &Path) -> Result<File> {
+    let file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| io_err(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(journal_err(
+            path,
+            "is in use by another run of this batch (the app or another flowdesk bulk): wait for it to finish",
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_err(path, e)),
     }
 }
 
@@ -503,6 +518,16 @@ mod tests {
         fs::write(&path, lines.join("\n") + "\n").unwrap();
         let err = Journal::open(&path).unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn one_run_per_batch_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = setup(dir.path());
+        let err = Journal::open(&dir.path().join("b.journal")).unwrap_err();
+        assert!(err.to_string().contains("in use by another run"), "{err}");
+        drop(j);
+        Journal::open(&dir.path().join("b.journal")).unwrap();
     }
 
     #[test]

@@ -55,6 +55,15 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
     });
     let journal = if journal_path.exists() {
         let j = Journal::open(&journal_path)?;
+        let named = a.csv.file_name().map(|n| n.to_string_lossy().into_owned());
+        if j.source().is_some() && j.source() != named.as_deref() {
+            eprintln!(
+                "flowdesk: note: {} belongs to a batch from {}, not {}: resuming that batch (use another -o or --journal for a new one)",
+                journal_path.display(),
+                j.source().unwrap_or_default(),
+                a.csv.display()
+            );
+        }
         let p = j.progress();
         eprintln!(
             "Resuming batch {} from {}: {} created, {} failed, {} to check, {} to send",

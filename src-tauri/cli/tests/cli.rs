@@ -537,3 +537,42 @@ async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
     let links = std::fs::read_to_string(s.path("links.csv")).unwrap();
     assert_eq!(links.matches(",created,").count(), rows);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_command_serves_the_local_environment() {
+    use std::io::BufRead;
+    let s = Scratch::new();
+    let mut c = s.cmd();
+    c.args(["sandbox", "--port", "0"]).stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let base = first
+        .trim()
+        .strip_prefix("Dots sandbox base URL: ")
+        .expect(&first)
+        .to_string();
+    let mut c = s.cmd();
+    c.args([
+        "--env",
+        "local",
+        "--base-url",
+        &base,
+        "create",
+        "--step",
+        "compliance",
+    ]);
+    let out = run(c).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("/flow/"));
+}
