@@ -14,20 +14,24 @@ test('the page is served under the app\'s CSP', async ({ page }) => {
   await expect(page.getByTestId('create-flow')).toBeEnabled();
 });
 
-test('the header shows the environment from app_info', async ({ page, backend }) => {
+test('the header shows the active environment from environments()', async ({ page, backend }) => {
   await openApp(page);
   await expect(page.getByRole('heading', { name: 'Flow Desk' })).toBeVisible();
   await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
+  // The Local sandbox has no base URL of its own: the address app_info reports.
   await expect(page.getByTestId('env-badge')).toHaveAttribute('title', /127\.0\.0\.1:4010/);
+  await expect(page.getByTestId('env-badge')).toHaveClass(/env-badge--sandbox/);
+  expect(backend.callsTo('environments')).toHaveLength(1);
   expect(backend.callsTo('app_info')).toHaveLength(1);
 });
 
-test('a non-sandbox environment is shown as such', async ({ page, backend }) => {
-  backend.info = { environment: 'Production', base_url: 'https://api.dots.dev/api', local_sandbox: false, version: '0.1.0' };
+test('a production environment is shown as such', async ({ page, backend }) => {
+  backend.active = 'production';
   await openApp(page);
   const badge = page.getByTestId('env-badge');
   await expect(badge).toHaveText('Production');
   await expect(badge).toHaveClass(/env-badge--live/);
+  await expect(badge).toHaveAttribute('title', 'Requests go to https://api.dots.dev/api');
 });
 
 test('the palette lists every step and disables the ones already in the flow', async ({ page }) => {

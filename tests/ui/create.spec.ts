@@ -94,7 +94,7 @@ test('progress follows get_flow until the flow is done, then polling stops', asy
   await expect(page.getByTestId('flow-step-manage-payouts')).toHaveAttribute('data-done', 'false');
   await expect(page.getByTestId('flow-claimed')).toHaveText(`Claimed by user ${user}`);
   await expect(page.getByTestId('flow-done')).toHaveCount(0);
-  expect(backend.callsTo('get_flow').map((c) => c.args)).toEqual([{ id }]);
+  expect(backend.callsTo('get_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'local' }]);
 
   // A refresh that fails is shown; the next one recovers.
   backend.on('get_flow', () => {

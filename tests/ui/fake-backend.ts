@@ -5,6 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../ui/src/bindings/AppError';
 import type { AppInfo } from '../../ui/src/bindings/AppInfo';
+import type { ConnectionReport } from '../../ui/src/bindings/ConnectionReport';
+import type { CredentialStatus } from '../../ui/src/bindings/CredentialStatus';
+import type { EnvironmentChange } from '../../ui/src/bindings/EnvironmentChange';
+import type { EnvironmentsView } from '../../ui/src/bindings/EnvironmentsView';
+import type { EnvironmentUpdateView } from '../../ui/src/bindings/EnvironmentUpdateView';
+import type { EnvironmentView } from '../../ui/src/bindings/EnvironmentView';
+import type { KeychainStatus } from '../../ui/src/bindings/KeychainStatus';
+import type { NewEnvironment } from '../../ui/src/bindings/NewEnvironment';
 import type { Flow } from '../../ui/src/bindings/Flow';
 import type { FlowRequest } from '../../ui/src/bindings/FlowRequest';
 import type { FlowView } from '../../ui/src/bindings/FlowView';
@@ -50,6 +58,42 @@ export const SANDBOX_INFO: AppInfo = {
   local_sandbox: true,
   version: '0.1.0',
 };
+
+/** Dots' production host: an environment on it is production whatever it is called. */
+export const PRODUCTION_HOST = 'api.dots.dev';
+
+/** Like flowdesk-settings' Environment::view: host and is_production derived, never from the name. */
+export function envView(
+  id: string,
+  name: string,
+  baseUrl: string | null,
+  opts: { production?: boolean; appId?: string | null; clientId?: string | null } = {},
+): EnvironmentView {
+  const host = baseUrl ? new URL(baseUrl).hostname : null;
+  const production = opts.production ?? false;
+  return {
+    id,
+    name,
+    base_url: baseUrl,
+    host,
+    app_id: opts.appId ?? null,
+    client_id: opts.clientId ?? null,
+    production_mark: production,
+    is_production: production || host === PRODUCTION_HOST,
+    builtin: ['local', 'sandbox', 'production'].includes(id),
+    local: id === 'local',
+  };
+}
+
+export function builtinEnvironments(): EnvironmentView[] {
+  return [
+    envView('local', 'Local sandbox', null),
+    envView('sandbox', 'Sandbox', 'https://pls.senddotssandbox.com/api'),
+    envView('production', 'Production', 'https://api.dots.dev/api'),
+  ];
+}
+
+type StoredKey = { clientId: string; apiKey: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -120,7 +164,7 @@ export function wireBody(req: FlowRequest): JsonValue {
   return body;
 }
 
-function view(flow: Flow): FlowView {
+function view(flow: Flow, environmentId: string): FlowView {
   const pending = flow.steps.filter((s) => !flow.completed_steps.includes(s));
   const total = flow.steps.length;
   return {
@@ -132,13 +176,24 @@ function view(flow: Flow): FlowView {
       done: total > 0 && pending.length === 0,
       pending,
     },
+    environment_id: environmentId,
   };
 }
 
 export class FakeBackend {
   readonly calls: Call[] = [];
   readonly flows = new Map<string, Flow>();
+  /** The environment each flow was created in (a flow is only found there). */
+  readonly flowEnvironment = new Map<string, string>();
   info: AppInfo = { ...SANDBOX_INFO };
+  environments: EnvironmentView[] = builtinEnvironments();
+  active = 'local';
+  keychain: KeychainStatus = { available: true, message: null };
+  /** Returned by the first environments() only, like the settings loader's one-time notice. */
+  notice: string | null = null;
+  /** The keychain: environment id → key. Tests may look; the UI never gets a key back. */
+  readonly keys = new Map<string, StoredKey>();
+  connection: ConnectionReport = { ok: true, kind: null, sentence: 'Connected: Dots accepted the key.' };
   private overrides = new Map<string, Handler>();
 
   /** Answer `cmd` with this handler from now on (throw a Rejection to reject). */
@@ -184,11 +239,63 @@ export class FakeBackend {
       case 'preview_request':
         return wireBody(args.request as FlowRequest);
       case 'create_flow':
-        return this.create(args.request as FlowRequest);
+        return this.create(args.request as FlowRequest, args.environmentId as string, args.confirmProduction === true);
       case 'get_flow': {
-        const flow = this.flows.get(args.id as string);
-        if (!flow) throw new Rejection({ kind: 'not_found', message: `Dots has no such object (404): flow ${String(args.id)}` });
-        return view(flow);
+        const id = args.id as string;
+        const flow = this.flows.get(id);
+        const environmentId = args.environmentId as string;
+        this.env(environmentId);
+        if (!flow || this.flowEnvironment.get(id) !== environmentId) {
+          throw new Rejection({ kind: 'not_found', message: `Dots has no such object (404): flow ${String(args.id)}` });
+        }
+        return view(flow, environmentId);
+      }
+      case 'environments': {
+        const out = this.view();
+        this.notice = null;
+        return out;
+      }
+      case 'set_active_environment':
+        this.env(args.id as string);
+        this.active = args.id as string;
+        return this.view();
+      case 'add_environment':
+        return this.add(args.environment as NewEnvironment);
+      case 'update_environment':
+        return this.update(args.id as string, args.change as EnvironmentChange);
+      case 'remove_environment': {
+        const env = this.env(args.id as string);
+        if (env.builtin) throw new Rejection({ kind: 'built_in', message: `"${env.name}" is built in and cannot be removed` });
+        this.environments = this.environments.filter((e) => e.id !== env.id);
+        this.keys.delete(env.id);
+        if (this.active === env.id) this.active = 'local';
+        return this.view();
+      }
+      case 'save_credentials': {
+        const env = this.env(args.environmentId as string);
+        if (env.local) throw new Rejection({ kind: 'invalid', message: 'The Local sandbox needs no key' });
+        if (!this.keychain.available) {
+          throw new Rejection({ kind: 'keychain_unavailable', message: this.keychain.message ?? 'No keychain' });
+        }
+        const clientId = String(args.clientId ?? '').trim();
+        const apiKey = String(args.apiKey ?? '');
+        if (clientId === '' || apiKey === '') throw new Rejection({ kind: 'invalid', message: 'Enter the client ID and the key' });
+        this.keys.set(env.id, { clientId, apiKey });
+        env.client_id = clientId;
+        return this.view();
+      }
+      case 'delete_credentials': {
+        const env = this.env(args.environmentId as string);
+        this.keys.delete(env.id);
+        env.client_id = null;
+        return this.view();
+      }
+      case 'test_connection': {
+        const env = this.env(args.environmentId as string);
+        if (!env.local && !this.keys.has(env.id)) {
+          return { ok: false, kind: 'not_configured', sentence: `No API key is saved for ${env.name}.` };
+        }
+        return this.connection;
       }
       case 'plugin:opener|open_url':
         return null;
@@ -197,7 +304,105 @@ export class FakeBackend {
     }
   }
 
-  private create(req: FlowRequest): FlowView {
+  /** The environment with this id, or the backend's error for an unknown one. */
+  env(id: string): EnvironmentView {
+    const env = this.environments.find((e) => e.id === id);
+    if (!env) throw new Rejection({ kind: 'invalid', message: `Unknown environment "${id}"` });
+    return env;
+  }
+
+  credential(env: EnvironmentView): CredentialStatus | null {
+    if (env.local || !this.keychain.available) return null;
+    const key = this.keys.get(env.id);
+    return key
+      ? { configured: true, client_id: key.clientId, key_last4: key.apiKey.slice(-4) }
+      : { configured: false, client_id: env.client_id, key_last4: null };
+  }
+
+  view(): EnvironmentsView {
+    return structuredClone({
+      active: this.active,
+      environments: this.environments.map((environment) => ({
+        environment,
+        credential: this.credential(environment),
+        credential_error:
+          environment.local || this.keychain.available
+            ? null
+            : { kind: 'keychain_unavailable' as const, message: this.keychain.message ?? 'No keychain' },
+      })),
+      keychain: this.keychain,
+      notice: this.notice,
+    });
+  }
+
+  /** Adds an environment (and a key for it, as if saved) straight into the backend's state. */
+  addEnvironment(env: EnvironmentView, apiKey?: string): void {
+    this.environments.push(env);
+    if (apiKey) this.configure(env.id, apiKey);
+  }
+
+  /** A key saved for the environment, as if the user had done it. */
+  configure(id: string, apiKey = 'sk_test_0000', clientId = 'cid_test'): void {
+    this.keys.set(id, { clientId, apiKey });
+    this.env(id).client_id = clientId;
+  }
+
+  private add(next: NewEnvironment): EnvironmentsView {
+    const name = next.name.trim();
+    if (name === '') throw new Rejection({ kind: 'invalid', message: 'Enter a name' });
+    let url: URL;
+    try {
+      url = new URL(next.base_url.trim());
+    } catch {
+      throw new Rejection({ kind: 'invalid', message: 'The base URL is not a URL' });
+    }
+    if (url.protocol !== 'https:') throw new Rejection({ kind: 'invalid', message: 'The base URL must use https://' });
+    const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'env';
+    let id = base;
+    for (let n = 2; this.environments.some((e) => e.id === id); n++) id = `${base}-${n}`;
+    this.environments.push(envView(id, name, url.toString(), { production: next.production, appId: next.app_id }));
+    return this.view();
+  }
+
+  private update(id: string, change: EnvironmentChange): EnvironmentUpdateView {
+    const env = this.env(id);
+    let name = env.name;
+    let baseUrl = env.base_url;
+    let appId = env.app_id;
+    let production = env.production_mark;
+    if (change.name !== null) name = change.name.trim();
+    if (change.base_url !== null) {
+      if (env.local) throw new Rejection({ kind: 'invalid', message: 'The Local sandbox has no base URL' });
+      try {
+        baseUrl = new URL(change.base_url.trim()).toString();
+      } catch {
+        throw new Rejection({ kind: 'invalid', message: 'The base URL is not a URL' });
+      }
+    }
+    if (change.app_id !== null) appId = change.app_id.trim() || null;
+    if (change.production !== null) production = change.production;
+    const next = envView(id, name, baseUrl, { production, appId, clientId: env.client_id });
+    let keyUnbound = false;
+    if (next.host !== env.host && env.client_id !== null) {
+      keyUnbound = true;
+      next.client_id = null;
+      this.keys.delete(id);
+    }
+    this.environments = this.environments.map((e) => (e.id === id ? next : e));
+    return { view: this.view(), key_unbound: keyUnbound };
+  }
+
+  private create(req: FlowRequest, environmentId: string, confirmProduction: boolean): FlowView {
+    const env = this.env(environmentId);
+    if (env.is_production && !confirmProduction) {
+      throw new Rejection({
+        kind: 'confirmation_required',
+        message: `${env.name} is a production environment: confirm to create the flow there`,
+      });
+    }
+    if (!env.local && !this.keys.has(env.id)) {
+      throw new Rejection({ kind: 'not_configured', message: `No API key is saved for ${env.name}` });
+    }
     const violations = validate(req);
     if (violations.length > 0) {
       throw new Rejection({ kind: 'invalid', message: `The flow is not ready to send: ${violations[0]!.message}` });
@@ -213,7 +418,8 @@ export class FakeBackend {
       metadata: (req.metadata as JsonValue | undefined) ?? null,
     };
     this.flows.set(id, flow);
-    return view(flow);
+    this.flowEnvironment.set(id, env.id);
+    return view(flow, env.id);
   }
 
   /** A person claims the flow (as the hosted page would). */

@@ -1,16 +1,21 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from './bindings/AppInfo';
+import type { EnvironmentsView } from './bindings/EnvironmentsView';
+import type { EnvironmentView } from './bindings/EnvironmentView';
+import type { FlowRequest } from './bindings/FlowRequest';
 import type { FlowView } from './bindings/FlowView';
 import type { RuleViolation } from './bindings/RuleViolation';
 import type { StepCatalog } from './bindings/StepCatalog';
 import type { StepInfo } from './bindings/StepInfo';
 import type { StepName } from './bindings/StepName';
+import { ConfirmDialog } from './components/ConfirmDialog';
 import { ErrorNote } from './components/ErrorNote';
 import { FlowCard } from './components/FlowCard';
 import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
 import { Palette } from './components/Palette';
 import { Preview } from './components/Preview';
+import { Settings } from './components/Settings';
 import { StepList } from './components/StepList';
 import { emptyDraft, hasUserId, moveItem, newStep, toRequest, type Draft, type StepDraft } from './draft';
 import { ipc, toAppError, type AppError } from './ipc';
@@ -25,7 +30,23 @@ export function App() {
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<AppError | null>(null);
-  const [created, setCreated] = useState<FlowView | null>(null);
+  const [created, setCreated] = useState<{ view: FlowView; envName: string } | null>(null);
+  const [envs, setEnvs] = useState<EnvironmentsView | null>(null);
+  const [envError, setEnvError] = useState<{ context: string; error: AppError } | null>(null);
+  const [switching, setSwitching] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const dismissedNotices = useRef(new Set<string>());
+  // A create in a production environment waits here for the user's yes.
+  const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
+
+  /** Every EnvironmentsView the backend sends replaces the one shown. */
+  const applyView = useCallback((view: EnvironmentsView) => {
+    setEnvs(view);
+    setEnvError(null);
+    // The notice (e.g. a corrupt settings file set aside) is shown once, until dismissed.
+    if (view.notice && !dismissedNotices.current.has(view.notice)) setNotice(view.notice);
+  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -39,10 +60,37 @@ export function App() {
         if (alive) setLoadError(toAppError(e));
       },
     );
+    ipc.environments().then(
+      (view) => {
+        if (alive) applyView(view);
+      },
+      (e: unknown) => {
+        if (alive) setEnvError({ context: 'Environments', error: toAppError(e) });
+      },
+    );
     return () => {
       alive = false;
     };
-  }, []);
+  }, [applyView]);
+
+  const active = envs?.environments.find((e) => e.environment.id === envs.active)?.environment ?? null;
+  const production = active?.is_production ?? false;
+
+  const switchTo = useCallback(
+    (id: string) => {
+      setSwitching(true);
+      ipc
+        .setActiveEnvironment(id)
+        .then(applyView, (e: unknown) => setEnvError({ context: 'Switch environment', error: toAppError(e) }))
+        .finally(() => setSwitching(false));
+    },
+    [applyView],
+  );
+
+  const dismissNotice = () => {
+    if (notice) dismissedNotices.current.add(notice);
+    setNotice(null);
+  };
 
   const byName = useMemo(
     () => new Map<StepName, StepInfo>((catalog?.steps ?? []).map((s) => [s.name, s])),
@@ -70,6 +118,8 @@ export function App() {
   const violationCount = check.result?.violations.length ?? 0;
   let blocked: string | null = null;
   if (!catalog) blocked = 'Loading the step catalog…';
+  else if (!active) blocked = envError ? 'The environments could not be read.' : 'Loading the environments…';
+  else if (switching) blocked = 'Switching the environment…';
   else if (creating) blocked = 'Creating the flow…';
   else if (check.error) blocked = 'The flow could not be checked.';
   else if (!check.current || !check.result) blocked = 'Checking the flow…';
@@ -79,16 +129,39 @@ export function App() {
   }
   const canCreate = blocked === null;
 
+  const send = useCallback(
+    (request: FlowRequest, env: EnvironmentView, confirmProduction: boolean) => {
+      setCreating(true);
+      setCreateError(null);
+      ipc
+        .createFlow(request, env.id, confirmProduction)
+        .then(
+          (view) => setCreated({ view, envName: env.name }),
+          (e: unknown) => {
+            const error = toAppError(e);
+            setCreateError(error);
+            // The backend knows better (the environment changed under us): read it again.
+            if (error.kind === 'confirmation_required') ipc.environments().then(applyView, () => {});
+          },
+        )
+        .finally(() => setCreating(false));
+    },
+    [applyView],
+  );
+
   const create = useCallback(() => {
-    if (!canCreate || !check.result) return;
+    if (!canCreate || !check.result || !active || pending || settingsOpen) return;
     const sent = check.result.request;
-    setCreating(true);
-    setCreateError(null);
-    ipc
-      .createFlow(sent)
-      .then(setCreated, (e: unknown) => setCreateError(toAppError(e)))
-      .finally(() => setCreating(false));
-  }, [canCreate, check.result]);
+    // Production (by host or mark, never by name) asks first; nothing is sent until "yes".
+    if (active.is_production) setPending({ request: sent, env: active });
+    else send(sent, active, false);
+  }, [canCreate, check.result, active, pending, settingsOpen, send]);
+
+  const confirmCreate = () => {
+    if (!pending) return;
+    setPending(null);
+    send(pending.request, pending.env, true);
+  };
 
   // Ctrl+Enter (Cmd+Enter on macOS) creates when the flow is valid.
   const createRef = useRef(create);
@@ -114,9 +187,39 @@ export function App() {
   const moveStep = (from: number, to: number) => setDraft((d) => ({ ...d, steps: moveItem(d.steps, from, to) }));
 
   return (
-    <div className="app">
-      <Header info={info} />
+    <div className={production ? 'app app--production' : 'app'}>
+      {active && production ? (
+        <div className="prod-banner" role="status" data-testid="prod-banner">
+          <strong>PRODUCTION</strong> — flows you create here reach real people
+          <span className="prod-banner-where">
+            {active.name}
+            {active.host ? ` · ${active.host}` : ''}
+          </span>
+        </div>
+      ) : null}
+      <Header
+        info={info}
+        envs={envs}
+        switching={switching}
+        onSwitch={switchTo}
+        onOpenSettings={() => setSettingsOpen(true)}
+      />
+      {envs && !envs.keychain.available ? (
+        <p className="banner banner--warn" role="alert" data-testid="keychain-warning">
+          <strong>The OS keychain is not available:</strong> {envs.keychain.message ?? 'API keys cannot be saved or read.'}{' '}
+          The Local sandbox still works without a key.
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="banner banner--note" role="status" data-testid="settings-notice">
+          <span>{notice}</span>
+          <button type="button" className="small" onClick={dismissNotice} data-testid="dismiss-notice">
+            Dismiss
+          </button>
+        </p>
+      ) : null}
       {loadError ? <ErrorNote error={loadError} context="Starting" /> : null}
+      {envError ? <ErrorNote error={envError.error} context={envError.context} /> : null}
       <main className="layout">
         <Palette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={addStep} />
         <div className="builder">
@@ -136,24 +239,35 @@ export function App() {
           <div className="create-bar">
             <button
               type="button"
-              className="primary"
+              className={production ? 'primary primary--danger' : 'primary'}
               disabled={!canCreate}
               onClick={create}
               aria-describedby="create-reason"
               data-testid="create-flow"
             >
-              {creating ? 'Creating…' : 'Create flow'}
+              {creating ? 'Creating…' : production && active ? `Create flow in ${active.name}` : 'Create flow'}
             </button>
             <span id="create-reason" className="create-reason" data-testid="create-reason">
-              {blocked ?? `Ready (${SHORTCUT})`}
+              {blocked ?? (production ? `Ready — production: you will be asked to confirm (${SHORTCUT})` : `Ready (${SHORTCUT})`)}
             </span>
           </div>
           {check.error ? <ErrorNote error={check.error} context="Check" /> : null}
           {createError ? <ErrorNote error={createError} context="Create" /> : null}
-          {created ? <FlowCard key={created.flow.id} initial={created} catalog={byName} /> : null}
+          {created ? (
+            <FlowCard
+              key={created.view.flow.id}
+              initial={created.view}
+              catalog={byName}
+              environmentName={created.envName}
+            />
+          ) : null}
           <Preview body={check.result?.preview} />
         </div>
       </main>
+      {pending ? <ConfirmDialog env={pending.env} onConfirm={confirmCreate} onCancel={() => setPending(null)} /> : null}
+      {settingsOpen && envs ? (
+        <Settings envs={envs} info={info} onView={applyView} onClose={() => setSettingsOpen(false)} />
+      ) : null}
     </div>
   );
 }

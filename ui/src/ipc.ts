@@ -5,8 +5,13 @@ import { invoke } from '@tauri-apps/api/core';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppError } from './bindings/AppError';
 import type { AppInfo } from './bindings/AppInfo';
+import type { ConnectionReport } from './bindings/ConnectionReport';
+import type { EnvironmentChange } from './bindings/EnvironmentChange';
+import type { EnvironmentsView } from './bindings/EnvironmentsView';
+import type { EnvironmentUpdateView } from './bindings/EnvironmentUpdateView';
 import type { FlowRequest } from './bindings/FlowRequest';
 import type { FlowView } from './bindings/FlowView';
+import type { NewEnvironment } from './bindings/NewEnvironment';
 import type { RuleViolation } from './bindings/RuleViolation';
 import type { StepCatalog } from './bindings/StepCatalog';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
@@ -43,8 +48,22 @@ export const ipc = {
   stepCatalog: () => call<StepCatalog>('step_catalog'),
   validateFlow: (request: FlowRequest) => call<RuleViolation[]>('validate_flow', { request }),
   previewRequest: (request: FlowRequest) => call<JsonValue>('preview_request', { request }),
-  createFlow: (request: FlowRequest) => call<FlowView>('create_flow', { request }),
-  getFlow: (id: string) => call<FlowView>('get_flow', { id }),
+  /** Creates in `environmentId`; a production environment needs confirmProduction (asked in a dialog first). */
+  createFlow: (request: FlowRequest, environmentId: string, confirmProduction: boolean) =>
+    call<FlowView>('create_flow', { request, environmentId, confirmProduction }),
+  /** A flow is always read in the environment it was created in. */
+  getFlow: (id: string, environmentId: string) => call<FlowView>('get_flow', { id, environmentId }),
+  environments: () => call<EnvironmentsView>('environments'),
+  setActiveEnvironment: (id: string) => call<EnvironmentsView>('set_active_environment', { id }),
+  addEnvironment: (environment: NewEnvironment) => call<EnvironmentsView>('add_environment', { environment }),
+  updateEnvironment: (id: string, change: EnvironmentChange) =>
+    call<EnvironmentUpdateView>('update_environment', { id, change }),
+  removeEnvironment: (id: string) => call<EnvironmentsView>('remove_environment', { id }),
+  /** The key goes one way: the app never sends it back (only CredentialStatus.key_last4). */
+  saveCredentials: (environmentId: string, clientId: string, apiKey: string) =>
+    call<EnvironmentsView>('save_credentials', { environmentId, clientId, apiKey }),
+  deleteCredentials: (environmentId: string) => call<EnvironmentsView>('delete_credentials', { environmentId }),
+  testConnection: (environmentId: string) => call<ConnectionReport>('test_connection', { environmentId }),
   /** Opens a link in the system browser (the window may open http(s) and mailto only). */
   openLink: async (url: string): Promise<void> => {
     try {

@@ -3,4 +3,4 @@
 /**
  * Kinds that only the app has, beside the Dots client's own.
  */
-export type AppOnlyKind = "internal";
+export type AppOnlyKind = "internal" | "confirmation_required" | "not_configured" | "keychain_unavailable" | "keychain_locked" | "keychain_not_persisted" | "keychain" | "built_in" | "io";

@@ -5,4 +5,4 @@ import type { Progress } from "./Progress";
 /**
  * A flow with the progress derived from it, so the UI never recomputes the rules.
  */
-export type FlowView = { flow: Flow, progress: Progress, };
+export type FlowView = { flow: Flow, progress: Progress, environment_id: string, };

@@ -10,16 +10,20 @@ export const REFRESH_MS = 2000;
 type Props = {
   initial: FlowView;
   catalog: ReadonlyMap<StepName, StepInfo>;
+  /** The name of the environment the flow was created in (as it was called then). */
+  environmentName: string;
 };
 
 /** The created flow: its link for the user, and its progress, refreshed until done. */
-export function FlowCard({ initial, catalog }: Props) {
+export function FlowCard({ initial, catalog, environmentName }: Props) {
   const [view, setView] = useState(initial);
   const [error, setError] = useState<AppError | null>(null);
   const [copied, setCopied] = useState(false);
   const { flow, progress } = view;
   const id = flow.id;
   const done = progress.done;
+  // The environment the flow was created in: it is read there, whatever is active now.
+  const environmentId = initial.environment_id;
 
   // One interval for this card, while the flow is not done. (Polling moves into Rust later.)
   useEffect(() => {
@@ -30,7 +34,7 @@ export function FlowCard({ initial, catalog }: Props) {
       if (inFlight) return;
       inFlight = true;
       ipc
-        .getFlow(id)
+        .getFlow(id, environmentId)
         .then(
           (next) => {
             if (!alive) return;
@@ -49,7 +53,7 @@ export function FlowCard({ initial, catalog }: Props) {
       alive = false;
       clearInterval(timer);
     };
-  }, [id, done]);
+  }, [id, environmentId, done]);
 
   const open = (e: MouseEvent<HTMLAnchorElement>) => {
     // Never navigate the app window: the system browser opens the link.
@@ -79,6 +83,10 @@ export function FlowCard({ initial, catalog }: Props) {
         <dt>Flow id</dt>
         <dd>
           <code data-testid="flow-id">{flow.id}</code>
+        </dd>
+        <dt>Created in</dt>
+        <dd data-testid="flow-env" data-env-id={environmentId}>
+          {environmentName}
         </dd>
         <dt>Progress</dt>
         <dd data-testid="flow-progress">
