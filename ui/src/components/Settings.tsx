@@ -127,13 +127,25 @@ function EnvironmentDetails({ entry, info, active, keychainAvailable, onView }: 
   const [saved, setSaved] = useState<string | null>(null);
   const [report, setReport] = useState<ConnectionReport | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  // The mark's box moves at once; the backend's answer then has the last word.
+  const [mark, setMark] = useState(env.production_mark);
+  useEffect(() => setMark(env.production_mark), [env.production_mark]);
 
-  const run = <T,>(label: string, context: string, action: () => Promise<T>, then: (value: T) => void) => {
+  const run = <T,>(
+    label: string,
+    context: string,
+    action: () => Promise<T>,
+    then: (value: T) => void,
+    failed?: () => void,
+  ) => {
     setBusy(label);
     setError(null);
     setSaved(null);
     action()
-      .then(then, (e: unknown) => setError({ context, error: toAppError(e) }))
+      .then(then, (e: unknown) => {
+        setError({ context, error: toAppError(e) });
+        failed?.();
+      })
       .finally(() => setBusy(null));
   };
 
@@ -164,7 +176,8 @@ function EnvironmentDetails({ entry, info, active, keychainAvailable, onView }: 
     });
   };
 
-  const toggleProduction = (production: boolean) =>
+  const toggleProduction = (production: boolean) => {
+    setMark(production);
     run(
       'mark',
       'Production mark',
@@ -173,7 +186,9 @@ function EnvironmentDetails({ entry, info, active, keychainAvailable, onView }: 
         onView(update.view);
         if (update.key_unbound) setKeyUnbound(true);
       },
+      () => setMark(env.production_mark),
     );
+  };
 
   const saveCredentials = (e: FormEvent) => {
     e.preventDefault();
@@ -260,7 +275,7 @@ function EnvironmentDetails({ entry, info, active, keychainAvailable, onView }: 
       <label className="field field--check">
         <input
           type="checkbox"
-          checked={env.production_mark}
+          checked={mark}
           disabled={busy !== null}
           onChange={(e) => toggleProduction(e.target.checked)}
           data-testid="env-production-mark"
