@@ -139,7 +139,7 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
         other => other.into(),
     })?;
     let p = summary.progress;
-    println!(
+    say!(
         "{} created, {} failed, {} invalid, {} unknown, {} not sent; {} uncertain creates reconciled ({} found, {} re-sent); results in {}",
         p.created,
         p.failed,
@@ -197,7 +197,8 @@ async fn report(mut rx: watch::Receiver<BatchProgress>) {
             bar.set_position((p.created + p.failed) as u64);
             bar.set_message(line(&p));
         }
-        bar.finish_with_message(line(&rx.borrow()));
+        // Left where it stopped: a cancelled run is not shown as full.
+        bar.abandon_with_message(line(&rx.borrow()));
     } else {
         let mut last = String::new();
         let mut printed_at = tokio::time::Instant::now() - Duration::from_secs(2);

@@ -76,7 +76,7 @@ pub fn creds(g: &Global, action: CredsAction) -> Result<ExitCode, CliError> {
             let status =
                 credentials.save(&mut settings, env.id(), &client_id, SecretString::from(key))?;
             file.save(&settings)?;
-            println!(
+            say!(
                 "Saved for {}: client ID {}, key …{}",
                 env.name(),
                 status.client_id.unwrap_or_default(),
@@ -86,23 +86,23 @@ pub fn creds(g: &Global, action: CredsAction) -> Result<ExitCode, CliError> {
         CredsAction::Status => {
             let status = credentials.status(&settings, env.id())?;
             if env.is_local() {
-                println!("{}: no key needed (local sandbox)", env.name());
+                say!("{}: no key needed (local sandbox)", env.name());
             } else if status.configured {
-                println!(
+                say!(
                     "{}: configured, client ID {}, key …{}",
                     env.name(),
                     status.client_id.unwrap_or_default(),
                     status.key_last4.unwrap_or_else(|| "(short)".into())
                 );
             } else {
-                println!("{}: not configured (run `flowdesk creds set`)", env.name());
+                say!("{}: not configured (run `flowdesk creds set`)", env.name());
                 return Ok(ExitCode::from(crate::error::AUTH));
             }
         }
         CredsAction::Delete => {
             credentials.delete(&mut settings, env.id())?;
             file.save(&settings)?;
-            println!("Deleted the key of {}", env.name());
+            say!("Deleted the key of {}", env.name());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -127,7 +127,7 @@ pub fn env(action: EnvAction) -> Result<ExitCode, CliError> {
                 } else {
                     ""
                 };
-                println!("{active} {:<12} {:<20} {url}{prod}", env.id(), env.name());
+                say!("{active} {:<12} {:<20} {url}{prod}", env.id(), env.name());
             }
         }
         EnvAction::Use { id } => {
@@ -139,7 +139,7 @@ pub fn env(action: EnvAction) -> Result<ExitCode, CliError> {
             } else {
                 ""
             };
-            println!("Active environment: {} ({}){warn}", env.name(), env.id());
+            say!("Active environment: {} ({}){warn}", env.name(), env.id());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -108,7 +108,7 @@ pub async fn create(g: &Global, a: CreateArgs) -> Result<ExitCode, CliError> {
     if a.json {
         print_json(&flow);
     } else {
-        println!("{}", flow.link);
+        say!("{}", flow.link);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -119,22 +119,22 @@ pub async fn get(g: &Global, a: GetArgs) -> Result<ExitCode, CliError> {
     if a.json {
         print_json(&flow);
     } else {
-        println!("id:       {}", flow.id);
-        println!("link:     {}", flow.link);
-        println!(
+        say!("id:       {}", flow.id);
+        say!("link:     {}", flow.link);
+        say!(
             "created:  {}",
             flow.created
                 .map(|c| c.to_rfc3339())
                 .unwrap_or_else(|| "-".into())
         );
-        println!(
+        say!(
             "user:     {}",
             flow.user_id.as_deref().unwrap_or("(not claimed yet)")
         );
-        println!("steps:    {}", flow.steps.join(", "));
-        println!("progress: {}", progress_line(&flow));
+        say!("steps:    {}", flow.steps.join(", "));
+        say!("progress: {}", progress_line(&flow));
         if let Some(m) = &flow.metadata {
-            println!("metadata: {m}");
+            say!("metadata: {m}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -154,7 +154,7 @@ pub async fn watch(g: &Global, a: WatchArgs) -> Result<ExitCode, CliError> {
                 failures = 0;
                 let line = progress_line(&flow);
                 if line != last {
-                    println!("{line}");
+                    say!("{line}");
                     last = line;
                 }
                 if flow.progress().done {
@@ -192,10 +192,10 @@ pub async fn list(g: &Global, a: ListArgs) -> Result<ExitCode, CliError> {
         let page = t.client.list_flows(&params).await.map_err(|e| t.error(e))?;
         for flow in &page.data {
             if a.json {
-                println!("{}", serde_json::to_string(flow).unwrap_or_default());
+                say!("{}", serde_json::to_string(flow).unwrap_or_default());
             } else {
                 let p = flow.progress();
-                println!(
+                say!(
                     "{}  {}  {}/{} steps{}  {}",
                     flow.id,
                     flow.created
@@ -236,5 +236,5 @@ fn progress_line(flow: &Flow) -> String {
 }
 
 fn print_json(flow: &Flow) {
-    println!("{}", serde_json::to_string_pretty(flow).unwrap_or_default());
+    say!("{}", serde_json::to_string_pretty(flow).unwrap_or_default());
 }

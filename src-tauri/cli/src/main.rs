@@ -1,6 +1,14 @@
 //! `flowdesk`: Flow Desk on the command line. It shares the app's settings file and keychain
 //! entries (through `flowdesk-settings`) and its Dots client, bulk engine and sandbox.
 
+/// `println!` that ignores a closed stdout (`flowdesk list | head -1`) instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod bulk;
 mod config;
 mod context;
@@ -141,9 +149,9 @@ async fn sandbox(port: u16) -> Result<ExitCode, CliError> {
     let sb = flowdesk_sandbox::start(config)
         .await
         .map_err(|e| CliError::other(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-    println!("Dots sandbox base URL: {}", sb.base_url());
-    println!("Hosted flow pages:     {}/flow/{{id}}", sb.origin());
-    println!(
+    say!("Dots sandbox base URL: {}", sb.base_url());
+    say!("Hosted flow pages:     {}/flow/{{id}}", sb.origin());
+    say!(
         "Use it with: flowdesk --env local --base-url {} …  (Ctrl-C stops it)",
         sb.base_url()
     );

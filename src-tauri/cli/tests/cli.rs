@@ -528,10 +528,11 @@ async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
         sb.flow_count(),
         text(&out.stdout).trim()
     );
-    assert!(
-        flows_at_kill > created_at_kill,
-        "some flows existed that the journal had not recorded"
-    );
+    // Usually the kill lands with creates committed but unrecorded (the reply is 300 ms
+    // late); resume.rs in flowdesk-bulk covers both kinds of stuck row deterministically.
+    if flows_at_kill == created_at_kill {
+        println!("kill test: the kill landed between creates this time");
+    }
     assert_eq!(sb.flow_count(), rows);
     assert_eq!((duplicates, lost), (0, 0));
     let links = std::fs::read_to_string(s.path("links.csv")).unwrap();
