@@ -1,7 +1,22 @@
 // Capabilities live beside the Rust sources, and the app's own commands get
 // `allow-*` permissions so the window's capability lists exactly what it may call.
 fn main() {
-    let commands = &["app_info", "step_catalog", "validate_flow", "preview_request", "create_flow", "get_flow"];
+    let commands = &[
+        "app_info",
+        "step_catalog",
+        "validate_flow",
+        "preview_request",
+        "create_flow",
+        "get_flow",
+        "environments",
+        "set_active_environment",
+        "add_environment",
+        "update_environment",
+        "remove_environment",
+        "save_credentials",
+        "delete_credentials",
+        "test_connection",
+    ];
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("src-tauri/capabilities/*.json")

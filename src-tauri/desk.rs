@@ -1,15 +1,23 @@
-//! The service every command works through: the Dots client for the active environment.
-//! For now that is always the local sandbox, started in-process on a free loopback port
-//! so a fresh install works with no Dots account.
+//! The service every command works through: the settings (validated, saved atomically),
+//! the credentials in the OS keychain, the in-process local sandbox, and a Dots client per
+//! environment. Commands stay thin: they call a method here and map the error.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use flowdesk_dots::{ClientConfig, DotsClient};
 use flowdesk_sandbox::{SandboxConfig, SandboxHandle};
+use flowdesk_settings::{Credentials, Settings, SettingsFile, LOCAL};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::environments::{EnvironmentEntry, EnvironmentsView, KeychainStatus};
 use crate::error::{AppError, AppResult};
 
-/// What the window shows about where requests go. Never carries a key.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What the window shows about the app itself. Never carries a key.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct AppInfo {
@@ -19,35 +27,158 @@ pub struct AppInfo {
     pub version: String,
 }
 
+struct Config {
+    file: SettingsFile,
+    settings: Settings,
+}
+
+/// Called after every successful save, e.g. to keep tauri-plugin-store's view in step.
+type SavedHook = Box<dyn Fn(&Settings) + Send + Sync>;
+
 pub struct Desk {
-    pub client: DotsClient,
-    pub info: AppInfo,
+    config: Mutex<Config>,
+    credentials: Credentials,
+    keychain: Mutex<KeychainStatus>,
+    notice: Option<String>,
+    local_client: DotsClient,
+    local_base_url: String,
+    /// Clients for remote environments, dropped whenever settings or keys change.
+    clients: Mutex<HashMap<String, DotsClient>>,
+    on_saved: Option<SavedHook>,
     /// Kept so the in-process sandbox lives as long as the app.
-    _sandbox: Option<SandboxHandle>,
+    _sandbox: SandboxHandle,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not take the settings down with it.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Desk {
-    /// Starts the local sandbox with credentials made up for this run (they never leave
-    /// the process) and points a client at it.
-    pub async fn local_sandbox() -> AppResult<Self> {
+    /// Loads the settings (a corrupt file is set aside and reported once), checks the
+    /// keychain (unavailable is reported, never worked around), and starts the local
+    /// sandbox with credentials made up for this run that never leave the process.
+    pub async fn start(file: SettingsFile, credentials: Credentials) -> AppResult<Self> {
+        let loaded = file.load()?;
+        if let Some(notice) = &loaded.notice {
+            tracing::warn!(%notice, "settings file set aside");
+        }
+        let keychain = match credentials.check_available() {
+            Ok(()) => KeychainStatus { available: true, message: None },
+            Err(e) => {
+                tracing::warn!(error = %e, "keychain unavailable");
+                KeychainStatus { available: false, message: Some(e.to_string()) }
+            }
+        };
         let client_id = format!("local_{}", uuid::Uuid::new_v4().simple());
         let api_key = format!("sk_local_{}", uuid::Uuid::new_v4().simple());
         let sandbox = flowdesk_sandbox::start(SandboxConfig::new(client_id.clone(), api_key.clone()))
             .await
             .map_err(|e| AppError::internal(format!("The local sandbox could not start: {e}")))?;
-        let client = DotsClient::new(ClientConfig::new(&sandbox.base_url(), client_id, api_key)?)?;
-        let info = AppInfo {
-            environment: "Local sandbox".into(),
-            base_url: sandbox.base_url(),
-            local_sandbox: true,
-            version: env!("CARGO_PKG_VERSION").into(),
+        let mut local = ClientConfig::new(&sandbox.base_url(), client_id, api_key)?;
+        local.timeout = REQUEST_TIMEOUT;
+        tracing::info!(base_url = %sandbox.base_url(), "local sandbox started");
+        Ok(Desk {
+            config: Mutex::new(Config { file, settings: loaded.settings }),
+            credentials,
+            keychain: Mutex::new(keychain),
+            notice: loaded.notice,
+            local_client: DotsClient::new(local)?,
+            local_base_url: sandbox.base_url(),
+            clients: Mutex::new(HashMap::new()),
+            on_saved: None,
+            _sandbox: sandbox,
+        })
+    }
+
+    pub fn on_saved(mut self, hook: impl Fn(&Settings) + Send + Sync + 'static) -> Self {
+        hook(&lock(&self.config).settings);
+        self.on_saved = Some(Box::new(hook));
+        self
+    }
+
+    pub fn settings(&self) -> Settings {
+        lock(&self.config).settings.clone()
+    }
+
+    /// Changes a copy of the settings, saves it atomically, and only then makes it the
+    /// current one: a failed rule or a failed write changes nothing.
+    pub fn change<T>(&self, f: impl FnOnce(&mut Settings, &Credentials) -> AppResult<T>) -> AppResult<T> {
+        let mut config = lock(&self.config);
+        let mut next = config.settings.clone();
+        let out = f(&mut next, &self.credentials)?;
+        config.file.save(&next)?;
+        config.settings = next;
+        lock(&self.clients).clear();
+        if let Some(hook) = &self.on_saved {
+            hook(&config.settings);
+        }
+        Ok(out)
+    }
+
+    /// The client for an environment: the local sandbox's, or one built from the
+    /// keychain, bound to that environment's host.
+    pub fn client(&self, environment_id: &str) -> AppResult<DotsClient> {
+        if environment_id == LOCAL {
+            return Ok(self.local_client.clone());
+        }
+        if let Some(client) = lock(&self.clients).get(environment_id) {
+            return Ok(client.clone());
+        }
+        let settings = self.settings();
+        let config = self.credentials.client_config(&settings, environment_id, REQUEST_TIMEOUT)?;
+        let client = DotsClient::new(config)?;
+        lock(&self.clients).insert(environment_id.to_string(), client.clone());
+        Ok(client)
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// After a keychain operation: what it taught us about the keychain.
+    pub fn note_keychain(&self, result: Result<(), &AppError>) {
+        let status = match result {
+            Ok(()) => KeychainStatus { available: true, message: None },
+            Err(e) if e.is_keychain_failure() => KeychainStatus { available: false, message: Some(e.message.clone()) },
+            Err(_) => return,
         };
-        tracing::info!(base_url = %info.base_url, "local sandbox started");
-        Ok(Desk { client, info, _sandbox: Some(sandbox) })
+        *lock(&self.keychain) = status;
+    }
+
+    pub fn environments(&self) -> EnvironmentsView {
+        let settings = self.settings();
+        let environments = settings
+            .environments()
+            .iter()
+            .map(|env| {
+                let (credential, credential_error) = match self.credentials.status(&settings, env.id()) {
+                    Ok(status) => (Some(status), None),
+                    Err(e) => (None, Some(AppError::from(e))),
+                };
+                EnvironmentEntry { environment: env.view(), credential, credential_error }
+            })
+            .collect();
+        EnvironmentsView {
+            active: settings.active_environment().to_string(),
+            environments,
+            keychain: lock(&self.keychain).clone(),
+            notice: self.notice.clone(),
+        }
+    }
+
+    pub fn info(&self) -> AppInfo {
+        let settings = self.settings();
+        AppInfo {
+            environment: settings.active().name().to_string(),
+            base_url: self.local_base_url.clone(),
+            local_sandbox: settings.active().is_local(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 }
 
 #[tauri::command]
 pub fn app_info(desk: tauri::State<'_, Desk>) -> AppInfo {
-    desk.info.clone()
+    desk.info()
 }

@@ -1,17 +1,20 @@
 //! The one error the UI sees: `{kind, message}`, so it can offer the right next step
-//! (fix the step, re-enter the key, wait) without parsing text.
+//! (fix the step, re-enter the key, unlock the keychain, wait) without parsing text.
 
 use flowdesk_dots::{DotsError, ErrorKind};
+use flowdesk_settings::{CredentialError, SettingsError};
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Kinds that only the app has, beside the Dots client's own.
+/// Kinds that only the app has, beside the Dots client's and the settings' own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum AppOnlyKind {
     /// Something in the app itself failed (a bug or the local sandbox would not start).
     Internal,
+    /// A production create was asked for without the person's confirmation.
+    ConfirmationRequired,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -19,6 +22,7 @@ pub enum AppOnlyKind {
 #[ts(export)]
 pub enum AppErrorKind {
     Dots(ErrorKind),
+    Settings(flowdesk_settings::ErrorKind),
     App(AppOnlyKind),
 }
 
@@ -34,6 +38,10 @@ impl AppError {
     pub fn internal(message: impl Into<String>) -> Self {
         AppError { kind: AppErrorKind::App(AppOnlyKind::Internal), message: message.into() }
     }
+
+    pub fn confirmation_required(message: impl Into<String>) -> Self {
+        AppError { kind: AppErrorKind::App(AppOnlyKind::ConfirmationRequired), message: message.into() }
+    }
 }
 
 impl From<DotsError> for AppError {
@@ -42,4 +50,27 @@ impl From<DotsError> for AppError {
     }
 }
 
+impl From<SettingsError> for AppError {
+    fn from(e: SettingsError) -> Self {
+        AppError { kind: AppErrorKind::Settings(e.kind()), message: e.to_string() }
+    }
+}
+
+impl From<CredentialError> for AppError {
+    fn from(e: CredentialError) -> Self {
+        AppError { kind: AppErrorKind::Settings(e.kind()), message: e.to_string() }
+    }
+}
+
 pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// The keychain itself failed (as opposed to a wrong value or a missing key).
+    pub fn is_keychain_failure(&self) -> bool {
+        use flowdesk_settings::ErrorKind as K;
+        matches!(
+            self.kind,
+            AppErrorKind::Settings(K::KeychainUnavailable | K::KeychainLocked | K::KeychainNotPersisted | K::Keychain)
+        )
+    }
+}

@@ -1,11 +1,14 @@
 //! Flow Desk's Tauri shell: one module per domain, each a few thin commands over the
-//! plain-Rust crates (`flowdesk_dots`, `flowdesk_sandbox`).
+//! plain-Rust crates (`flowdesk_dots`, `flowdesk_settings`, `flowdesk_sandbox`).
 
 mod desk;
+mod environments;
 mod error;
 mod flows;
+mod settings_store;
 
 pub use desk::{AppInfo, Desk};
+pub use environments::{ConnectionReport, EnvironmentsView};
 pub use error::{AppError, AppErrorKind};
 pub use flows::{FlowView, StepCatalog};
 
@@ -13,14 +16,25 @@ use tauri::{Manager, Runtime};
 
 /// Plugins and commands, shared by the real app and the mock-runtime tests.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.plugin(tauri_plugin_opener::init()).invoke_handler(tauri::generate_handler![
-        desk::app_info,
-        flows::commands::step_catalog,
-        flows::commands::validate_flow,
-        flows::commands::preview_request,
-        flows::commands::create_flow,
-        flows::commands::get_flow,
-    ])
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .invoke_handler(tauri::generate_handler![
+            desk::app_info,
+            flows::commands::step_catalog,
+            flows::commands::validate_flow,
+            flows::commands::preview_request,
+            flows::commands::create_flow,
+            flows::commands::get_flow,
+            environments::commands::environments,
+            environments::commands::set_active_environment,
+            environments::commands::add_environment,
+            environments::commands::update_environment,
+            environments::commands::remove_environment,
+            environments::commands::save_credentials,
+            environments::commands::delete_credentials,
+            environments::commands::test_connection,
+        ])
 }
 
 pub fn run() {
@@ -31,7 +45,7 @@ pub fn run() {
         .init();
     let result = app_builder(tauri::Builder::default())
         .setup(|app| {
-            let desk = tauri::async_runtime::block_on(Desk::local_sandbox())?;
+            let desk = settings_store::start_desk(app.handle())?;
             app.manage(desk);
             Ok(())
         })

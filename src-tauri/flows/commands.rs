@@ -5,7 +5,7 @@ use tauri::State;
 
 use super::{FlowView, StepCatalog};
 use crate::desk::Desk;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 #[tauri::command]
 pub fn step_catalog() -> StepCatalog {
@@ -24,15 +24,37 @@ pub fn preview_request(request: FlowRequest) -> serde_json::Value {
     request.wire_body()
 }
 
-/// Never retried: flows have no idempotency key on Dots.
+/// Creates in the given environment (the active one when not given). Production needs
+/// the person's explicit confirmation, checked here and not only in the UI. Never
+/// retried: flows have no idempotency key on Dots.
 #[tauri::command]
-pub async fn create_flow(desk: State<'_, Desk>, request: FlowRequest) -> AppResult<FlowView> {
-    let flow = desk.client.create_flow(&request).await?;
-    tracing::info!(flow_id = %flow.id, steps = flow.steps.len(), "flow created");
-    Ok(flow.into())
+pub async fn create_flow(
+    desk: State<'_, Desk>,
+    request: FlowRequest,
+    environment_id: Option<String>,
+    confirm_production: Option<bool>,
+) -> AppResult<FlowView> {
+    let settings = desk.settings();
+    let env = match &environment_id {
+        Some(id) => settings.environment(id)?,
+        None => settings.active(),
+    };
+    if env.is_production() && confirm_production != Some(true) {
+        return Err(AppError::confirmation_required(format!(
+            "Creating a flow in {} ({}) reaches real people: confirm it first.",
+            env.name(),
+            env.host().unwrap_or_default()
+        )));
+    }
+    let env_id = env.id().to_string();
+    let flow = desk.client(&env_id)?.create_flow(&request).await?;
+    tracing::info!(flow_id = %flow.id, environment = %env_id, steps = flow.steps.len(), "flow created");
+    Ok(FlowView::new(flow, &env_id))
 }
 
+/// Reads a flow with the key of the environment it was created in.
 #[tauri::command]
-pub async fn get_flow(desk: State<'_, Desk>, id: String) -> AppResult<FlowView> {
-    Ok(desk.client.get_flow(&id).await?.into())
+pub async fn get_flow(desk: State<'_, Desk>, id: String, environment_id: String) -> AppResult<FlowView> {
+    let flow = desk.client(&environment_id)?.get_flow(&id).await?;
+    Ok(FlowView::new(flow, &environment_id))
 }

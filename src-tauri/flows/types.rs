@@ -17,16 +17,18 @@ impl StepCatalog {
     }
 }
 
-/// A flow with the progress derived from it, so the UI never recomputes the rules.
+/// A flow with the progress derived from it, so the UI never recomputes the rules, and
+/// the environment it lives in, so it is only ever read with that environment's key.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct FlowView {
     pub flow: Flow,
     pub progress: Progress,
+    pub environment_id: String,
 }
 
-impl From<Flow> for FlowView {
-    fn from(flow: Flow) -> Self {
-        FlowView { progress: flow.progress(), flow }
+impl FlowView {
+    pub fn new(flow: Flow, environment_id: &str) -> Self {
+        FlowView { progress: flow.progress(), flow, environment_id: environment_id.to_string() }
     }
 }

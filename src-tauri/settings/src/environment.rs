@@ -194,6 +194,7 @@ pub struct EnvironmentView {
 /// A user's new environment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(export)]
 pub struct NewEnvironment {
     pub name: String,
     pub base_url: String,
@@ -204,6 +205,7 @@ pub struct NewEnvironment {
 /// Edits to an environment; None leaves a field as it is. `app_id: Some("")` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(export)]
 pub struct EnvironmentChange {
     pub name: Option<String>,
     pub base_url: Option<String>,

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "SettingsErrorKind")]
 pub enum ErrorKind {
     /// A value the user entered (or the file holds) breaks a rule; `field` says which.
     Invalid,

@@ -3,4 +3,11 @@ import type { AppError } from "./AppError";
 import type { CredentialStatus } from "./CredentialStatus";
 import type { EnvironmentView } from "./EnvironmentView";
 
-export type EnvironmentEntry = { environment: EnvironmentView, credential: CredentialStatus | null, credential_error: AppError | null, };
+/**
+ * One environment and what is known of its credentials (never the key).
+ */
+export type EnvironmentEntry = { environment: EnvironmentView, credential: CredentialStatus | null, 
+/**
+ * Why the credential status could not be read (e.g. the keychain is locked).
+ */
+credential_error: AppError | null, };

@@ -2,4 +2,8 @@
 import type { EnvironmentEntry } from "./EnvironmentEntry";
 import type { KeychainStatus } from "./KeychainStatus";
 
-export type EnvironmentsView = { active: string, environments: Array<EnvironmentEntry>, keychain: KeychainStatus, notice: string | null, };
+export type EnvironmentsView = { active: string, environments: Array<EnvironmentEntry>, keychain: KeychainStatus, 
+/**
+ * Said once per run, e.g. that a corrupt settings file was set aside and where.
+ */
+notice: string | null, };

@@ -1,0 +1,70 @@
+//! Every settings change goes through one of these validated commands: the webview has no
+//! `store:` permission, so no script in the page can point Production at another host.
+
+use flowdesk_settings::{EnvironmentChange, NewEnvironment};
+use secrecy::SecretString;
+use tauri::State;
+
+use super::connection::{self, ConnectionReport};
+use super::{EnvironmentUpdateView, EnvironmentsView};
+use crate::desk::Desk;
+use crate::error::{AppError, AppResult};
+
+#[tauri::command]
+pub fn environments(desk: State<'_, Desk>) -> EnvironmentsView {
+    desk.environments()
+}
+
+#[tauri::command]
+pub fn set_active_environment(desk: State<'_, Desk>, id: String) -> AppResult<EnvironmentsView> {
+    desk.change(|s, _| Ok(s.set_active(&id)?))?;
+    Ok(desk.environments())
+}
+
+#[tauri::command]
+pub fn add_environment(desk: State<'_, Desk>, environment: NewEnvironment) -> AppResult<EnvironmentsView> {
+    desk.change(|s, _| Ok(s.add_environment(environment)?))?;
+    Ok(desk.environments())
+}
+
+/// A new host unbinds the key (it was only ever meant for the old host).
+#[tauri::command]
+pub fn update_environment(desk: State<'_, Desk>, id: String, change: EnvironmentChange) -> AppResult<EnvironmentUpdateView> {
+    let update = desk.change(|s, creds| Ok(creds.update_environment(s, &id, change)?))?;
+    Ok(EnvironmentUpdateView { view: desk.environments(), key_unbound: update.key_unbound })
+}
+
+#[tauri::command]
+pub fn remove_environment(desk: State<'_, Desk>, id: String) -> AppResult<EnvironmentsView> {
+    desk.change(|s, creds| Ok(creds.remove_environment(s, &id).map(|_| ())?))?;
+    Ok(desk.environments())
+}
+
+/// The key travels one way: into the keychain. Nothing returned carries it.
+#[tauri::command]
+pub fn save_credentials(
+    desk: State<'_, Desk>,
+    environment_id: String,
+    client_id: String,
+    api_key: String,
+) -> AppResult<EnvironmentsView> {
+    let api_key = SecretString::from(api_key);
+    let result = desk.change(|s, creds| Ok(creds.save(s, &environment_id, &client_id, api_key).map(|_| ())?));
+    desk.note_keychain(result.as_ref().map(|_| ()).map_err(|e: &AppError| e));
+    result?;
+    Ok(desk.environments())
+}
+
+#[tauri::command]
+pub fn delete_credentials(desk: State<'_, Desk>, environment_id: String) -> AppResult<EnvironmentsView> {
+    let result = desk.change(|s, creds| Ok(creds.delete(s, &environment_id)?));
+    desk.note_keychain(result.as_ref().map(|_| ()).map_err(|e: &AppError| e));
+    result?;
+    Ok(desk.environments())
+}
+
+#[tauri::command]
+pub async fn test_connection(desk: State<'_, Desk>, environment_id: String) -> AppResult<ConnectionReport> {
+    let client = desk.client(&environment_id)?;
+    Ok(connection::test(&client).await)
+}

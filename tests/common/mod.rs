@@ -1,0 +1,79 @@
+//! The app through Tauri's mock runtime: real command handlers, real IPC serialisation,
+//! the in-process local sandbox, a settings file in a scratch folder and the OS keychain
+//! (a throwaway one under scripts/with-keyring.sh).
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use flow_desk_lib::{app_builder, Desk};
+use flowdesk_settings::{Credentials, SettingsFile};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+pub struct TestApp {
+    pub app: App<MockRuntime>,
+    pub window: WebviewWindow<MockRuntime>,
+    pub settings_path: PathBuf,
+    pub _dir: tempfile::TempDir,
+}
+
+pub fn app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    app_in(dir)
+}
+
+/// An app whose settings file lives in `dir` (which may already hold one).
+pub fn app_in(dir: tempfile::TempDir) -> TestApp {
+    let settings_path = dir.path().join("settings.json");
+    let desk = tauri::async_runtime::block_on(Desk::start(SettingsFile::at(&settings_path), Credentials::keychain()))
+        .expect("desk starts");
+    let app = app_builder(mock_builder()).manage(desk).build(mock_context(noop_assets())).expect("app builds");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    TestApp { app, window, settings_path, _dir: dir }
+}
+
+impl TestApp {
+    /// Invokes a command as the webview would; Ok or Err, the JSON it received.
+    pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    pub fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    pub fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.invoke(cmd, args) {
+            Ok(v) => panic!("{cmd} should fail, got {v}"),
+            Err(e) => e,
+        }
+    }
+}
+
+pub fn steps(names: &[&str]) -> Value {
+    Value::Array(names.iter().map(|n| json!({"name": n})).collect())
+}
+
+/// Tests that need the real keychain run under scripts/with-keyring.sh. Elsewhere they
+/// skip with a notice, except under CI, where a missing keychain is a failure.
+pub fn keychain_session() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    let ci = std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false);
+    assert!(!ci, "CI=true but no D-Bus session: run the tests through scripts/with-keyring.sh");
+    eprintln!("NOTICE: skipped: needs a D-Bus session with gnome-keyring (scripts/with-keyring.sh)");
+    false
+}

@@ -1,0 +1,54 @@
+//! The settings file the app starts from: a corrupt one is set aside (kept) and reported,
+//! defaults load; changes are written atomically and survive a restart.
+
+mod common;
+
+use common::{app_in, TestApp};
+use serde_json::json;
+
+fn set_aside_files(t: &TestApp) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(t.settings_path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains("corrupt"))
+        .collect()
+}
+
+#[test]
+fn a_corrupt_file_is_set_aside_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("settings.json"), b"{\"environments\": [ oops").unwrap();
+    let t = app_in(dir);
+    let view = t.ok("environments", json!({}));
+    let notice = view["notice"].as_str().expect("a notice");
+    assert!(notice.contains("corrupt") || notice.contains("set aside") || notice.contains("moved"), "{notice}");
+    assert_eq!(view["active"], "local");
+    assert_eq!(view["environments"].as_array().unwrap().len(), 3);
+    let aside = set_aside_files(&t);
+    assert_eq!(aside.len(), 1, "the old file is kept");
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), b"{\"environments\": [ oops");
+}
+
+#[test]
+fn changes_are_saved_and_survive_a_restart() {
+    let t = common::app();
+    t.ok("add_environment", json!({"environment": {"name": "Other sandbox", "base_url": "https://api.senddotssandbox.com/api", "app_id": null, "production": false}}));
+    t.ok("set_active_environment", json!({"id": "sandbox"}));
+    // Validated: plain http to a non-loopback host is refused and changes nothing.
+    let err = t.err("add_environment", json!({"environment": {"name": "Plain", "base_url": "http://api.example.com/api", "app_id": null, "production": false}}));
+    assert_eq!(err["kind"], "invalid", "{err}");
+
+    let dir = t._dir;
+    let again = app_in(dir);
+    let view = again.ok("environments", json!({}));
+    assert_eq!(view["active"], "sandbox");
+    let names: Vec<&str> = view["environments"].as_array().unwrap().iter().map(|e| e["environment"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Local sandbox", "Sandbox", "Production", "Other sandbox"]);
+    assert!(view["notice"].is_null());
+    let leftovers: Vec<_> = std::fs::read_dir(again.settings_path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n != "settings.json")
+        .collect();
+    assert!(leftovers.is_empty(), "no temp files left: {leftovers:?}");
+}
