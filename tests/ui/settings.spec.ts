@@ -50,9 +50,10 @@ test('the API key field is write-only: cleared after save, never in the DOM, onl
   // Nothing the backend sent back carries it either (only key_last4).
   expect(JSON.stringify(backend.callsTo('environments'))).not.toContain(KEY);
 
-  // Closed and opened again: never pre-filled.
-  await page.getByTestId('close-settings').click();
+  // Closed (Escape) and opened again: never pre-filled.
+  await page.keyboard.press('Escape');
   await expect(page.getByTestId('settings')).toHaveCount(0);
+  await expect(page.getByTestId('open-settings')).toBeFocused();
   await openSettings(page, 'sandbox');
   await expect(page.getByTestId('api-key-input')).toHaveValue('');
   await expect(page.getByTestId('credential-status')).toHaveText('Configured — client cid_7f3a, key …abcd');
@@ -179,8 +180,9 @@ test('adding an environment: name, https base URL, production mark', async ({ pa
   await expect(page.getByTestId('new-env-name')).toHaveValue('');
   await expect(page.getByTestId('credential-status')).toHaveText('No key');
 
-  // In the switcher too; choosing it raises the banner.
-  await page.getByTestId('close-settings').click();
+  // In the switcher too; choosing it raises the banner. (A click beside the drawer closes it.)
+  await page.getByTestId('settings-backdrop').click({ position: { x: 10, y: 300 } });
+  await expect(page.getByTestId('settings')).toHaveCount(0);
   await page.getByTestId('env-option-payroll-live').click();
   await expect(page.getByTestId('prod-banner')).toBeVisible();
 });

@@ -266,7 +266,16 @@ export function App() {
       </main>
       {pending ? <ConfirmDialog env={pending.env} onConfirm={confirmCreate} onCancel={() => setPending(null)} /> : null}
       {settingsOpen && envs ? (
-        <Settings envs={envs} info={info} onView={applyView} onClose={() => setSettingsOpen(false)} />
+        <Settings
+          envs={envs}
+          info={info}
+          onView={applyView}
+          onClose={() => {
+            setSettingsOpen(false);
+            // Back where the user was: the button that opened it.
+            requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="open-settings"]')?.focus());
+          }}
+        />
       ) : null}
     </div>
   );

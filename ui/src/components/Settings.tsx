@@ -23,25 +23,40 @@ export function Settings({ envs, info, onView, onClose }: Props) {
     closeRef.current?.focus();
   }, []);
 
+  // Escape closes, wherever the focus is (a button that just went disabled drops it).
+  const closeLatest = useRef(onClose);
+  closeLatest.current = onClose;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) {
+        e.preventDefault();
+        closeLatest.current();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const entry =
     envs.environments.find((e) => e.environment.id === selected) ??
     envs.environments.find((e) => e.environment.id === envs.active) ??
     envs.environments[0];
 
   return (
-    <div className="drawer-backdrop" data-testid="settings-backdrop">
+    <div
+      className="drawer-backdrop"
+      data-testid="settings-backdrop"
+      onMouseDown={(e) => {
+        // A click beside the drawer closes it (not a drag that ends there).
+        if (e.target === e.currentTarget) onClose();
+      }}
+    >
       <aside
         className="drawer"
         role="dialog"
         aria-modal="true"
         aria-labelledby="settings-title"
         data-testid="settings"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
       >
         <div className="drawer-head">
           <h2 id="settings-title">Settings</h2>
