@@ -20,6 +20,15 @@ async function dragHandle(page: Page, name: string, targetY: number): Promise<vo
 }
 
 /**
+ * dnd-kit's keyboard sensor announces "Picked up" first and starts listening for arrows
+ * in a setTimeout after that: a page timeout queued now runs after it, so the next key
+ * is not lost (it was, on a busy machine).
+ */
+async function sensorListening(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+}
+
+/**
  * Moves a step with the keyboard: focus its handle, Space, arrows, Space. Waits for each
  * screen-reader announcement, as a person waits for the step to move.
  */
@@ -30,6 +39,7 @@ async function keyboardMove(page: Page, name: string, title: string, by: number)
   await page.getByTestId(`handle-${name}`).focus();
   await page.keyboard.press('Space');
   await expect(live).toHaveText(`Picked up ${title}, step ${start} of ${count}.`);
+  await sensorListening(page);
   for (let i = 1; i <= Math.abs(by); i++) {
     await page.keyboard.press(by > 0 ? 'ArrowDown' : 'ArrowUp');
     await expect(live).toHaveText(`${title} is over position ${start + Math.sign(by) * i} of ${count}.`);
@@ -103,6 +113,7 @@ test('reorders steps with the keyboard and announces it', async ({ page, backend
   await page.getByTestId('handle-payout').focus();
   await page.keyboard.press('Space');
   await expect(live).toHaveText('Picked up Payout, step 2 of 3.');
+  await sensorListening(page);
   await page.keyboard.press('ArrowUp');
   await expect(live).toHaveText('Payout is over position 1 of 3.');
   await page.keyboard.press('Escape');
