@@ -16,6 +16,12 @@ fn main() {
         "save_credentials",
         "delete_credentials",
         "test_connection",
+        "watch_flow",
+        "unwatch_flow",
+        "refresh_flow",
+        "set_poll_interval",
+        "link_qr",
+        "email_link",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

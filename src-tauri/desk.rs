@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use flowdesk_dots::{ClientConfig, DotsClient};
+use flowdesk_dots::{ClientConfig, DotsClient, Scheduler, WatchConfig, WatchEvent, WatchHandle};
 use flowdesk_sandbox::{SandboxConfig, SandboxHandle};
 use flowdesk_settings::{Credentials, Settings, SettingsFile, LOCAL};
 use serde::Serialize;
+use tokio::sync::mpsc::UnboundedReceiver;
 use ts_rs::TS;
 
 use crate::environments::{EnvironmentEntry, EnvironmentsView, KeychainStatus};
@@ -45,6 +46,8 @@ pub struct Desk {
     /// Clients for remote environments, dropped whenever settings or keys change.
     clients: Mutex<HashMap<String, DotsClient>>,
     on_saved: Option<SavedHook>,
+    watcher: WatchHandle,
+    watch_events: Mutex<Option<UnboundedReceiver<WatchEvent>>>,
     /// Kept so the in-process sandbox lives as long as the app.
     _sandbox: SandboxHandle,
 }
@@ -78,6 +81,10 @@ impl Desk {
         let mut local = ClientConfig::new(&sandbox.base_url(), client_id, api_key)?;
         local.timeout = REQUEST_TIMEOUT;
         tracing::info!(base_url = %sandbox.base_url(), "local sandbox started");
+        let watch_config =
+            WatchConfig { interval: Duration::from_secs(loaded.settings.poll_interval_secs()), ..WatchConfig::default() };
+        let (scheduler, watcher, watch_events) = Scheduler::new(watch_config);
+        tokio::spawn(scheduler.run());
         Ok(Desk {
             config: Mutex::new(Config { file, settings: loaded.settings }),
             credentials,
@@ -87,6 +94,8 @@ impl Desk {
             local_base_url: sandbox.base_url(),
             clients: Mutex::new(HashMap::new()),
             on_saved: None,
+            watcher,
+            watch_events: Mutex::new(Some(watch_events)),
             _sandbox: sandbox,
         })
     }
@@ -130,6 +139,16 @@ impl Desk {
         let client = DotsClient::new(config)?;
         lock(&self.clients).insert(environment_id.to_string(), client.clone());
         Ok(client)
+    }
+
+    /// The one poll scheduler for every open flow.
+    pub fn watcher(&self) -> &WatchHandle {
+        &self.watcher
+    }
+
+    /// The scheduler's events, for whoever forwards them (taken once).
+    pub fn take_watch_events(&self) -> Option<UnboundedReceiver<WatchEvent>> {
+        lock(&self.watch_events).take()
     }
 
     pub fn credentials(&self) -> &Credentials {

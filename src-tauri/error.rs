@@ -39,6 +39,10 @@ impl AppError {
         AppError { kind: AppErrorKind::App(AppOnlyKind::Internal), message: message.into() }
     }
 
+    pub fn invalid(message: impl Into<String>) -> Self {
+        AppError { kind: AppErrorKind::Dots(ErrorKind::Invalid), message: message.into() }
+    }
+
     pub fn confirmation_required(message: impl Into<String>) -> Self {
         AppError { kind: AppErrorKind::App(AppOnlyKind::ConfirmationRequired), message: message.into() }
     }

@@ -5,12 +5,15 @@ mod desk;
 mod environments;
 mod error;
 mod flows;
+mod handoff;
+mod live;
 mod settings_store;
 
 pub use desk::{AppInfo, Desk};
 pub use environments::{ConnectionReport, EnvironmentsView};
 pub use error::{AppError, AppErrorKind};
 pub use flows::{FlowView, StepCatalog};
+pub use live::{forward as forward_watch_events, EVENT as WATCH_EVENT};
 
 use tauri::{Manager, Runtime};
 
@@ -19,6 +22,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             desk::app_info,
             flows::commands::step_catalog,
@@ -34,6 +39,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             environments::commands::save_credentials,
             environments::commands::delete_credentials,
             environments::commands::test_connection,
+            live::commands::watch_flow,
+            live::commands::unwatch_flow,
+            live::commands::refresh_flow,
+            live::commands::set_poll_interval,
+            handoff::commands::link_qr,
+            handoff::commands::email_link,
         ])
 }
 
@@ -46,6 +57,9 @@ pub fn run() {
     let result = app_builder(tauri::Builder::default())
         .setup(|app| {
             let desk = settings_store::start_desk(app.handle())?;
+            if let Some(events) = desk.take_watch_events() {
+                live::forward(app.handle().clone(), events);
+            }
             app.manage(desk);
             Ok(())
         })

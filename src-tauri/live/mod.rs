@@ -1,0 +1,35 @@
+//! Live status: the one poll scheduler (a single tokio task in `flowdesk_dots::watch`)
+//! watches every open flow; its events go to the window as `flow-watch` events, and a
+//! finished flow raises a desktop notification.
+
+pub mod commands;
+
+use flowdesk_dots::WatchEvent;
+use tauri::{AppHandle, Emitter, Runtime};
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// The event name the UI listens to; its payload is a `WatchEvent`.
+pub const EVENT: &str = "flow-watch";
+
+/// Forwards the scheduler's events to the window until the scheduler stops.
+pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: UnboundedReceiver<WatchEvent>) {
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if let Err(e) = app.emit(EVENT, &event) {
+                tracing::warn!(error = %e, "could not send a flow event to the window");
+            }
+            if let WatchEvent::Done { id, progress, .. } = &event {
+                notify_done(&app, id, progress.total);
+            }
+        }
+    });
+}
+
+fn notify_done<R: Runtime>(app: &AppHandle<R>, id: &str, steps: u32) {
+    let body = format!("All {steps} steps are done (flow {id}).");
+    // No notification daemon (a headless session) is not worth more than a log line.
+    if let Err(e) = app.notification().builder().title("Flow complete").body(body).show() {
+        tracing::debug!(error = %e, "desktop notification not shown");
+    }
+}
