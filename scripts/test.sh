@@ -44,7 +44,7 @@ suite "rust (cargo test --workspace)" scripts/with-keyring.sh cargo test --works
 suite "bindings up to date" scripts/check-bindings.sh
 suite "ui (playwright, chromium)" npx playwright test
 suite "app build (debug)" cargo build --locked --features custom-protocol
-suite "e2e (tauri-driver, xvfb)" scripts/with-keyring.sh node --test tests/e2e/
+suite "e2e (tauri-driver, xvfb)" scripts/with-keyring.sh node --test --test-concurrency=1 tests/e2e/
 
 echo "=== time per suite"
 printf '%s\n' "${timings[@]}"

@@ -8,6 +8,7 @@ fn main() {
         "preview_request",
         "create_flow",
         "get_flow",
+        "list_remote_flows",
         "environments",
         "set_active_environment",
         "add_environment",

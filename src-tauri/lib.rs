@@ -31,6 +31,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             flows::commands::preview_request,
             flows::commands::create_flow,
             flows::commands::get_flow,
+            flows::commands::list_remote_flows,
             environments::commands::environments,
             environments::commands::set_active_environment,
             environments::commands::add_environment,

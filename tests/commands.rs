@@ -94,3 +94,18 @@ fn production_needs_confirmation_from_the_backend_too() {
     );
     assert_ne!(err["kind"], "confirmation_required", "{err}");
 }
+
+#[test]
+fn from_dots_lists_the_environments_flows_page_by_page() {
+    let t = app();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}}))["flow"]["id"].clone());
+    }
+    let page = t.ok("list_remote_flows", json!({"environmentId": "local", "params": {"limit": 2}}));
+    assert_eq!(page["has_more"], true);
+    assert_eq!(page["data"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect::<Vec<_>>(), vec![ids[2].clone(), ids[1].clone()]);
+    let next = t.ok("list_remote_flows", json!({"environmentId": "local", "params": {"limit": 2, "starting_after": ids[1]}}));
+    assert_eq!(next["has_more"], false);
+    assert_eq!(next["data"][0]["id"], ids[0]);
+}

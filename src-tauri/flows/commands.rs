@@ -1,6 +1,6 @@
 //! Each command takes state and arguments, calls the domain, maps the error.
 
-use flowdesk_dots::{validate, FlowRequest, RuleViolation};
+use flowdesk_dots::{validate, Flow, FlowRequest, ListParams, Page, RuleViolation};
 use tauri::State;
 
 use super::{FlowView, StepCatalog};
@@ -57,4 +57,14 @@ pub async fn create_flow(
 pub async fn get_flow(desk: State<'_, Desk>, id: String, environment_id: String) -> AppResult<FlowView> {
     let flow = desk.client(&environment_id)?.get_flow(&id).await?;
     Ok(FlowView::new(flow, &environment_id))
+}
+
+/// "From Dots": one page of the environment's flows, newest first (cursor paging).
+#[tauri::command]
+pub async fn list_remote_flows(
+    desk: State<'_, Desk>,
+    environment_id: String,
+    params: ListParams,
+) -> AppResult<Page<Flow>> {
+    Ok(desk.client(&environment_id)?.list_flows(&params).await?)
 }

@@ -5,21 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
 import { startApp } from './driver.mjs';
+import { byTestId, textOf, waitForText } from './ui-helpers.mjs';
 
 let app;
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
-
-/** Text of an element, found afresh each time (React may replace the node between reads). */
-async function textOf(driver, id) {
-  const els = await driver.findElements(byTestId(id));
-  return els.length ? els[0].getText() : '';
-}
-
-/** Waits until the element's text matches, re-reading it on every poll. */
-function waitForText(driver, id, pattern, timeout = 20_000) {
-  return driver.wait(async () => pattern.test(await textOf(driver, id)), timeout, `${id} never matched ${pattern}`);
-}
-
 before(async () => { app = await startApp(); });
 after(async () => { await app?.stop(); });
 
