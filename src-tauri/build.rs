@@ -17,6 +17,7 @@ fn main() {
         "save_credentials",
         "delete_credentials",
         "test_connection",
+        "set_extra_ca",
         "watch_flow",
         "unwatch_flow",
         "refresh_flow",

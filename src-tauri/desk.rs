@@ -135,7 +135,13 @@ impl Desk {
             return Ok(client.clone());
         }
         let settings = self.settings();
-        let config = self.credentials.client_config(&settings, environment_id, REQUEST_TIMEOUT)?;
+        let mut config = self.credentials.client_config(&settings, environment_id, REQUEST_TIMEOUT)?;
+        if let Some(path) = settings.extra_ca_path() {
+            let pem = std::fs::read(path).map_err(|e| {
+                AppError::invalid(format!("The extra CA certificate {} cannot be read: {e}", path.display()))
+            })?;
+            config.extra_ca_pem = Some(pem);
+        }
         let client = DotsClient::new(config)?;
         lock(&self.clients).insert(environment_id.to_string(), client.clone());
         Ok(client)

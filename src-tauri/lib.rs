@@ -40,6 +40,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             environments::commands::save_credentials,
             environments::commands::delete_credentials,
             environments::commands::test_connection,
+            environments::commands::set_extra_ca,
             live::commands::watch_flow,
             live::commands::unwatch_flow,
             live::commands::refresh_flow,

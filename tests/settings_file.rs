@@ -52,3 +52,19 @@ fn changes_are_saved_and_survive_a_restart() {
         .collect();
     assert!(leftovers.is_empty(), "no temp files left: {leftovers:?}");
 }
+
+#[test]
+fn an_extra_ca_is_checked_before_it_is_kept() {
+    let t = common::app();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.pem");
+    let err = t.err("set_extra_ca", json!({"path": missing.to_string_lossy()}));
+    assert_eq!(err["kind"], "invalid", "{err}");
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let err = t.err("set_extra_ca", json!({"path": junk.to_string_lossy()}));
+    assert_eq!(err["kind"], "config", "{err}");
+    let file = std::fs::read_to_string(&t.settings_path).unwrap_or_default();
+    assert!(!file.contains("junk.pem"), "a bad CA is not kept");
+    t.ok("set_extra_ca", json!({"path": null}));
+}

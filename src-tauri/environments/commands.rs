@@ -68,3 +68,19 @@ pub async fn test_connection(desk: State<'_, Desk>, environment_id: String) -> A
     let client = desk.client(&environment_id)?;
     Ok(connection::test(&client).await)
 }
+
+/// An extra CA certificate (PEM file) to trust, for corporate networks that inspect TLS;
+/// `null` removes it. The file is checked now, not at the first request.
+#[tauri::command]
+pub fn set_extra_ca(desk: State<'_, Desk>, path: Option<String>) -> AppResult<EnvironmentsView> {
+    let path = path.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    if let Some(path) = &path {
+        let pem = std::fs::read(path)
+            .map_err(|e| AppError::invalid(format!("{} cannot be read: {e}", path.display())))?;
+        let mut probe = flowdesk_dots::ClientConfig::new("https://api.dots.dev/api", "probe", "probe")?;
+        probe.extra_ca_pem = Some(pem);
+        flowdesk_dots::DotsClient::new(probe)?;
+    }
+    desk.change(|s, _| Ok(s.set_extra_ca_path(path)?))?;
+    Ok(desk.environments())
+}

@@ -28,6 +28,8 @@ pub struct ClientConfig {
     /// Sent as `Api-App-Id` for Organization keys.
     pub app_id: Option<String>,
     pub timeout: Duration,
+    /// An extra CA certificate (PEM) to trust, for corporate networks that inspect TLS.
+    pub extra_ca_pem: Option<Vec<u8>>,
 }
 
 impl ClientConfig {
@@ -39,6 +41,7 @@ impl ClientConfig {
             api_key: SecretString::from(api_key.into()),
             app_id: None,
             timeout: Duration::from_secs(20),
+            extra_ca_pem: None,
         })
     }
 }
@@ -73,13 +76,27 @@ impl DotsClient {
         if !matches!(config.base_url.scheme(), "http" | "https") || config.base_url.host_str().is_none() {
             return Err(DotsError::Config(format!("base URL {} is not an http(s) URL", config.base_url)));
         }
-        let http = reqwest::Client::builder()
+        // The system proxy (HTTPS_PROXY / NO_PROXY) is honoured by reqwest; a loopback
+        // base URL (the local sandbox) never goes through one.
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("flow-desk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| DotsError::Config(e.to_string()))?;
+            .user_agent(concat!("flow-desk/", env!("CARGO_PKG_VERSION")));
+        if is_loopback(&config.base_url) {
+            builder = builder.no_proxy();
+        }
+        if let Some(pem) = &config.extra_ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| DotsError::Config(format!("the extra CA certificate is not valid PEM: {e}")))?;
+            if certs.is_empty() {
+                return Err(DotsError::Config("the extra CA file holds no certificate".into()));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| DotsError::Config(e.to_string()))?;
         Ok(DotsClient { http, config })
     }
 
@@ -218,6 +235,15 @@ impl DotsClient {
     }
 }
 
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 struct Reply {
     body: Vec<u8>,
     content_type: String,
@@ -280,6 +306,22 @@ mod tests {
     fn debug_output_hides_the_key() {
         let c = client("https://pls.senddotssandbox.com/api");
         assert!(!format!("{c:?}").contains("sk_test_secret"));
+    }
+
+    #[test]
+    fn an_extra_ca_must_be_a_certificate() {
+        let mut cfg = ClientConfig::new("https://pls.senddotssandbox.com/api", "c", "k").unwrap();
+        cfg.extra_ca_pem = Some(b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n".to_vec());
+        assert!(matches!(DotsClient::new(cfg.clone()), Err(DotsError::Config(_))));
+        cfg.extra_ca_pem = Some(b"just text".to_vec());
+        assert!(matches!(DotsClient::new(cfg), Err(DotsError::Config(_))));
+    }
+
+    #[test]
+    fn loopback_is_recognised() {
+        for (u, want) in [("http://127.0.0.1:4010/api", true), ("http://[::1]:1/api", true), ("http://localhost/api", true), ("https://api.dots.dev/api", false)] {
+            assert_eq!(is_loopback(&Url::parse(u).unwrap()), want, "{u}");
+        }
     }
 
     #[test]

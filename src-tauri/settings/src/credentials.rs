@@ -120,13 +120,8 @@ impl Credentials {
         let not_configured = || CredentialError::NotConfigured { environment: env.name.clone() };
         let client_id = env.client_id.clone().ok_or_else(not_configured)?;
         let api_key = self.store.get(&account)?.ok_or_else(not_configured)?;
-        Ok(ClientConfig {
-            base_url: env.base_url.clone().expect("an environment with an account has a base URL"),
-            client_id,
-            api_key,
-            app_id: env.app_id.clone(),
-            timeout,
-        })
+        let base_url = env.base_url.clone().ok_or_else(not_configured)?;
+        Ok(ClientConfig { base_url, client_id, api_key, app_id: env.app_id.clone(), timeout, extra_ca_pem: None })
     }
 
     /// [`Settings::update_environment`], and when the host changed, the key saved for the
