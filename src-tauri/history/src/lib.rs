@@ -1,0 +1,18 @@
+//! History of created flows and named step templates, kept in the app's data folder.
+//! Used by the app, the bulk runner and the CLI alike; no Tauri in here.
+
+pub mod error;
+mod fsutil;
+pub mod history;
+pub mod templates;
+
+pub use error::{ErrorKind, HistoryError, Result};
+pub use history::{BatchRef, History, HistoryEntry};
+pub use templates::{ImportReport, Template, Templates};
+
+/// Same identifier as the app (and flowdesk-settings): one data folder for everything.
+pub const APP_IDENTIFIER: &str = "com.flowdesk.desk";
+
+fn data_file(name: &str) -> Result<std::path::PathBuf> {
+    Ok(dirs::data_dir().ok_or(HistoryError::NoDataDir)?.join(APP_IDENTIFIER).join(name))
+}
