@@ -60,6 +60,7 @@ pub struct HistoryEntry {
 /// One line of the log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // short-lived, one per line
 enum Op {
     Record { entry: HistoryEntry },
     Progress { flow_id: String, progress: Progress, checked_at: DateTime<Utc> },
@@ -353,3 +354,7 @@ fn value_matches(v: &Value, q: &str) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+#[path = "history_tests.rs"]
+mod tests;

@@ -311,3 +311,7 @@ fn set_aside(path: &Path) -> Result<PathBuf> {
     fs::rename(path, &aside).map_err(|e| io("move aside the unreadable templates file", path, e))?;
     Ok(aside)
 }
+
+#[cfg(test)]
+#[path = "templates_tests.rs"]
+mod tests;
