@@ -179,3 +179,19 @@ test('a failing check is shown as kind and message', async ({ page, backend }) =
   await expect(error).toContainText('rules engine exploded');
   await expect(createButton(page)).toBeDisabled();
 });
+
+test('require_auth is on by default with a user id, and the note says what off means', async ({ page, backend }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  await expect(page.getByTestId('require-auth-note')).toHaveCount(0);
+  const user = '0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60';
+  await page.getByTestId('user-id').fill(user);
+  await expect(page.getByTestId('require-auth')).toBeChecked();
+  await expect(page.getByTestId('require-auth-note')).toContainText(
+    'Off: whoever holds the link acts as this user for 15 minutes',
+  );
+  await expect(createButton(page)).toBeEnabled();
+  await createButton(page).click();
+  await expect(page.getByTestId('flow-card')).toBeVisible();
+  expect(backend.lastRequest('create_flow')).toEqual({ steps: [{ name: 'compliance' }], user_id: user, require_auth: true });
+});

@@ -1,5 +1,5 @@
-import { addSteps, createButton, expect, openApp, test } from './fixtures';
-import { Rejection } from './fake-backend';
+import { addSteps, createButton, emitEvent, expect, openApp, test } from './fixtures';
+import { QR_SVG, Rejection } from './fake-backend';
 
 test('create shows the link as a real <a> that opens in the system browser', async ({ page, backend }) => {
   await openApp(page);
@@ -72,62 +72,145 @@ test('a failed create shows the kind and message of the error', async ({ page, b
   await expect(createButton(page)).toBeEnabled();
 });
 
-test('progress follows get_flow until the flow is done, then polling stops', async ({ page, backend }) => {
+test('progress comes from flow-watch events, with no get_flow polling', async ({ page, backend }) => {
   await page.clock.install();
   await openApp(page);
   await addSteps(page, 'compliance', 'manage-payouts');
-  // The live check is debounced: let the (fake) clock run past it.
   await page.clock.runFor(200);
   await expect(createButton(page)).toBeEnabled();
   await createButton(page).click();
   await expect(page.getByTestId('flow-progress')).toHaveText('0 of 2 steps');
   const [flow] = [...backend.flows.values()];
   const id = flow!.id;
-  expect(backend.callsTo('get_flow')).toHaveLength(0);
+  // The card asks the Rust scheduler to watch the flow in its own environment.
+  await expect.poll(() => backend.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'local' }]);
 
-  // Someone claims the flow and completes the first step; the next refresh shows it.
+  // Someone claims the flow and completes the first step: the scheduler says so.
   const user = backend.claim(id);
   backend.complete(id, 'compliance');
-  await page.clock.runFor(2000);
+  await emitEvent(page, 'flow-watch', backend.watchEvent(id, '2026-01-02T10:11:12Z'));
   await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
   await expect(page.getByTestId('flow-step-compliance')).toHaveAttribute('data-done', 'true');
   await expect(page.getByTestId('flow-step-manage-payouts')).toHaveAttribute('data-done', 'false');
   await expect(page.getByTestId('flow-claimed')).toHaveText(`Claimed by user ${user}`);
+  await expect(page.getByTestId('flow-last-checked')).toContainText('last checked');
   await expect(page.getByTestId('flow-done')).toHaveCount(0);
-  expect(backend.callsTo('get_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'local' }]);
 
-  // A refresh that fails is shown; the next one recovers.
-  backend.on('get_flow', () => {
-    throw new Rejection({ kind: 'rate_limited', message: 'Dots is rate limiting: slow down' });
+  // Events about another flow change nothing.
+  await emitEvent(page, 'flow-watch', {
+    type: 'failed', id: 'someone-else', checked_at: '2026-01-02T10:11:13Z', kind: 'network', message: 'x', retry_in_ms: 1000,
   });
-  await page.clock.runFor(2000);
-  await expect(page.getByTestId('error')).toContainText('rate_limited');
-  await expect(page.getByTestId('error')).toContainText('Dots is rate limiting: slow down');
+  await expect(page.getByTestId('flow-failed')).toHaveCount(0);
+
+  // A failed check is shown with its kind, message and when it is tried again.
+  await emitEvent(page, 'flow-watch', {
+    type: 'failed', id, checked_at: '2026-01-02T10:11:14Z', kind: 'rate_limited', message: 'Dots is rate limiting: slow down', retry_in_ms: 8000,
+  });
+  const failed = page.getByTestId('flow-failed');
+  await expect(failed).toContainText('rate_limited');
+  await expect(failed).toContainText('Dots is rate limiting: slow down');
+  await expect(failed).toContainText('retrying in 8 s');
   await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
 
-  backend.off('get_flow');
+  // Refresh asks the scheduler for a check now.
+  await page.getByTestId('refresh-flow').click();
+  await expect.poll(() => backend.callsTo('refresh_flow').map((c) => c.args)).toEqual([{ id }]);
+
   backend.complete(id, 'manage-payouts');
-  await page.clock.runFor(2000);
+  await emitEvent(page, 'flow-watch', backend.watchEvent(id));
   await expect(page.getByTestId('flow-done')).toHaveText('Done');
   await expect(page.getByTestId('flow-progress')).toHaveText('2 of 2 steps');
   await expect(page.getByTestId('flow-step-manage-payouts')).toHaveAttribute('data-done', 'true');
-  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.getByTestId('flow-failed')).toHaveCount(0);
 
-  // Done: no more polling, however long the card stays.
-  const polls = backend.callsTo('get_flow').length;
+  // The UI never polls by itself, however long the card stays.
   await page.clock.runFor(20_000);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-  expect(backend.callsTo('get_flow')).toHaveLength(polls);
+  expect(backend.callsTo('get_flow')).toHaveLength(0);
+  expect(backend.callsTo('watch_flow')).toHaveLength(1);
 });
 
-test('progress updates on the real 2 s interval', async ({ page, backend }) => {
+test('a stopped watch is shown, and "Watch again" watches it again', async ({ page, backend }) => {
   await openApp(page);
   await addSteps(page, 'id-verification');
   await createButton(page).click();
-  await expect(page.getByTestId('flow-progress')).toHaveText('0 of 1 step');
+  await expect(page.getByTestId('flow-card')).toBeVisible();
   const [flow] = [...backend.flows.values()];
-  backend.complete(flow!.id, 'id-verification');
-  await expect(page.getByTestId('flow-done')).toBeVisible({ timeout: 6_000 });
-  await expect(page.getByTestId('flow-progress')).toHaveText('1 of 1 step');
-  await expect(page.getByTestId('flow-step-id-verification')).toHaveAttribute('data-done', 'true');
+  const id = flow!.id;
+  await expect.poll(() => backend.callsTo('watch_flow').length).toBe(1);
+  await emitEvent(page, 'flow-watch', {
+    type: 'stopped', id, checked_at: '2026-01-02T10:11:14Z', reason: 'error', kind: 'unauthorized', message: 'Dots did not accept the key',
+  });
+  await expect(page.getByTestId('flow-stopped')).toContainText('unauthorized');
+  await expect(page.getByTestId('flow-stopped')).toContainText('Dots did not accept the key');
+  await page.getByTestId('refresh-flow').click();
+  await expect.poll(() => backend.callsTo('watch_flow').length).toBe(2);
+  await expect(page.getByTestId('flow-stopped')).toHaveCount(0);
+});
+
+test('copy puts the link on the clipboard (plugin) and says so', async ({ page, backend }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  await createButton(page).click();
+  const [flow] = [...backend.flows.values()];
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('toast')).toHaveText('Link copied');
+  expect(backend.callsTo('plugin:clipboard-manager|write_text').map((c) => c.args.text)).toEqual([flow!.link]);
+  expect(backend.clipboard).toBe(flow!.link);
+});
+
+test('a failed copy says why and what to do', async ({ page, backend }) => {
+  backend.on('plugin:clipboard-manager|write_text', () => {
+    throw new Rejection({ kind: 'internal', message: 'clipboard unavailable' });
+  });
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  await createButton(page).click();
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('toast')).toContainText('clipboard unavailable');
+  await expect(page.getByTestId('toast')).toContainText('copy it by hand');
+});
+
+test('Ctrl+Shift+C copies the last link', async ({ page, backend }) => {
+  await openApp(page);
+  await page.keyboard.press('Control+Shift+C');
+  await expect(page.getByTestId('toast')).toContainText('No link yet');
+  expect(backend.callsTo('plugin:clipboard-manager|write_text')).toHaveLength(0);
+  await addSteps(page, 'compliance');
+  await createButton(page).click();
+  await expect(page.getByTestId('flow-card')).toBeVisible();
+  const [flow] = [...backend.flows.values()];
+  await page.keyboard.press('Control+Shift+C');
+  await expect(page.getByTestId('toast')).toHaveText('Link copied');
+  expect(backend.clipboard).toBe(flow!.link);
+});
+
+test('the QR code of the link is shown as an SVG image', async ({ page, backend }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  await createButton(page).click();
+  const [flow] = [...backend.flows.values()];
+  const qr = page.getByTestId('qr');
+  await expect(qr).toBeVisible();
+  expect(backend.callsTo('link_qr').map((c) => c.args)).toEqual([{ link: flow!.link }]);
+  await expect(qr).toHaveAttribute('src', `data:image/svg+xml;charset=utf-8,${encodeURIComponent(QR_SVG)}`);
+  // The image really loaded (the CSP allows data: images).
+  await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+});
+
+test('"Email to user" opens the mailto from email_link', async ({ page, backend }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance', 'manage-payouts');
+  await page.getByTestId('reference').fill('TICKET-7');
+  await expect(createButton(page)).toBeEnabled();
+  await createButton(page).click();
+  const [flow] = [...backend.flows.values()];
+  await page.getByTestId('email-link').click();
+  await expect.poll(() => backend.callsTo('plugin:opener|open_url').length).toBe(1);
+  expect(backend.callsTo('email_link').map((c) => c.args)).toEqual([
+    { draft: { link: flow!.link, steps: ['compliance', 'manage-payouts'], reference: 'TICKET-7' } },
+  ]);
+  const url = backend.callsTo('plugin:opener|open_url')[0]!.args.url as string;
+  expect(url.startsWith('mailto:')).toBe(true);
+  expect(url).toContain(encodeURIComponent(flow!.link));
 });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addSteps, createButton, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, emitEvent, expect, openApp, test } from './fixtures';
 import { envView, Rejection } from './fake-backend';
 
 async function switchTo(page: Page, id: string): Promise<void> {
@@ -159,36 +159,32 @@ test('a backend that still wants confirmation is shown as kind and message', asy
   await expect.poll(() => backend.callsTo('environments').length).toBe(2);
 });
 
-test('the flow card keeps polling the environment the flow was created in', async ({ page, backend }) => {
-  await page.clock.install();
+test('the flow card watches the flow in the environment it was created in', async ({ page, backend }) => {
   backend.configure('sandbox');
   await openApp(page);
   await switchTo(page, 'sandbox');
   await addSteps(page, 'compliance', 'manage-payouts');
-  await page.clock.runFor(200);
   await expect(createButton(page)).toBeEnabled();
   await createButton(page).click();
   await expect(page.getByTestId('flow-progress')).toHaveText('0 of 2 steps');
   const [flow] = [...backend.flows.values()];
   const id = flow!.id;
+  await expect.poll(() => backend.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'sandbox' }]);
 
-  // Switch away: the card stays, and still reads the flow in Sandbox.
+  // Switch away: the card stays, and events still move it on.
   await switchTo(page, 'local');
   await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
   backend.complete(id, 'compliance');
-  await page.clock.runFor(2000);
+  await emitEvent(page, 'flow-watch', backend.watchEvent(id));
   await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
   await expect(page.getByTestId('flow-env')).toHaveText('Sandbox');
-  const polls = backend.callsTo('get_flow');
-  expect(polls.length).toBeGreaterThan(0);
-  expect(polls.map((c) => c.args)).toEqual(polls.map(() => ({ id, environmentId: 'sandbox' })));
 
-  // Even on to Production and back, still Sandbox.
   await switchTo(page, 'production');
   backend.complete(id, 'manage-payouts');
-  await page.clock.runFor(2000);
+  await emitEvent(page, 'flow-watch', backend.watchEvent(id));
   await expect(page.getByTestId('flow-done')).toBeVisible();
-  expect(new Set(backend.callsTo('get_flow').map((c) => c.args.environmentId))).toEqual(new Set(['sandbox']));
+  expect(backend.callsTo('watch_flow')).toHaveLength(1);
+  expect(backend.callsTo('get_flow')).toHaveLength(0);
   await expect(page.getByTestId('error')).toHaveCount(0);
 });
 

@@ -52,6 +52,10 @@ export const CATALOG: StepCatalog = {
   },
 };
 
+/** What link_qr answers in the specs: a tiny SVG document. */
+export const QR_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="#fff"/><rect width="2" height="2" fill="#000"/><rect x="2" y="2" width="2" height="2" fill="#000"/></svg>';
+
 export const SANDBOX_INFO: AppInfo = {
   environment: 'Local sandbox',
   base_url: 'http://127.0.0.1:4010/api',
@@ -195,6 +199,10 @@ export class FakeBackend {
   readonly keys = new Map<string, StoredKey>();
   connection: ConnectionReport = { ok: true, kind: null, sentence: 'Connected: Dots accepted the key.' };
   private overrides = new Map<string, Handler>();
+  /** Flows the (fake) scheduler watches. */
+  readonly watched = new Set<string>();
+  /** What the clipboard plugin was last given. */
+  clipboard: string | null = null;
 
   /** Answer `cmd` with this handler from now on (throw a Rejection to reject). */
   on(cmd: string, handler: Handler): void {
@@ -298,6 +306,30 @@ export class FakeBackend {
         return this.connection;
       }
       case 'plugin:opener|open_url':
+        return null;
+      case 'watch_flow': {
+        const id = args.id as string;
+        this.env(args.environmentId as string);
+        if (!this.flows.has(id) || this.flowEnvironment.get(id) !== args.environmentId) {
+          throw new Rejection({ kind: 'not_found', message: `Dots has no such object (404): flow ${id}` });
+        }
+        this.watched.add(id);
+        return null;
+      }
+      case 'unwatch_flow':
+        this.watched.delete(args.id as string);
+        return null;
+      case 'refresh_flow':
+        return null;
+      case 'link_qr':
+        return QR_SVG;
+      case 'email_link': {
+        const draft = args.draft as { link: string; steps: string[]; reference?: string };
+        const subject = encodeURIComponent(`Your onboarding link${draft.reference ? ` (${draft.reference})` : ''}`);
+        return `mailto:?subject=${subject}&body=${encodeURIComponent(draft.link)}`;
+      }
+      case 'plugin:clipboard-manager|write_text':
+        this.clipboard = String(args.text);
         return null;
       default:
         throw new Rejection({ kind: 'internal', message: `unknown command ${cmd}` });
@@ -420,6 +452,12 @@ export class FakeBackend {
     this.flows.set(id, flow);
     this.flowEnvironment.set(id, env.id);
     return view(flow, env.id);
+  }
+
+  /** The flow-watch event the scheduler would emit now: updated, or done once every step is. */
+  watchEvent(id: string, checkedAt = new Date().toISOString()): unknown {
+    const v = view(this.flows.get(id)!, this.flowEnvironment.get(id)!);
+    return { type: v.progress.done ? 'done' : 'updated', id, checked_at: checkedAt, flow: v.flow, progress: v.progress };
   }
 
   /** A person claims the flow (as the hosted page would). */

@@ -58,3 +58,11 @@ export async function addSteps(page: Page, ...names: string[]): Promise<void> {
 export function createButton(page: Page): Locator {
   return page.getByTestId('create-flow');
 }
+
+/** The backend emits an event (e.g. flow-watch) into the page, as the Rust side would. */
+export async function emitEvent(page: Page, event: string, payload: unknown): Promise<void> {
+  await page.evaluate(
+    ([e, p]) => (window as unknown as { __flowDeskEmit: (e: string, p: unknown) => Promise<void> }).__flowDeskEmit(e as string, p),
+    [event, payload] as const,
+  );
+}

@@ -2,6 +2,7 @@
 // with page.addInitScript). It installs Tauri's IPC mock and forwards every command to
 // the Node side (`window.__flowDeskIpc`, exposed per test by fixtures.ts), where a fake
 // backend answers and records it.
+import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 
 /** How the Node side answers: a value, or a rejection (an AppError like the Rust side's). */
@@ -10,6 +11,8 @@ type Reply = { ok: unknown } | { reject: unknown };
 declare global {
   interface Window {
     __flowDeskIpc?: (cmd: string, args: unknown) => Promise<Reply>;
+    /** The Node side pushes backend events (flow-watch) through this. */
+    __flowDeskEmit?: (event: string, payload: unknown) => Promise<void>;
   }
 }
 
@@ -19,4 +22,6 @@ mockIPC(async (cmd, args) => {
   const reply = await forward(cmd, args ?? {});
   if ('reject' in reply) throw reply.reject;
   return reply.ok;
-});
+}, { shouldMockEvents: true });
+
+window.__flowDeskEmit = (event, payload) => emit(event, payload);

@@ -39,6 +39,29 @@ export function App() {
   const dismissedNotices = useRef(new Set<string>());
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
+  const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
+
+  const notify = useCallback((text: string, error = false) => {
+    setToast((t) => ({ text, error, n: (t?.n ?? 0) + 1 }));
+  }, []);
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 3000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  const copyLink = useCallback(
+    (link: string) => {
+      ipc.copyText(link).then(
+        () => notify('Link copied'),
+        (e: unknown) => {
+          const err = toAppError(e);
+          notify(`Could not copy (${err.kind}): ${err.message} — select the link and copy it by hand.`, true);
+        },
+      );
+    },
+    [notify],
+  );
 
   /** Every EnvironmentsView the backend sends replaces the one shown. */
   const applyView = useCallback((view: EnvironmentsView) => {
@@ -166,16 +189,25 @@ export function App() {
   // Ctrl+Enter (Cmd+Enter on macOS) creates when the flow is valid.
   const createRef = useRef(create);
   createRef.current = create;
+  // Ctrl+Shift+C (Cmd+Shift+C) copies the last link created.
+  const lastLink = useRef<string | null>(null);
+  lastLink.current = created?.view.flow.link ?? null;
+  const copyRef = useRef(copyLink);
+  copyRef.current = copyLink;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.repeat) {
         e.preventDefault();
         createRef.current();
+      } else if (e.key.toLowerCase() === 'c' && e.shiftKey && (e.ctrlKey || e.metaKey) && !e.repeat) {
+        e.preventDefault();
+        if (lastLink.current) copyRef.current(lastLink.current);
+        else notify('No link yet: create a flow first.', true);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [notify]);
 
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const inFlow = useMemo(() => new Set(draft.steps.map((s) => s.name)), [draft.steps]);
@@ -259,11 +291,24 @@ export function App() {
               initial={created.view}
               catalog={byName}
               environmentName={created.envName}
+              onCopy={copyLink}
+              onNotify={notify}
             />
           ) : null}
           <Preview body={check.result?.preview} />
         </div>
       </main>
+      {toast ? (
+        <div
+          key={toast.n}
+          className={toast.error ? 'toast toast--error' : 'toast'}
+          role="status"
+          aria-live="polite"
+          data-testid="toast"
+        >
+          {toast.text}
+        </div>
+      ) : null}
       {pending ? <ConfirmDialog env={pending.env} onConfirm={confirmCreate} onCancel={() => setPending(null)} /> : null}
       {settingsOpen && envs ? (
         <Settings

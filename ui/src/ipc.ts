@@ -2,11 +2,14 @@
 // bindings generated from the Rust types; every failure comes out as an AppError
 // ({kind, message}), whatever shape the rejection had.
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppError } from './bindings/AppError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { ConnectionReport } from './bindings/ConnectionReport';
 import type { EnvironmentChange } from './bindings/EnvironmentChange';
+import type { EmailDraft } from './bindings/EmailDraft';
 import type { EnvironmentsView } from './bindings/EnvironmentsView';
 import type { EnvironmentUpdateView } from './bindings/EnvironmentUpdateView';
 import type { FlowRequest } from './bindings/FlowRequest';
@@ -14,6 +17,7 @@ import type { FlowView } from './bindings/FlowView';
 import type { NewEnvironment } from './bindings/NewEnvironment';
 import type { RuleViolation } from './bindings/RuleViolation';
 import type { StepCatalog } from './bindings/StepCatalog';
+import type { WatchEvent } from './bindings/WatchEvent';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
 
 export type { AppError };
@@ -64,6 +68,24 @@ export const ipc = {
     call<EnvironmentsView>('save_credentials', { environmentId, clientId, apiKey }),
   deleteCredentials: (environmentId: string) => call<EnvironmentsView>('delete_credentials', { environmentId }),
   testConnection: (environmentId: string) => call<ConnectionReport>('test_connection', { environmentId }),
+  /** The Rust scheduler watches the flow (polling at once); progress comes as flow-watch events. */
+  watchFlow: (id: string, environmentId: string) => call<void>('watch_flow', { id, environmentId }),
+  unwatchFlow: (id: string) => call<void>('unwatch_flow', { id }),
+  refreshFlow: (id: string) => call<void>('refresh_flow', { id }),
+  /** An SVG document drawing the link as a QR code. */
+  linkQr: (link: string) => call<string>('link_qr', { link }),
+  /** A mailto: URL from the settings' email template. */
+  emailLink: (draft: EmailDraft) => call<string>('email_link', { draft }),
+  copyText: async (text: string): Promise<void> => {
+    try {
+      await writeText(text);
+    } catch (e) {
+      throw toAppError(e);
+    }
+  },
+  /** Every flow-watch event the backend emits, for any watched flow. */
+  onWatch: (handler: (event: WatchEvent) => void): Promise<UnlistenFn> =>
+    listen<WatchEvent>('flow-watch', (e) => handler(e.payload)),
   /** Opens a link in the system browser (the window may open http(s) and mailto only). */
   openLink: async (url: string): Promise<void> => {
     try {

@@ -1,98 +1,199 @@
 import { useEffect, useState, type MouseEvent } from 'react';
+import type { ErrorKind } from '../bindings/ErrorKind';
 import type { FlowView } from '../bindings/FlowView';
 import type { StepInfo } from '../bindings/StepInfo';
 import type { StepName } from '../bindings/StepName';
+import type { StopReason } from '../bindings/StopReason';
+import type { WatchEvent } from '../bindings/WatchEvent';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
-
-export const REFRESH_MS = 2000;
 
 type Props = {
   initial: FlowView;
   catalog: ReadonlyMap<StepName, StepInfo>;
   /** The name of the environment the flow was created in (as it was called then). */
   environmentName: string;
+  /** Copies the link (clipboard plugin) and says so in a toast. */
+  onCopy: (link: string) => void;
+  /** A short message for the toast. */
+  onNotify: (text: string) => void;
 };
 
-/** The created flow: its link for the user, and its progress, refreshed until done. */
-export function FlowCard({ initial, catalog, environmentName }: Props) {
+type Failure = { kind: ErrorKind; message: string; retryInMs: number };
+type Stopped = { reason: StopReason; kind: ErrorKind | null; message: string };
+
+function timeOf(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString();
+}
+
+function referenceOf(view: FlowView): string | undefined {
+  const meta = view.flow.metadata;
+  if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
+    const r = (meta as Record<string, unknown>).reference;
+    if (typeof r === 'string' && r !== '') return r;
+  }
+  return undefined;
+}
+
+/** The created flow: its link for the user, and its progress as the Rust scheduler sees it. */
+export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify }: Props) {
   const [view, setView] = useState(initial);
-  const [error, setError] = useState<AppError | null>(null);
-  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
+  const [lastChecked, setLastChecked] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [stopped, setStopped] = useState<Stopped | null>(null);
+  const [qr, setQr] = useState<string | null>(null);
+  const [qrError, setQrError] = useState<AppError | null>(null);
   const { flow, progress } = view;
   const id = flow.id;
   const done = progress.done;
-  // The environment the flow was created in: it is read there, whatever is active now.
+  // The environment the flow was created in: it is watched there, whatever is active now.
   const environmentId = initial.environment_id;
 
-  // One interval for this card, while the flow is not done. (Polling moves into Rust later.)
+  // Listen first, then ask the scheduler to watch (it polls at once): no event is missed.
   useEffect(() => {
-    if (done) return;
     let alive = true;
-    let inFlight = false;
-    const timer = setInterval(() => {
-      if (inFlight) return;
-      inFlight = true;
-      ipc
-        .getFlow(id, environmentId)
-        .then(
-          (next) => {
-            if (!alive) return;
-            setView(next);
-            setError(null);
-          },
-          (e: unknown) => {
-            if (alive) setError(toAppError(e));
-          },
-        )
-        .finally(() => {
-          inFlight = false;
-        });
-    }, REFRESH_MS);
+    let unlisten: (() => void) | null = null;
+    const onEvent = (ev: WatchEvent) => {
+      if (!alive || ev.id !== id) return;
+      setLastChecked(ev.checked_at);
+      switch (ev.type) {
+        case 'updated':
+        case 'done':
+          setView((v) => ({ ...v, flow: ev.flow, progress: ev.progress }));
+          setFailure(null);
+          setStopped(null);
+          break;
+        case 'failed':
+          setFailure({ kind: ev.kind, message: ev.message, retryInMs: ev.retry_in_ms });
+          break;
+        case 'stopped':
+          setStopped({ reason: ev.reason, kind: ev.kind ?? null, message: ev.message });
+          break;
+      }
+    };
+    ipc
+      .onWatch(onEvent)
+      .then((un) => {
+        if (!alive) {
+          un();
+          return;
+        }
+        unlisten = un;
+        if (!initial.progress.done) return ipc.watchFlow(id, environmentId);
+      })
+      .catch((e: unknown) => {
+        if (alive) setError({ context: 'Watch', error: toAppError(e) });
+      });
     return () => {
       alive = false;
-      clearInterval(timer);
+      unlisten?.();
+      ipc.unwatchFlow(id).catch(() => {});
     };
-  }, [id, environmentId, done]);
+  }, [id, environmentId, initial.progress.done]);
+
+  useEffect(() => {
+    let alive = true;
+    ipc.linkQr(flow.link).then(
+      (svg) => {
+        if (alive) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
+      },
+      (e: unknown) => {
+        if (alive) setQrError(toAppError(e));
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [flow.link]);
 
   const open = (e: MouseEvent<HTMLAnchorElement>) => {
     // Never navigate the app window: the system browser opens the link.
     e.preventDefault();
-    ipc.openLink(flow.link).catch((err: unknown) => setError(toAppError(err)));
+    ipc.openLink(flow.link).catch((err: unknown) => setError({ context: 'Open link', error: toAppError(err) }));
   };
 
-  const copy = () => {
-    navigator.clipboard?.writeText(flow.link).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
+  const refresh = () => {
+    setError(null);
+    const again = stopped !== null ? ipc.watchFlow(id, environmentId) : ipc.refreshFlow(id);
+    if (stopped !== null) setStopped(null);
+    again.catch((e: unknown) => setError({ context: 'Refresh', error: toAppError(e) }));
   };
+
+  const email = () => {
+    setError(null);
+    const reference = referenceOf(view);
+    ipc
+      .emailLink({ link: flow.link, steps: flow.steps, ...(reference ? { reference } : {}) })
+      .then((mailto) => ipc.openLink(mailto))
+      .then(
+        () => onNotify('Email opened in your mail app'),
+        (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
+      );
+  };
+
+  let status: string;
+  if (done) status = 'Done';
+  else if (stopped) status = stopped.reason === 'unwatched' ? 'No longer watched' : 'Watching stopped';
+  else if (failure) status = 'Check failed';
+  else status = 'Watching';
 
   return (
     <section className="flow-card" data-testid="flow-card" aria-labelledby="flow-card-title">
-      <h2 id="flow-card-title">Flow created</h2>
-      <div className="flow-link-row">
-        <a href={flow.link} onClick={open} onAuxClick={open} data-testid="flow-link" rel="noreferrer">
-          {flow.link}
-        </a>
-        <button type="button" className="small" onClick={copy}>
-          {copied ? 'Copied' : 'Copy link'}
-        </button>
+      <div className="flow-card-head">
+        <h2 id="flow-card-title">Flow created</h2>
+        <span className={done ? 'pill pill--ok' : 'pill'} data-testid="flow-status">
+          {status}
+        </span>
       </div>
-      <dl className="flow-facts">
-        <dt>Flow id</dt>
-        <dd>
-          <code data-testid="flow-id">{flow.id}</code>
-        </dd>
-        <dt>Created in</dt>
-        <dd data-testid="flow-env" data-env-id={environmentId}>
-          {environmentName}
-        </dd>
-        <dt>Progress</dt>
-        <dd data-testid="flow-progress">
-          {progress.completed} of {progress.total} {progress.total === 1 ? 'step' : 'steps'}
-        </dd>
-      </dl>
+      <div className="flow-card-body">
+        <div className="flow-card-main">
+          <div className="flow-link-row">
+            <a href={flow.link} onClick={open} onAuxClick={open} data-testid="flow-link" rel="noreferrer">
+              {flow.link}
+            </a>
+          </div>
+          <div className="flow-actions">
+            <button type="button" className="small" onClick={() => onCopy(flow.link)} data-testid="copy-link" title="Ctrl/Cmd+Shift+C">
+              Copy link
+            </button>
+            <button type="button" className="small" onClick={email} data-testid="email-link">
+              Email to user
+            </button>
+            <button type="button" className="small" onClick={refresh} data-testid="refresh-flow" disabled={done}>
+              {stopped ? 'Watch again' : 'Refresh now'}
+            </button>
+          </div>
+          <dl className="flow-facts">
+            <dt>Flow id</dt>
+            <dd>
+              <code data-testid="flow-id">{flow.id}</code>
+            </dd>
+            <dt>Created in</dt>
+            <dd data-testid="flow-env" data-env-id={environmentId}>
+              {environmentName}
+            </dd>
+            <dt>Progress</dt>
+            <dd data-testid="flow-progress">
+              {progress.completed} of {progress.total} {progress.total === 1 ? 'step' : 'steps'}
+            </dd>
+            <dt>Last checked</dt>
+            <dd data-testid="flow-last-checked">{lastChecked ? `last checked ${timeOf(lastChecked)}` : 'not yet'}</dd>
+          </dl>
+        </div>
+        <div className="flow-qr">
+          {qr ? (
+            <img src={qr} alt="QR code of the link" width={132} height={132} data-testid="qr" />
+          ) : qrError ? (
+            <span className="hint" data-testid="qr-error">
+              No QR code ({qrError.kind}): {qrError.message}
+            </span>
+          ) : (
+            <span className="hint">Drawing the QR code…</span>
+          )}
+        </div>
+      </div>
       <progress max={Math.max(progress.total, 1)} value={progress.completed} aria-label="Steps completed" />
       <ol className="flow-steps">
         {flow.steps.map((name) => {
@@ -117,10 +218,20 @@ export function FlowCard({ initial, catalog, environmentName }: Props) {
         <p className="flow-done" data-testid="flow-done">
           Done
         </p>
+      ) : stopped ? (
+        <p className="error-note" role="alert" data-testid="flow-stopped">
+          Stopped watching{stopped.kind ? ` (${stopped.kind})` : ''}: {stopped.message}.{' '}
+          {stopped.reason === 'error' ? 'Fix the cause, then press “Watch again”.' : 'Press “Watch again” to follow it.'}
+        </p>
+      ) : failure ? (
+        <p className="error-note" role="alert" data-testid="flow-failed">
+          <span className="error-kind">{failure.kind}</span> {failure.message} — retrying in{' '}
+          {Math.max(1, Math.round(failure.retryInMs / 1000))} s
+        </p>
       ) : (
-        <p className="hint">Watching for progress every {REFRESH_MS / 1000} s…</p>
+        <p className="hint">Watching for progress (the app checks Dots for you)…</p>
       )}
-      {error ? <ErrorNote error={error} context="Refresh" /> : null}
+      {error ? <ErrorNote error={error.error} context={error.context} /> : null}
     </section>
   );
 }

@@ -35,6 +35,13 @@ export function FlowOptions({ draft, violations, onChange }: Props) {
           />
           <span>Require sign-in (require_auth)</span>
         </label>
+        {draft.userId.trim() !== '' ? (
+          <p className="hint field-note" data-testid="require-auth-note">
+            {requireAuthChecked(draft)
+              ? 'On: the person signs in as this user before going on. Off: whoever holds the link acts as this user for 15 minutes.'
+              : 'Off: whoever holds the link acts as this user for 15 minutes.'}
+          </p>
+        ) : null}
         <label className="field">
           <span>Reference</span>
           <input
