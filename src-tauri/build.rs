@@ -24,6 +24,16 @@ fn main() {
         "set_poll_interval",
         "link_qr",
         "email_link",
+        "history_search",
+        "history_delete",
+        "history_clear",
+        "history_retention",
+        "templates_list",
+        "template_save",
+        "template_rename",
+        "template_delete",
+        "templates_export",
+        "templates_import",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use flowdesk_dots::{ClientConfig, DotsClient, Scheduler, WatchConfig, WatchEvent, WatchHandle};
 use flowdesk_sandbox::{SandboxConfig, SandboxHandle};
+use flowdesk_history::{History, Templates};
 use flowdesk_settings::{Credentials, Settings, SettingsFile, LOCAL};
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -46,6 +47,8 @@ pub struct Desk {
     /// Clients for remote environments, dropped whenever settings or keys change.
     clients: Mutex<HashMap<String, DotsClient>>,
     on_saved: Option<SavedHook>,
+    history: Mutex<History>,
+    templates: Mutex<Templates>,
     watcher: WatchHandle,
     watch_events: Mutex<Option<UnboundedReceiver<WatchEvent>>>,
     /// Kept so the in-process sandbox lives as long as the app.
@@ -58,13 +61,18 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Desk {
-    /// Loads the settings (a corrupt file is set aside and reported once), checks the
+    /// Loads the settings, history and templates from the settings file's folder (a
+    /// corrupt file is set aside and reported once), checks the
     /// keychain (unavailable is reported, never worked around), and starts the local
     /// sandbox with credentials made up for this run that never leave the process.
     pub async fn start(file: SettingsFile, credentials: Credentials) -> AppResult<Self> {
         let loaded = file.load()?;
-        if let Some(notice) = &loaded.notice {
-            tracing::warn!(%notice, "settings file set aside");
+        let dir = file.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        let (history, history_notice) = History::open(dir.join(flowdesk_history::history::FILE_NAME))?;
+        let (templates, templates_notice) = Templates::open(dir.join(flowdesk_history::templates::FILE_NAME))?;
+        let notices: Vec<String> = [loaded.notice.clone(), history_notice, templates_notice].into_iter().flatten().collect();
+        for notice in &notices {
+            tracing::warn!(%notice, "a data file needed repair");
         }
         let keychain = match credentials.check_available() {
             Ok(()) => KeychainStatus { available: true, message: None },
@@ -89,11 +97,13 @@ impl Desk {
             config: Mutex::new(Config { file, settings: loaded.settings }),
             credentials,
             keychain: Mutex::new(keychain),
-            notice: loaded.notice,
+            notice: (!notices.is_empty()).then(|| notices.join(" ")),
             local_client: DotsClient::new(local)?,
             local_base_url: sandbox.base_url(),
             clients: Mutex::new(HashMap::new()),
             on_saved: None,
+            history: Mutex::new(history),
+            templates: Mutex::new(templates),
             watcher,
             watch_events: Mutex::new(Some(watch_events)),
             _sandbox: sandbox,
@@ -145,6 +155,14 @@ impl Desk {
         let client = DotsClient::new(config)?;
         lock(&self.clients).insert(environment_id.to_string(), client.clone());
         Ok(client)
+    }
+
+    pub fn history<T>(&self, f: impl FnOnce(&mut History) -> T) -> T {
+        f(&mut lock(&self.history))
+    }
+
+    pub fn templates<T>(&self, f: impl FnOnce(&mut Templates) -> T) -> T {
+        f(&mut lock(&self.templates))
     }
 
     /// The one poll scheduler for every open flow.

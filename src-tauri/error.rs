@@ -23,6 +23,7 @@ pub enum AppOnlyKind {
 pub enum AppErrorKind {
     Dots(ErrorKind),
     Settings(flowdesk_settings::ErrorKind),
+    History(flowdesk_history::ErrorKind),
     App(AppOnlyKind),
 }
 
@@ -57,6 +58,12 @@ impl From<DotsError> for AppError {
 impl From<SettingsError> for AppError {
     fn from(e: SettingsError) -> Self {
         AppError { kind: AppErrorKind::Settings(e.kind()), message: e.to_string() }
+    }
+}
+
+impl From<flowdesk_history::HistoryError> for AppError {
+    fn from(e: flowdesk_history::HistoryError) -> Self {
+        AppError { kind: AppErrorKind::History(e.kind()), message: e.to_string() }
     }
 }
 

@@ -7,6 +7,7 @@ mod error;
 mod flows;
 mod handoff;
 mod live;
+mod saved;
 mod settings_store;
 
 pub use desk::{AppInfo, Desk};
@@ -47,6 +48,16 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             live::commands::set_poll_interval,
             handoff::commands::link_qr,
             handoff::commands::email_link,
+            saved::commands::history_search,
+            saved::commands::history_delete,
+            saved::commands::history_clear,
+            saved::commands::history_retention,
+            saved::commands::templates_list,
+            saved::commands::template_save,
+            saved::commands::template_rename,
+            saved::commands::template_delete,
+            saved::commands::templates_export,
+            saved::commands::templates_import,
         ])
 }
 

@@ -53,6 +53,9 @@ fn a_watched_flow_is_followed_until_done_through_window_events() {
     assert_eq!(last["type"], "done", "{last}");
     assert_eq!(last["progress"]["done"], true);
     assert!(rx.recv_timeout(Duration::from_secs(3)).is_err(), "nothing more once done");
+    let history = t.ok("history_search", json!({"query": id}));
+    assert_eq!(history[0]["progress"]["done"], true, "the history keeps the last known progress");
+    assert!(history[0]["last_checked"].is_string());
 }
 
 #[test]

@@ -46,9 +46,15 @@ pub async fn create_flow(
             env.host().unwrap_or_default()
         )));
     }
-    let env_id = env.id().to_string();
+    let (env_id, env_name) = (env.id().to_string(), env.name().to_string());
     let flow = desk.client(&env_id)?.create_flow(&request).await?;
     tracing::info!(flow_id = %flow.id, environment = %env_id, steps = flow.steps.len(), "flow created");
+    // Into the history before the link is shown. The flow exists on Dots whatever
+    // happens here, so a failed write is logged and the link still returned.
+    let entry = crate::saved::entry_for(&flow, &request, &env_id, &env_name);
+    if let Err(e) = desk.history(|h| h.record(entry)) {
+        tracing::error!(flow_id = %flow.id, error = %e, "flow not written to history");
+    }
     Ok(FlowView::new(flow, &env_id))
 }
 

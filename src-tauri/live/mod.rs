@@ -5,7 +5,7 @@
 pub mod commands;
 
 use flowdesk_dots::WatchEvent;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -16,6 +16,7 @@ pub const EVENT: &str = "flow-watch";
 pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: UnboundedReceiver<WatchEvent>) {
     tauri::async_runtime::spawn(async move {
         while let Some(event) = events.recv().await {
+            remember_progress(&app, &event);
             if let Err(e) = app.emit(EVENT, &event) {
                 tracing::warn!(error = %e, "could not send a flow event to the window");
             }
@@ -24,6 +25,19 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: UnboundedReceiver<Watc
             }
         }
     });
+}
+
+/// The history keeps each flow's last known progress.
+fn remember_progress<R: Runtime>(app: &AppHandle<R>, event: &WatchEvent) {
+    let (WatchEvent::Updated { id, progress, checked_at, .. } | WatchEvent::Done { id, progress, checked_at, .. }) = event
+    else {
+        return;
+    };
+    if let Some(desk) = app.try_state::<crate::desk::Desk>() {
+        if let Err(e) = desk.history(|h| h.update_progress(id, progress.clone(), *checked_at)) {
+            tracing::warn!(flow_id = %id, error = %e, "progress not written to history");
+        }
+    }
 }
 
 fn notify_done<R: Runtime>(app: &AppHandle<R>, id: &str, steps: u32) {
