@@ -195,3 +195,44 @@ test('require_auth is on by default with a user id, and the note says what off m
   await expect(page.getByTestId('flow-card')).toBeVisible();
   expect(backend.lastRequest('create_flow')).toEqual({ steps: [{ name: 'compliance' }], user_id: user, require_auth: true });
 });
+
+test('metadata: key/value rows are sent with the reference; invalid JSON is shown and never sent', async ({ page, backend }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  await page.getByTestId('reference').fill('T-1');
+  await page.getByTestId('metadata-add').click();
+  await page.getByTestId('metadata-key-0').fill('team');
+  await page.getByTestId('metadata-value-0').fill('support');
+  await expect
+    .poll(() => backend.lastRequest('validate_flow')?.metadata)
+    .toEqual({ team: 'support', reference: 'T-1' });
+
+  // Raw JSON: seeded from the rows; broken JSON blocks create and is never sent.
+  await page.getByTestId('metadata-mode-json').click();
+  await expect(page.getByTestId('metadata-json')).toHaveValue(/"team": "support"/);
+  await page.getByTestId('metadata-json').fill('{"team": ');
+  await expect(page.getByTestId('metadata-error')).toContainText('not valid JSON');
+  await expect(createButton(page)).toBeDisabled();
+  await expect(page.getByTestId('create-reason')).toContainText('not valid JSON');
+  const checks = backend.callsTo('validate_flow').map((c) => JSON.stringify(c.args));
+  expect(checks.some((c) => c.includes('"team": '))).toBe(false);
+  await page.keyboard.press('Control+Enter');
+  expect(backend.callsTo('create_flow')).toHaveLength(0);
+
+  await page.getByTestId('metadata-json').fill('[1, 2]');
+  await expect(page.getByTestId('metadata-error')).toContainText('JSON object');
+  await page.getByTestId('metadata-json').fill('{"team": "payouts", "tier": 2}');
+  await expect(page.getByTestId('metadata-error')).toHaveCount(0);
+  await expect(createButton(page)).toBeEnabled();
+  await createButton(page).click();
+  await expect(page.getByTestId('flow-card')).toBeVisible();
+  expect(backend.lastRequest('create_flow')?.metadata).toEqual({ team: 'payouts', tier: 2, reference: 'T-1' });
+});
+
+test('a palette item can be dragged into the flow (click still adds too)', async ({ page }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance');
+  await page.getByTestId('catalog-payout').dragTo(page.getByTestId('flow-drop'));
+  await expect.poll(() => listedSteps(page)).toEqual(['compliance', 'payout']);
+  await expect(page.getByTestId('catalog-payout')).toBeDisabled();
+});

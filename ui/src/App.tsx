@@ -13,11 +13,11 @@ import { ErrorNote } from './components/ErrorNote';
 import { FlowCard } from './components/FlowCard';
 import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
-import { Palette } from './components/Palette';
+import { Palette, STEP_DRAG_TYPE } from './components/Palette';
 import { Preview } from './components/Preview';
 import { Settings } from './components/Settings';
 import { StepList } from './components/StepList';
-import { emptyDraft, hasUserId, moveItem, newStep, toRequest, type Draft, type StepDraft } from './draft';
+import { emptyDraft, hasUserId, metadataOf, moveItem, newStep, toRequest, type Draft, type StepDraft } from './draft';
 import { ipc, toAppError, type AppError } from './ipc';
 import { useLiveCheck } from './useLiveCheck';
 
@@ -39,6 +39,7 @@ export function App() {
   const dismissedNotices = useRef(new Set<string>());
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
+  const [dropping, setDropping] = useState(false);
   const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
 
   const notify = useCallback((text: string, error = false) => {
@@ -120,6 +121,7 @@ export function App() {
     [catalog],
   );
   const request = useMemo(() => toRequest(draft), [draft]);
+  const metadataError = useMemo(() => metadataOf(draft).error, [draft]);
   const check = useLiveCheck(request, catalog !== null);
 
   // Violations from the last reply, placed by the step name they were about (so they
@@ -144,6 +146,7 @@ export function App() {
   else if (!active) blocked = envError ? 'The environments could not be read.' : 'Loading the environments…';
   else if (switching) blocked = 'Switching the environment…';
   else if (creating) blocked = 'Creating the flow…';
+  else if (metadataError) blocked = metadataError;
   else if (check.error) blocked = 'The flow could not be checked.';
   else if (!check.current || !check.result) blocked = 'Checking the flow…';
   else if (violationCount > 0) {
@@ -255,7 +258,25 @@ export function App() {
       <main className="layout">
         <Palette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={addStep} />
         <div className="builder">
-          <section className="flow-steps-section" aria-labelledby="flow-title">
+          <section
+            className={dropping ? 'flow-steps-section drop-target' : 'flow-steps-section'}
+            aria-labelledby="flow-title"
+            data-testid="flow-drop"
+            onDragOver={(e) => {
+              if (!e.dataTransfer.types.includes(STEP_DRAG_TYPE)) return;
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'copy';
+              setDropping(true);
+            }}
+            onDragLeave={() => setDropping(false)}
+            onDrop={(e) => {
+              setDropping(false);
+              const name = e.dataTransfer.getData(STEP_DRAG_TYPE);
+              if (!name || !byName.has(name as StepName)) return;
+              e.preventDefault();
+              addStep(name as StepName);
+            }}
+          >
             <h2 id="flow-title">Flow</h2>
             <StepList
               steps={draft.steps}

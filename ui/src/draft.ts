@@ -18,9 +18,56 @@ export type Draft = {
   /** null: not touched, so it follows the user id (on when one is typed). */
   requireAuth: boolean | null;
   reference: string;
+  /** Metadata as key/value rows, or as raw JSON (an object). */
+  metaMode: 'rows' | 'json';
+  metaRows: MetaRow[];
+  metaJson: string;
 };
 
-export const emptyDraft: Draft = { steps: [], userId: '', requireAuth: null, reference: '' };
+export type MetaRow = { key: string; value: string };
+
+export const emptyDraft: Draft = {
+  steps: [],
+  userId: '',
+  requireAuth: null,
+  reference: '',
+  metaMode: 'rows',
+  metaRows: [],
+  metaJson: '',
+};
+
+/** The metadata the draft stands for (reference included), or why it cannot be sent. */
+export function metadataOf(draft: Draft): { value: Record<string, unknown> | null; error: string | null } {
+  let value: Record<string, unknown> = {};
+  if (draft.metaMode === 'json') {
+    const text = draft.metaJson.trim();
+    if (text !== '') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        return { value: null, error: `The metadata is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return { value: null, error: 'The metadata must be a JSON object, like {"team": "support"}.' };
+      }
+      value = { ...(parsed as Record<string, unknown>) };
+    }
+  } else {
+    for (const row of draft.metaRows) {
+      const key = row.key.trim();
+      if (key === '') {
+        if (row.value.trim() !== '') return { value: null, error: 'A metadata value has no key: enter one or remove the row.' };
+        continue;
+      }
+      if (key in value) return { value: null, error: `The metadata key "${key}" appears twice.` };
+      value[key] = row.value;
+    }
+  }
+  const reference = draft.reference.trim();
+  if (reference !== '') value.reference = reference;
+  return { value: Object.keys(value).length > 0 ? value : null, error: null };
+}
 
 export function newStep(name: StepName): StepDraft {
   return { name, hide_continue_button: false, auto_payout_enabled: false, redirect_url: '', template_id: '' };
@@ -57,8 +104,9 @@ export function toRequest(draft: Draft): FlowRequest {
     // Sent so the backend can say why it does not apply without a user id.
     request.require_auth = true;
   }
-  const reference = draft.reference.trim();
-  if (reference !== '') request.metadata = { reference };
+  // Invalid metadata is never sent (the builder blocks create and says why).
+  const { value } = metadataOf(draft);
+  if (value) request.metadata = value;
   return request;
 }
 

@@ -7,12 +7,15 @@ type Props = {
   onAdd: (name: StepName) => void;
 };
 
-/** Every step Dots accepts; a click appends it to the flow. Each step can appear once. */
+/** The drag data type a palette item carries (HTML drag and drop into the flow list). */
+export const STEP_DRAG_TYPE = 'application/x-flowdesk-step';
+
+/** Every step Dots accepts; a click (or a drag into the flow) appends it. Each step can appear once. */
 export function Palette({ steps, inFlow, onAdd }: Props) {
   return (
     <section className="palette" aria-labelledby="palette-title">
       <h2 id="palette-title">Steps</h2>
-      <p className="hint">Click a step to add it to the flow.</p>
+      <p className="hint">Click a step, or drag it into the flow, to add it.</p>
       <ul>
         {steps.map((step) => {
           const added = inFlow.has(step.name);
@@ -23,6 +26,12 @@ export function Palette({ steps, inFlow, onAdd }: Props) {
                 className="palette-item"
                 data-testid={`catalog-${step.name}`}
                 disabled={added}
+                draggable={!added}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(STEP_DRAG_TYPE, step.name);
+                  e.dataTransfer.setData('text/plain', step.name);
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
                 onClick={() => onAdd(step.name)}
               >
                 <span className="palette-title">
