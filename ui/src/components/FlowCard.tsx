@@ -178,8 +178,6 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify }
             <dd data-testid="flow-progress">
               {progress.completed} of {progress.total} {progress.total === 1 ? 'step' : 'steps'}
             </dd>
-            <dt>Last checked</dt>
-            <dd data-testid="flow-last-checked">{lastChecked ? `last checked ${timeOf(lastChecked)}` : 'not yet'}</dd>
           </dl>
         </div>
         <div className="flow-qr">
@@ -231,6 +229,9 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify }
       ) : (
         <p className="hint">Watching for progress (the app checks Dots for you)…</p>
       )}
+      <p className="hint" data-testid="flow-last-checked">
+        {lastChecked ? `last checked ${timeOf(lastChecked)}` : 'Not checked yet: the first check is on its way.'}
+      </p>
       {error ? <ErrorNote error={error.error} context={error.context} /> : null}
     </section>
   );
