@@ -34,6 +34,14 @@ fn main() {
         "template_delete",
         "templates_export",
         "templates_import",
+        "bulk_preview",
+        "bulk_start",
+        "bulk_resume",
+        "bulk_cancel",
+        "bulk_batches",
+        "bulk_rows",
+        "bulk_results_csv",
+        "bulk_mail_merge_csv",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

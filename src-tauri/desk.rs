@@ -47,6 +47,10 @@ pub struct Desk {
     /// Clients for remote environments, dropped whenever settings or keys change.
     clients: Mutex<HashMap<String, DotsClient>>,
     on_saved: Option<SavedHook>,
+    data_dir: std::path::PathBuf,
+    runs: crate::bulk_runs::Runs,
+    /// Journals of the batches running now (the runner holds their lock), with their environment.
+    running_journals: Mutex<HashMap<String, (crate::bulk_runs::SharedJournal, String)>>,
     history: Mutex<History>,
     templates: Mutex<Templates>,
     watcher: WatchHandle,
@@ -102,6 +106,9 @@ impl Desk {
             local_base_url: sandbox.base_url(),
             clients: Mutex::new(HashMap::new()),
             on_saved: None,
+            data_dir: dir.clone(),
+            runs: crate::bulk_runs::Runs::default(),
+            running_journals: Mutex::new(HashMap::new()),
             history: Mutex::new(history),
             templates: Mutex::new(templates),
             watcher,
@@ -155,6 +162,31 @@ impl Desk {
         let client = DotsClient::new(config)?;
         lock(&self.clients).insert(environment_id.to_string(), client.clone());
         Ok(client)
+    }
+
+    /// Where batch journals live: `batches/{environment}/{batch}.journal`.
+    pub fn batches_dir(&self) -> std::path::PathBuf {
+        self.data_dir.join("batches")
+    }
+
+    pub fn runs(&self) -> &crate::bulk_runs::Runs {
+        &self.runs
+    }
+
+    pub fn set_running_journal(&self, id: &str, journal: crate::bulk_runs::SharedJournal, environment_id: &str) {
+        lock(&self.running_journals).insert(id.to_string(), (journal, environment_id.to_string()));
+    }
+
+    pub fn clear_running_journal(&self, id: &str) {
+        lock(&self.running_journals).remove(id);
+    }
+
+    pub fn running_journal(&self, id: &str) -> Option<crate::bulk_runs::SharedJournal> {
+        lock(&self.running_journals).get(id).map(|(j, _)| j.clone())
+    }
+
+    pub fn running_view(&self, id: &str) -> Option<crate::bulk_runs::BatchView> {
+        lock(&self.running_journals).get(id).map(|(j, env)| crate::bulk_runs::view(j, env, true))
     }
 
     pub fn history<T>(&self, f: impl FnOnce(&mut History) -> T) -> T {

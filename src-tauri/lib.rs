@@ -1,6 +1,7 @@
 //! Flow Desk's Tauri shell: one module per domain, each a few thin commands over the
 //! plain-Rust crates (`flowdesk_dots`, `flowdesk_settings`, `flowdesk_sandbox`).
 
+mod bulk_runs;
 mod desk;
 mod environments;
 mod error;
@@ -58,6 +59,14 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             saved::commands::template_delete,
             saved::commands::templates_export,
             saved::commands::templates_import,
+            bulk_runs::commands::bulk_preview,
+            bulk_runs::commands::bulk_start,
+            bulk_runs::commands::bulk_resume,
+            bulk_runs::commands::bulk_cancel,
+            bulk_runs::commands::bulk_batches,
+            bulk_runs::commands::bulk_rows,
+            bulk_runs::commands::bulk_results_csv,
+            bulk_runs::commands::bulk_mail_merge_csv,
         ])
 }
 

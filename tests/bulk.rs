@@ -1,0 +1,118 @@
+//! Bulk links through the app's commands on the local sandbox, with faults injected after
+//! the server committed: every valid row ends with exactly one flow, the rows join the
+//! history, and a restarted app still lists the batch.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{app, app_in, TestApp};
+use serde_json::{json, Value};
+
+fn csv(rows: usize) -> Vec<u8> {
+    let mut text = String::from("email,name,reference\n");
+    for i in 1..=rows {
+        text.push_str(&format!("person{i}@example.com,Person {i},REF-{i}\n"));
+    }
+    text.push_str("not-an-email,Bad Row,REF-X\n");
+    text.push_str("person1@example.com,Duplicate,REF-D\n");
+    text.into_bytes()
+}
+
+fn sandbox_origin(t: &TestApp) -> String {
+    let base = t.ok("app_info", json!({}))["base_url"].as_str().unwrap().to_string();
+    base.trim_end_matches("/api").to_string()
+}
+
+fn inject(origin: &str, fault: Value) {
+    let resp = tauri::async_runtime::block_on(reqwest::Client::new().post(format!("{origin}/_sandbox/faults")).json(&fault).send()).unwrap();
+    assert!(resp.status().is_success());
+}
+
+fn sandbox_flow_count(origin: &str) -> u64 {
+    let stats: Value = tauri::async_runtime::block_on(async {
+        reqwest::get(format!("{origin}/_sandbox/stats")).await.unwrap().json().await.unwrap()
+    });
+    stats["flows"].as_u64().unwrap()
+}
+
+/// Waits (bounded) until the batch has stopped running.
+fn wait_finished(t: &TestApp, batch_id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let batches = t.ok("bulk_batches", json!({}));
+        let batch = batches.as_array().unwrap().iter().find(|b| b["batch_id"] == batch_id).cloned().expect("listed");
+        if batch["running"] == false {
+            return batch;
+        }
+        assert!(Instant::now() < deadline, "batch still running: {batch}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_batch_makes_exactly_one_flow_per_valid_row_despite_lost_replies() {
+    let t = app();
+    let preview = t.ok("bulk_preview", json!({"bytes": csv(12)}));
+    assert_eq!((preview["valid"].as_u64(), preview["invalid"].as_u64()), (Some(12), Some(2)));
+    let bad = preview["rows"].as_array().unwrap().iter().filter(|r| r["state"] == "invalid").count();
+    assert_eq!(bad, 2, "invalid rows are kept and flagged");
+
+    let origin = sandbox_origin(&t);
+    // Replies lost after the sandbox created the flow, a 500 and a 429: no duplicate allowed.
+    for fault in [
+        json!({"fault": {"kind": "drop"}, "when": "after_commit", "method": "POST", "count": 2}),
+        json!({"fault": {"kind": "status", "status": 500}, "when": "after_commit", "method": "POST"}),
+        json!({"fault": {"kind": "status", "status": 429, "retry_after": 1}, "when": "before", "method": "POST"}),
+    ] {
+        inject(&origin, fault);
+    }
+    let template = json!({"steps": [{"name": "compliance"}, {"name": "manage-payouts"}], "require_auth": null, "hide_go_to_dashboard_on_complete": null});
+    let started = t.ok(
+        "bulk_start",
+        json!({"bytes": csv(12), "template": template, "environmentId": "local", "concurrency": 4, "confirmProduction": false}),
+    );
+    let batch_id = started["batch_id"].as_str().unwrap().to_string();
+    let done = wait_finished(&t, &batch_id);
+    assert_eq!(done["finished"], true, "{done}");
+    assert_eq!(done["progress"]["created"], 12, "{done}");
+    assert_eq!(done["progress"]["invalid"], 2);
+    assert_eq!(sandbox_flow_count(&origin), 12, "exactly one flow per valid row");
+
+    let rows = t.ok("bulk_rows", json!({"batchId": batch_id}));
+    let links: Vec<&str> = rows.as_array().unwrap().iter().filter_map(|r| r["link"].as_str()).collect();
+    assert_eq!(links.len(), 12);
+    let results = t.ok("bulk_results_csv", json!({"batchId": batch_id}));
+    assert!(results.as_str().unwrap().lines().count() >= 15, "a line per row plus the header");
+    let mail = t.ok("bulk_mail_merge_csv", json!({"batchId": batch_id}));
+    assert!(mail.as_str().unwrap().contains("person7@example.com"));
+
+    let history = t.ok("history_search", json!({"query": "REF-7"}));
+    assert_eq!(history.as_array().unwrap().len(), 1, "every created row joins the history");
+    assert_eq!(history[0]["batch"]["row"], 7);
+
+    let dir = t._dir;
+    let again = app_in(dir);
+    let batches = again.ok("bulk_batches", json!({}));
+    assert_eq!(batches[0]["batch_id"], batch_id.as_str());
+    assert_eq!(batches[0]["finished"], true);
+}
+
+#[test]
+fn production_batches_need_confirmation_and_bad_files_are_reported() {
+    let t = app();
+    let template = json!({"steps": [{"name": "compliance"}], "require_auth": null, "hide_go_to_dashboard_on_complete": null});
+    let err = t.err(
+        "bulk_start",
+        json!({"bytes": csv(2), "template": template, "environmentId": "production", "concurrency": 4, "confirmProduction": false}),
+    );
+    assert_eq!(err["kind"], "confirmation_required");
+    let err = t.err("bulk_preview", json!({"bytes": b"\xff\xfeemail\n".to_vec()}));
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("UTF-8"), "{err}");
+    let err = t.err(
+        "bulk_start",
+        json!({"bytes": b"email\nnope\n".to_vec(), "template": template, "environmentId": "local", "concurrency": 4, "confirmProduction": false}),
+    );
+    assert_eq!(err["kind"], "invalid", "{err}");
+}
