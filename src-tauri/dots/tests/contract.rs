@@ -115,6 +115,11 @@ fn valid_request() -> impl Strategy<Value = FlowRequest> {
         .prop_filter("valid", |r| flowdesk_dots::validate(r).is_empty())
 }
 
+/// The sandbox's reply exactly as sent (not through the client's lenient parsing).
+async fn raw(request: reqwest::RequestBuilder) -> Value {
+    request.basic_auth(CLIENT_ID, Some(API_KEY)).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn every_flow_the_sandbox_returns_fits_the_spec() {
     let Some(spec) = Spec::load() else { return };
@@ -124,16 +129,7 @@ async fn every_flow_the_sandbox_returns_fits_the_spec() {
     let api = sb.base_url();
     let mut ids = Vec::new();
     for req in representative_requests() {
-        let created: Value = http
-            .post(format!("{api}/v2/flows"))
-            .basic_auth(CLIENT_ID, Some(API_KEY))
-            .json(&req.wire_body())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let created = raw(http.post(format!("{api}/v2/flows")).json(&req.wire_body())).await;
         assert_valid(&flow_schema, &created, "created flow");
         assert!(created.get("payout_link_id").is_some(), "shaped like real Dots: {created}");
         ids.push(created["id"].as_str().unwrap().to_string());
@@ -142,26 +138,10 @@ async fn every_flow_the_sandbox_returns_fits_the_spec() {
     control(&sb, &format!("/flows/{}/claim", ids[0]), json!({})).await;
     control(&sb, &format!("/flows/{}/complete", ids[0]), json!({"step": "compliance"})).await;
     for id in &ids {
-        let got: Value = http
-            .get(format!("{api}/v2/flows/{id}"))
-            .basic_auth(CLIENT_ID, Some(API_KEY))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let got = raw(http.get(format!("{api}/v2/flows/{id}"))).await;
         assert_valid(&flow_schema, &got, "fetched flow");
     }
-    let list: Value = http
-        .get(format!("{api}/v2/flows?limit=2"))
-        .basic_auth(CLIENT_ID, Some(API_KEY))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = raw(http.get(format!("{api}/v2/flows?limit=2"))).await;
     assert_valid(&list_schema, &list, "flow list");
     assert_eq!(list["data"].as_array().unwrap().len(), 2);
 }
