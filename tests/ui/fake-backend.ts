@@ -14,6 +14,7 @@ import type { EnvironmentView } from '../../ui/src/bindings/EnvironmentView';
 import type { KeychainStatus } from '../../ui/src/bindings/KeychainStatus';
 import type { NewEnvironment } from '../../ui/src/bindings/NewEnvironment';
 import type { Flow } from '../../ui/src/bindings/Flow';
+import type { HistoryEntry } from '../../ui/src/bindings/HistoryEntry';
 import type { FlowRequest } from '../../ui/src/bindings/FlowRequest';
 import type { FlowView } from '../../ui/src/bindings/FlowView';
 import type { RuleViolation } from '../../ui/src/bindings/RuleViolation';
@@ -201,6 +202,8 @@ export class FakeBackend {
   private overrides = new Map<string, Handler>();
   /** Flows the (fake) scheduler watches. */
   readonly watched = new Set<string>();
+  /** The app's history of created flows, newest first. */
+  history: HistoryEntry[] = [];
   /** What the clipboard plugin was last given. */
   clipboard: string | null = null;
 
@@ -328,6 +331,30 @@ export class FakeBackend {
         const subject = encodeURIComponent(`Your onboarding link${draft.reference ? ` (${draft.reference})` : ''}`);
         return `mailto:?subject=${subject}&body=${encodeURIComponent(draft.link)}`;
       }
+      case 'history_search': {
+        const q = String(args.query ?? '').toLowerCase();
+        const limit = Number(args.limit ?? 100);
+        return this.history
+          .filter((e) =>
+            q === ''
+              ? true
+              : [e.flow_id, e.reference ?? '', e.environment_name, e.user_id ?? '', ...e.steps].some((f) => f.toLowerCase().includes(q)),
+          )
+          .slice(0, limit);
+      }
+      case 'history_delete':
+        this.history = this.history.filter((e) => e.flow_id !== args.flowId);
+        return null;
+      case 'history_clear':
+        this.history = [];
+        return null;
+      case 'history_retention': {
+        const days = Number(args.days);
+        const cut = Date.now() - days * 86_400_000;
+        const before = this.history.length;
+        this.history = this.history.filter((e) => Date.parse(e.created_at) >= cut);
+        return before - this.history.length;
+      }
       case 'plugin:clipboard-manager|write_text':
         this.clipboard = String(args.text);
         return null;
@@ -451,13 +478,61 @@ export class FakeBackend {
     };
     this.flows.set(id, flow);
     this.flowEnvironment.set(id, env.id);
-    return view(flow, env.id);
+    const v = view(flow, env.id);
+    const meta = req.metadata;
+    const reference = meta && typeof meta === 'object' && typeof meta.reference === 'string' ? meta.reference : null;
+    this.history.unshift({
+      flow_id: id,
+      environment_id: env.id,
+      environment_name: env.name,
+      created_at: flow.created!,
+      steps: flow.steps,
+      link: flow.link,
+      reference,
+      user_id: flow.user_id,
+      metadata: flow.metadata,
+      progress: v.progress,
+      last_checked: null,
+      batch: null,
+    });
+    return v;
   }
 
   /** The flow-watch event the scheduler would emit now: updated, or done once every step is. */
   watchEvent(id: string, checkedAt = new Date().toISOString()): unknown {
     const v = view(this.flows.get(id)!, this.flowEnvironment.get(id)!);
     return { type: v.progress.done ? 'done' : 'updated', id, checked_at: checkedAt, flow: v.flow, progress: v.progress };
+  }
+
+  /** A history entry as if a flow had been created earlier (not in this session). */
+  addHistory(entry: Partial<HistoryEntry> & { flow_id: string; steps: string[] }): HistoryEntry {
+    const full: HistoryEntry = {
+      environment_id: 'local',
+      environment_name: 'Local sandbox',
+      created_at: new Date().toISOString(),
+      link: `http://127.0.0.1:4010/flow/${entry.flow_id}`,
+      reference: null,
+      user_id: null,
+      metadata: null,
+      progress: null,
+      last_checked: null,
+      batch: null,
+      ...entry,
+    };
+    this.history.push(full);
+    if (!this.flows.has(full.flow_id)) {
+      this.flows.set(full.flow_id, {
+        id: full.flow_id,
+        created: full.created_at,
+        user_id: full.user_id,
+        steps: full.steps,
+        completed_steps: [],
+        link: full.link,
+        metadata: full.metadata,
+      });
+      this.flowEnvironment.set(full.flow_id, full.environment_id);
+    }
+    return full;
   }
 
   /** A person claims the flow (as the hosted page would). */

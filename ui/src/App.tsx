@@ -13,6 +13,8 @@ import { ErrorNote } from './components/ErrorNote';
 import { FlowCard } from './components/FlowCard';
 import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
+import { History } from './components/History';
+import type { HistoryEntry } from './bindings/HistoryEntry';
 import { Palette, STEP_DRAG_TYPE } from './components/Palette';
 import { Preview } from './components/Preview';
 import { Settings } from './components/Settings';
@@ -40,6 +42,7 @@ export function App() {
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
   const [dropping, setDropping] = useState(false);
+  const [screen, setScreen] = useState<'builder' | 'history'>('builder');
   const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
 
   const notify = useCallback((text: string, error = false) => {
@@ -221,6 +224,43 @@ export function App() {
     setDraft((d) => ({ ...d, steps: d.steps.map((s) => (s.name === name ? { ...s, ...patch } : s)) }));
   const moveStep = (from: number, to: number) => setDraft((d) => ({ ...d, steps: moveItem(d.steps, from, to) }));
 
+  const openEntry = (e: HistoryEntry) => {
+    const pending = e.progress?.pending ?? e.steps;
+    const total = e.steps.length;
+    const view: FlowView = {
+      flow: {
+        id: e.flow_id,
+        created: e.created_at,
+        user_id: e.user_id,
+        steps: e.steps,
+        completed_steps: e.steps.filter((s) => !pending.includes(s)),
+        link: e.link,
+        metadata: e.metadata,
+      },
+      progress: e.progress ?? { claimed: e.user_id !== null, completed: 0, total, done: false, pending: e.steps },
+      environment_id: e.environment_id,
+    };
+    // Not done yet: the card asks the scheduler to watch again (it polls at once).
+    setCreated({ view, envName: e.environment_name });
+    setScreen('builder');
+  };
+
+  const duplicateEntry = (e: HistoryEntry) => {
+    const meta = e.metadata && typeof e.metadata === 'object' && !Array.isArray(e.metadata) ? { ...(e.metadata as Record<string, unknown>) } : {};
+    delete meta.reference;
+    delete meta.flowdesk_batch;
+    delete meta.flowdesk_row;
+    setDraft({
+      ...emptyDraft,
+      steps: e.steps.filter((s) => byName.has(s as StepName)).map((s) => newStep(s as StepName)),
+      userId: e.user_id ?? '',
+      reference: e.reference ?? '',
+      metaRows: Object.entries(meta).map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) })),
+    });
+    setScreen('builder');
+    notify('Loaded into the builder: check it, then create');
+  };
+
   return (
     <div className={production ? 'app app--production' : 'app'}>
       {active && production ? (
@@ -255,7 +295,30 @@ export function App() {
       ) : null}
       {loadError ? <ErrorNote error={loadError} context="Starting" /> : null}
       {envError ? <ErrorNote error={envError.error} context={envError.context} /> : null}
-      <main className="layout">
+      <nav className="tabs" aria-label="Screens">
+        <button
+          type="button"
+          className="tab"
+          aria-pressed={screen === 'builder'}
+          onClick={() => setScreen('builder')}
+          data-testid="open-builder"
+        >
+          Builder
+        </button>
+        <button
+          type="button"
+          className="tab"
+          aria-pressed={screen === 'history'}
+          onClick={() => setScreen('history')}
+          data-testid="open-history"
+        >
+          History
+        </button>
+      </nav>
+      {screen === 'history' ? (
+        <History catalog={byName} onOpen={openEntry} onDuplicate={duplicateEntry} onNotify={notify} />
+      ) : null}
+      <main className="layout" hidden={screen !== 'builder'}>
         <Palette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={addStep} />
         <div className="builder">
           <section

@@ -12,6 +12,7 @@ import type { EnvironmentChange } from './bindings/EnvironmentChange';
 import type { EmailDraft } from './bindings/EmailDraft';
 import type { EnvironmentsView } from './bindings/EnvironmentsView';
 import type { EnvironmentUpdateView } from './bindings/EnvironmentUpdateView';
+import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { FlowRequest } from './bindings/FlowRequest';
 import type { FlowView } from './bindings/FlowView';
 import type { NewEnvironment } from './bindings/NewEnvironment';
@@ -86,6 +87,11 @@ export const ipc = {
   /** Every flow-watch event the backend emits, for any watched flow. */
   onWatch: (handler: (event: WatchEvent) => void): Promise<UnlistenFn> =>
     listen<WatchEvent>('flow-watch', (e) => handler(e.payload)),
+  historySearch: (query: string, limit: number) => call<HistoryEntry[]>('history_search', { query, limit }),
+  historyDelete: (flowId: string) => call<void>('history_delete', { flowId }),
+  historyClear: () => call<void>('history_clear'),
+  /** Removes entries older than `days`; answers how many went. */
+  historyRetention: (days: number) => call<number>('history_retention', { days }),
   /** Opens a link in the system browser (the window may open http(s) and mailto only). */
   openLink: async (url: string): Promise<void> => {
     try {
