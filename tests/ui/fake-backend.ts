@@ -14,6 +14,7 @@ import type { EnvironmentView } from '../../ui/src/bindings/EnvironmentView';
 import type { KeychainStatus } from '../../ui/src/bindings/KeychainStatus';
 import type { NewEnvironment } from '../../ui/src/bindings/NewEnvironment';
 import type { Flow } from '../../ui/src/bindings/Flow';
+import type { Template } from '../../ui/src/bindings/Template';
 import type { HistoryEntry } from '../../ui/src/bindings/HistoryEntry';
 import type { FlowRequest } from '../../ui/src/bindings/FlowRequest';
 import type { FlowView } from '../../ui/src/bindings/FlowView';
@@ -204,6 +205,8 @@ export class FakeBackend {
   readonly watched = new Set<string>();
   /** The app's history of created flows, newest first. */
   history: HistoryEntry[] = [];
+  /** Saved templates by name. */
+  templates = new Map<string, Template>();
   /** What the clipboard plugin was last given. */
   clipboard: string | null = null;
 
@@ -354,6 +357,47 @@ export class FakeBackend {
         const before = this.history.length;
         this.history = this.history.filter((e) => Date.parse(e.created_at) >= cut);
         return before - this.history.length;
+      }
+      case 'templates_list':
+        return [...this.templates.values()].sort((a, b) => a.name.localeCompare(b.name));
+      case 'template_save': {
+        const t = args.template as Template;
+        if (t.name.trim() === '') throw new Rejection({ kind: 'invalid', message: 'A template needs a name' });
+        this.templates.set(t.name, structuredClone(t));
+        return null;
+      }
+      case 'template_rename': {
+        const t = this.templates.get(args.from as string);
+        if (!t) throw new Rejection({ kind: 'not_found', message: `No template "${String(args.from)}"` });
+        if (this.templates.has(args.to as string)) throw new Rejection({ kind: 'invalid', message: `A template "${String(args.to)}" exists` });
+        this.templates.delete(t.name);
+        this.templates.set(args.to as string, { ...t, name: args.to as string });
+        return null;
+      }
+      case 'template_delete':
+        this.templates.delete(args.name as string);
+        return null;
+      case 'templates_export': {
+        const names = args.names as string[] | null;
+        return JSON.stringify({ templates: [...this.templates.values()].filter((t) => !names || names.includes(t.name)) });
+      }
+      case 'templates_import': {
+        let parsed: { templates?: Template[] };
+        try {
+          parsed = JSON.parse(String(args.json)) as { templates?: Template[] };
+        } catch {
+          throw new Rejection({ kind: 'invalid', message: 'The file is not JSON' });
+        }
+        const report = { added: [] as string[], replaced: [] as string[], skipped: [] as Array<[string, string]> };
+        for (const t of parsed.templates ?? []) {
+          if (!t.name || !Array.isArray(t.steps)) {
+            report.skipped.push([String(t.name ?? '?'), 'no steps']);
+            continue;
+          }
+          (this.templates.has(t.name) ? report.replaced : report.added).push(t.name);
+          this.templates.set(t.name, t);
+        }
+        return report;
       }
       case 'plugin:clipboard-manager|write_text':
         this.clipboard = String(args.text);

@@ -14,6 +14,8 @@ import { FlowCard } from './components/FlowCard';
 import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
 import { History } from './components/History';
+import { Templates } from './components/Templates';
+import type { Template } from './bindings/Template';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import { Palette, STEP_DRAG_TYPE } from './components/Palette';
 import { Preview } from './components/Preview';
@@ -245,6 +247,34 @@ export function App() {
     setScreen('builder');
   };
 
+  const templateOf = (name: string): Template => {
+    const t: Template = { name, steps: request.steps };
+    if (request.require_auth !== undefined) t.require_auth = request.require_auth;
+    if (request.metadata !== undefined) t.metadata = request.metadata;
+    return t;
+  };
+  const loadTemplate = (t: Template) => {
+    const meta = t.metadata && typeof t.metadata === 'object' ? { ...t.metadata } : {};
+    const reference = typeof meta.reference === 'string' ? meta.reference : '';
+    delete meta.reference;
+    setDraft((d) => ({
+      ...d,
+      steps: t.steps
+        .filter((s) => byName.has(s.name))
+        .map((s) => ({
+          ...newStep(s.name),
+          hide_continue_button: s.hide_continue_button ?? false,
+          auto_payout_enabled: s.auto_payout_enabled ?? false,
+          redirect_url: s.redirect_url ?? '',
+          template_id: s.template_id ?? '',
+        })),
+      requireAuth: t.require_auth ?? null,
+      reference,
+      metaMode: 'rows',
+      metaRows: Object.entries(meta).map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) })),
+    }));
+  };
+
   const duplicateEntry = (e: HistoryEntry) => {
     const meta = e.metadata && typeof e.metadata === 'object' && !Array.isArray(e.metadata) ? { ...(e.metadata as Record<string, unknown>) } : {};
     delete meta.reference;
@@ -319,7 +349,10 @@ export function App() {
         <History catalog={byName} onOpen={openEntry} onDuplicate={duplicateEntry} onNotify={notify} />
       ) : null}
       <main className="layout" hidden={screen !== 'builder'}>
-        <Palette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={addStep} />
+        <div className="side">
+          <Palette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={addStep} />
+          <Templates current={templateOf} canSave={draft.steps.length > 0} onLoad={loadTemplate} onNotify={notify} />
+        </div>
         <div className="builder">
           <section
             className={dropping ? 'flow-steps-section drop-target' : 'flow-steps-section'}

@@ -13,6 +13,8 @@ import type { EmailDraft } from './bindings/EmailDraft';
 import type { EnvironmentsView } from './bindings/EnvironmentsView';
 import type { EnvironmentUpdateView } from './bindings/EnvironmentUpdateView';
 import type { HistoryEntry } from './bindings/HistoryEntry';
+import type { ImportReport } from './bindings/ImportReport';
+import type { Template } from './bindings/Template';
 import type { FlowRequest } from './bindings/FlowRequest';
 import type { FlowView } from './bindings/FlowView';
 import type { NewEnvironment } from './bindings/NewEnvironment';
@@ -92,6 +94,12 @@ export const ipc = {
   historyClear: () => call<void>('history_clear'),
   /** Removes entries older than `days`; answers how many went. */
   historyRetention: (days: number) => call<number>('history_retention', { days }),
+  templatesList: () => call<Template[]>('templates_list'),
+  templateSave: (template: Template) => call<void>('template_save', { template }),
+  templateRename: (from: string, to: string) => call<void>('template_rename', { from, to }),
+  templateDelete: (name: string) => call<void>('template_delete', { name }),
+  templatesExport: (names: string[] | null) => call<string>('templates_export', { names }),
+  templatesImport: (json: string) => call<ImportReport>('templates_import', { json }),
   /** Opens a link in the system browser (the window may open http(s) and mailto only). */
   openLink: async (url: string): Promise<void> => {
     try {
