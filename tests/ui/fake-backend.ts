@@ -358,6 +358,19 @@ export class FakeBackend {
         this.history = this.history.filter((e) => Date.parse(e.created_at) >= cut);
         return before - this.history.length;
       }
+      case 'list_remote_flows': {
+        const env = this.env(args.environmentId as string);
+        const p = (args.params ?? {}) as { limit?: number; starting_after?: string; ending_before?: string };
+        const all = [...this.flows.values()].filter((f) => this.flowEnvironment.get(f.id) === env.id);
+        const limit = p.limit ?? 10;
+        if (p.ending_before) {
+          const end = all.findIndex((f) => f.id === p.ending_before);
+          const start = Math.max(0, end - limit);
+          return { data: all.slice(start, end), has_more: start > 0 };
+        }
+        const from = p.starting_after ? all.findIndex((f) => f.id === p.starting_after) + 1 : 0;
+        return { data: all.slice(from, from + limit), has_more: from + limit < all.length };
+      }
       case 'templates_list':
         return [...this.templates.values()].sort((a, b) => a.name.localeCompare(b.name));
       case 'template_save': {

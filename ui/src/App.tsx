@@ -15,6 +15,7 @@ import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
 import { History } from './components/History';
 import { Templates } from './components/Templates';
+import { RemoteFlows } from './components/RemoteFlows';
 import type { Template } from './bindings/Template';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import { Palette, STEP_DRAG_TYPE } from './components/Palette';
@@ -44,7 +45,7 @@ export function App() {
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
   const [dropping, setDropping] = useState(false);
-  const [screen, setScreen] = useState<'builder' | 'history'>('builder');
+  const [screen, setScreen] = useState<'builder' | 'history' | 'remote'>('builder');
   const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
 
   const notify = useCallback((text: string, error = false) => {
@@ -344,7 +345,17 @@ export function App() {
         >
           History
         </button>
+        <button
+          type="button"
+          className="tab"
+          aria-pressed={screen === 'remote'}
+          onClick={() => setScreen('remote')}
+          data-testid="open-remote"
+        >
+          From Dots
+        </button>
       </nav>
+      {screen === 'remote' && active ? <RemoteFlows environmentId={active.id} environmentName={active.name} /> : null}
       {screen === 'history' ? (
         <History catalog={byName} onOpen={openEntry} onDuplicate={duplicateEntry} onNotify={notify} />
       ) : null}

@@ -15,6 +15,9 @@ import type { EnvironmentUpdateView } from './bindings/EnvironmentUpdateView';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { ImportReport } from './bindings/ImportReport';
 import type { Template } from './bindings/Template';
+import type { Flow } from './bindings/Flow';
+import type { ListParams } from './bindings/ListParams';
+import type { Page } from './bindings/Page';
 import type { FlowRequest } from './bindings/FlowRequest';
 import type { FlowView } from './bindings/FlowView';
 import type { NewEnvironment } from './bindings/NewEnvironment';
@@ -100,6 +103,8 @@ export const ipc = {
   templateDelete: (name: string) => call<void>('template_delete', { name }),
   templatesExport: (names: string[] | null) => call<string>('templates_export', { names }),
   templatesImport: (json: string) => call<ImportReport>('templates_import', { json }),
+  listRemoteFlows: (environmentId: string, params: ListParams) =>
+    call<Page<Flow>>('list_remote_flows', { environmentId, params }),
   /** Opens a link in the system browser (the window may open http(s) and mailto only). */
   openLink: async (url: string): Promise<void> => {
     try {
