@@ -18,6 +18,8 @@ fn main() {
         "delete_credentials",
         "test_connection",
         "set_extra_ca",
+        "preferences",
+        "set_email_template",
         "watch_flow",
         "unwatch_flow",
         "refresh_flow",

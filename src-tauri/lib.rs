@@ -43,6 +43,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             environments::commands::delete_credentials,
             environments::commands::test_connection,
             environments::commands::set_extra_ca,
+            environments::commands::preferences,
+            environments::commands::set_email_template,
             live::commands::watch_flow,
             live::commands::unwatch_flow,
             live::commands::refresh_flow,

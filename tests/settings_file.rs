@@ -68,3 +68,16 @@ fn an_extra_ca_is_checked_before_it_is_kept() {
     assert!(!file.contains("junk.pem"), "a bad CA is not kept");
     t.ok("set_extra_ca", json!({"path": null}));
 }
+
+#[test]
+fn the_email_template_is_editable_and_used_for_the_draft() {
+    let t = common::app();
+    let prefs = t.ok("preferences", json!({}));
+    assert_eq!(prefs["poll_interval_secs"], 5);
+    let prefs = t.ok("set_email_template", json!({"template": {"subject": "Your link, {reference}", "body": "Open {link} ({steps})"}}));
+    assert_eq!(prefs["email_template"]["subject"], "Your link, {reference}");
+    let mail = t.ok("email_link", json!({"draft": {"link": "https://x.example.com/f", "steps": ["payout"], "reference": "T-7"}}));
+    assert!(mail.as_str().unwrap().contains("subject=Your%20link%2C%20T-7"), "{mail}");
+    t.ok("set_poll_interval", json!({"seconds": 30}));
+    assert_eq!(t.ok("preferences", json!({}))["poll_interval_secs"], 30);
+}

@@ -1,12 +1,12 @@
 //! Every settings change goes through one of these validated commands: the webview has no
 //! `store:` permission, so no script in the page can point Production at another host.
 
-use flowdesk_settings::{EnvironmentChange, NewEnvironment};
+use flowdesk_settings::{EmailTemplate, EnvironmentChange, NewEnvironment, Settings};
 use secrecy::SecretString;
 use tauri::State;
 
 use super::connection::{self, ConnectionReport};
-use super::{EnvironmentUpdateView, EnvironmentsView};
+use super::{EnvironmentUpdateView, EnvironmentsView, Preferences};
 use crate::desk::Desk;
 use crate::error::{AppError, AppResult};
 
@@ -83,4 +83,24 @@ pub fn set_extra_ca(desk: State<'_, Desk>, path: Option<String>) -> AppResult<En
     }
     desk.change(|s, _| Ok(s.set_extra_ca_path(path)?))?;
     Ok(desk.environments())
+}
+
+fn preferences_of(s: &Settings) -> Preferences {
+    Preferences {
+        poll_interval_secs: s.poll_interval_secs(),
+        email_template: s.email_template().clone(),
+        extra_ca_path: s.extra_ca_path().map(|p| p.display().to_string()),
+    }
+}
+
+#[tauri::command]
+pub fn preferences(desk: State<'_, Desk>) -> Preferences {
+    preferences_of(&desk.settings())
+}
+
+/// The subject and body "Email to user" and the bulk mail merge start from.
+#[tauri::command]
+pub fn set_email_template(desk: State<'_, Desk>, template: EmailTemplate) -> AppResult<Preferences> {
+    desk.change(|s, _| Ok(s.set_email_template(template)?))?;
+    Ok(preferences_of(&desk.settings()))
 }

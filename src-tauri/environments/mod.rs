@@ -6,4 +6,4 @@ mod connection;
 mod types;
 
 pub use connection::ConnectionReport;
-pub use types::{EnvironmentEntry, EnvironmentUpdateView, EnvironmentsView, KeychainStatus};
+pub use types::{EnvironmentEntry, EnvironmentUpdateView, EnvironmentsView, KeychainStatus, Preferences};

@@ -1,4 +1,4 @@
-use flowdesk_settings::{CredentialStatus, EnvironmentView};
+use flowdesk_settings::{CredentialStatus, EmailTemplate, EnvironmentView};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -38,4 +38,14 @@ pub struct EnvironmentUpdateView {
     pub view: EnvironmentsView,
     /// The base URL's host changed, so its key was removed: ask for it again.
     pub key_unbound: bool,
+}
+
+/// The desk's own preferences (no secret among them).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Preferences {
+    pub poll_interval_secs: u64,
+    /// Used by "Email to user" and the bulk mail merge: `{link}`, `{steps}`, `{reference}`.
+    pub email_template: EmailTemplate,
+    pub extra_ca_path: Option<String>,
 }

@@ -2,6 +2,7 @@
 // need (the real ones live in flowdesk-dots), the wire body, and stateful flows whose
 // progress a test moves on. Every call is recorded; any command can be overridden with
 // a canned reply per test.
+import type { Preferences } from '../../ui/src/bindings/Preferences';
 import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../ui/src/bindings/AppError';
 import type { AppInfo } from '../../ui/src/bindings/AppInfo';
@@ -209,6 +210,11 @@ export class FakeBackend {
   templates = new Map<string, Template>();
   /** What the clipboard plugin was last given. */
   clipboard: string | null = null;
+  prefs: Preferences = {
+    poll_interval_secs: 5,
+    email_template: { subject: 'Finish setting up your payouts', body: 'Please follow this link: {link}' },
+    extra_ca_path: null,
+  };
 
   /** Answer `cmd` with this handler from now on (throw a Rejection to reject). */
   on(cmd: string, handler: Handler): void {
@@ -326,6 +332,14 @@ export class FakeBackend {
         this.watched.delete(args.id as string);
         return null;
       case 'refresh_flow':
+        return null;
+      case 'preferences':
+        return this.prefs;
+      case 'set_email_template':
+        this.prefs = { ...this.prefs, email_template: args.template as Preferences['email_template'] };
+        return this.prefs;
+      case 'set_poll_interval':
+        this.prefs = { ...this.prefs, poll_interval_secs: Number(args.seconds) };
         return null;
       case 'link_qr':
         return QR_SVG;

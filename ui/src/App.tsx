@@ -251,6 +251,7 @@ export function App() {
   const templateOf = (name: string): Template => {
     const t: Template = { name, steps: request.steps };
     if (request.require_auth !== undefined) t.require_auth = request.require_auth;
+    if (request.hide_go_to_dashboard_on_complete !== undefined) t.hide_go_to_dashboard_on_complete = request.hide_go_to_dashboard_on_complete;
     if (request.metadata !== undefined) t.metadata = request.metadata;
     return t;
   };
@@ -270,6 +271,7 @@ export function App() {
           template_id: s.template_id ?? '',
         })),
       requireAuth: t.require_auth ?? null,
+      hideDashboard: t.hide_go_to_dashboard_on_complete ?? false,
       reference,
       metaMode: 'rows',
       metaRows: Object.entries(meta).map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) })),

@@ -17,6 +17,8 @@ export type Draft = {
   userId: string;
   /** null: not touched, so it follows the user id (on when one is typed). */
   requireAuth: boolean | null;
+  /** Hide Dots' "Go to dashboard" button when the flow is complete. */
+  hideDashboard: boolean;
   reference: string;
   /** Metadata as key/value rows, or as raw JSON (an object). */
   metaMode: 'rows' | 'json';
@@ -30,6 +32,7 @@ export const emptyDraft: Draft = {
   steps: [],
   userId: '',
   requireAuth: null,
+  hideDashboard: false,
   reference: '',
   metaMode: 'rows',
   metaRows: [],
@@ -104,6 +107,7 @@ export function toRequest(draft: Draft): FlowRequest {
     // Sent so the backend can say why it does not apply without a user id.
     request.require_auth = true;
   }
+  if (draft.hideDashboard) request.hide_go_to_dashboard_on_complete = true;
   // Invalid metadata is never sent (the builder blocks create and says why).
   const { value } = metadataOf(draft);
   if (value) request.metadata = value;

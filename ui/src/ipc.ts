@@ -21,6 +21,8 @@ import type { Page } from './bindings/Page';
 import type { FlowRequest } from './bindings/FlowRequest';
 import type { FlowView } from './bindings/FlowView';
 import type { NewEnvironment } from './bindings/NewEnvironment';
+import type { EmailTemplate } from './bindings/EmailTemplate';
+import type { Preferences } from './bindings/Preferences';
 import type { RuleViolation } from './bindings/RuleViolation';
 import type { StepCatalog } from './bindings/StepCatalog';
 import type { WatchEvent } from './bindings/WatchEvent';
@@ -55,6 +57,9 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const ipc = {
   appInfo: () => call<AppInfo>('app_info'),
+  preferences: () => call<Preferences>('preferences'),
+  setEmailTemplate: (template: EmailTemplate) => call<Preferences>('set_email_template', { template }),
+  setPollInterval: (seconds: number) => call<null>('set_poll_interval', { seconds }),
   stepCatalog: () => call<StepCatalog>('step_catalog'),
   validateFlow: (request: FlowRequest) => call<RuleViolation[]>('validate_flow', { request }),
   previewRequest: (request: FlowRequest) => call<JsonValue>('preview_request', { request }),

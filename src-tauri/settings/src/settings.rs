@@ -21,6 +21,7 @@ const MAX_BODY: usize = 20_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(export)]
 pub struct EmailTemplate {
     pub subject: String,
     pub body: String,

@@ -57,6 +57,15 @@ export function FlowOptions({ draft, violations, onChange }: Props) {
           />
           <span>Require sign-in (require_auth)</span>
         </label>
+        <label className="field field--check">
+          <input
+            type="checkbox"
+            checked={draft.hideDashboard}
+            onChange={(e) => onChange({ hideDashboard: e.target.checked })}
+            data-testid="hide-dashboard"
+          />
+          <span>Hide "Go to dashboard" when done (hide_go_to_dashboard_on_complete)</span>
+        </label>
         {draft.userId.trim() !== '' ? (
           <p className="hint field-note" data-testid="require-auth-note">
             {requireAuthChecked(draft)

@@ -5,6 +5,7 @@ import type { EnvironmentEntry } from '../bindings/EnvironmentEntry';
 import type { EnvironmentsView } from '../bindings/EnvironmentsView';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
+import { Preferences } from './Preferences';
 import { whereTo } from './Header';
 
 type Props = {
@@ -112,6 +113,7 @@ export function Settings({ envs, info, onView, onClose }: Props) {
             />
           ) : null}
         </div>
+        <Preferences />
       </aside>
     </div>
   );
