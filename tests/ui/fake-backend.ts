@@ -25,6 +25,7 @@ import type { StepCatalog } from '../../ui/src/bindings/StepCatalog';
 import type { StepName } from '../../ui/src/bindings/StepName';
 import type { StepOption } from '../../ui/src/bindings/StepOption';
 import type { JsonValue } from '../../ui/src/bindings/serde_json/JsonValue';
+import { FakeBulk } from './fake-bulk';
 
 export type Reply = { ok: unknown } | { reject: AppError };
 export type Call = { cmd: string; args: Record<string, unknown>; at: number };
@@ -210,6 +211,8 @@ export class FakeBackend {
   templates = new Map<string, Template>();
   /** What the clipboard plugin was last given. */
   clipboard: string | null = null;
+  /** The bulk-links side: answers every bulk_* command (see fake-bulk.ts). */
+  readonly bulk: FakeBulk = new FakeBulk(this);
   prefs: Preferences = {
     poll_interval_secs: 5,
     email_template: { subject: 'Finish setting up your payouts', body: 'Please follow this link: {link}' },
@@ -430,6 +433,7 @@ export class FakeBackend {
         this.clipboard = String(args.text);
         return null;
       default:
+        if (cmd.startsWith('bulk_')) return this.bulk.handle(cmd, args);
         throw new Rejection({ kind: 'internal', message: `unknown command ${cmd}` });
     }
   }

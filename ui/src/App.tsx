@@ -14,6 +14,7 @@ import { FlowCard } from './components/FlowCard';
 import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
 import { History } from './components/History';
+import { BulkView } from './bulk/BulkView';
 import { Templates } from './components/Templates';
 import { RemoteFlows } from './components/RemoteFlows';
 import type { Template } from './bindings/Template';
@@ -45,7 +46,7 @@ export function App() {
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
   const [dropping, setDropping] = useState(false);
-  const [screen, setScreen] = useState<'builder' | 'history' | 'remote'>('builder');
+  const [screen, setScreen] = useState<'builder' | 'history' | 'remote' | 'bulk'>('builder');
   const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
 
   const notify = useCallback((text: string, error = false) => {
@@ -356,7 +357,17 @@ export function App() {
         >
           From Dots
         </button>
+        <button
+          type="button"
+          className="tab"
+          aria-pressed={screen === 'bulk'}
+          onClick={() => setScreen('bulk')}
+          data-testid="open-bulk"
+        >
+          Bulk
+        </button>
       </nav>
+      {screen === 'bulk' ? <BulkView env={active} onNotify={notify} /> : null}
       {screen === 'remote' && active ? <RemoteFlows environmentId={active.id} environmentName={active.name} /> : null}
       {screen === 'history' ? (
         <History catalog={byName} onOpen={openEntry} onDuplicate={duplicateEntry} onNotify={notify} />
