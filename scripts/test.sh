@@ -39,7 +39,7 @@ Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 trap 'kill $xvfb_pid 2>/dev/null || true; rm -rf "$scratch"' EXIT
 
-suite "ui build" npm run build
+suite "ui typecheck + build" bash -c "npm run typecheck && npm run build"
 suite "rust (cargo test --workspace)" scripts/with-keyring.sh cargo test --workspace --locked --features custom-protocol
 suite "bindings up to date" scripts/check-bindings.sh
 suite "ui (playwright, chromium)" npx playwright test

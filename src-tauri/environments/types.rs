@@ -44,6 +44,7 @@ pub struct EnvironmentUpdateView {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Preferences {
+    #[ts(type = "number")]
     pub poll_interval_secs: u64,
     /// Used by "Email to user" and the bulk mail merge: `{link}`, `{steps}`, `{reference}`.
     pub email_template: EmailTemplate,

@@ -4,7 +4,7 @@ import type { EmailTemplate } from "./EmailTemplate";
 /**
  * The desk's own preferences (no secret among them).
  */
-export type Preferences = { poll_interval_secs: bigint, 
+export type Preferences = { poll_interval_secs: number, 
 /**
  * Used by "Email to user" and the bulk mail merge: `{link}`, `{steps}`, `{reference}`.
  */
