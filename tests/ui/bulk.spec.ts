@@ -239,12 +239,12 @@ test('a start in production asks first, naming the environment', async ({ page, 
 
   await page.getByTestId('bulk-start').click();
   await expect(page.getByTestId('bulk-confirm-question')).toHaveText('Create 3 flows in Production (api.dots.dev)?');
-  await page.getByTestId('bulk-confirm-cancel').click();
+  await page.getByTestId('bulk-cancel-create').click();
   await expect(page.getByTestId('bulk-confirm-dialog')).toHaveCount(0);
   expect(backend.callsTo('bulk_start')).toHaveLength(0);
 
   await page.getByTestId('bulk-start').click();
-  await page.getByTestId('bulk-confirm').click();
+  await page.getByTestId('bulk-confirm-create').click();
   await expect(page.getByTestId('bulk-run')).toBeVisible();
   const [call] = backend.callsTo('bulk_start');
   expect(call!.args.environmentId).toBe('production');

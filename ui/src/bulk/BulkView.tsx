@@ -7,7 +7,7 @@ import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { Template } from '../bindings/Template';
 import { ErrorNote } from '../components/ErrorNote';
 import { ipc, toAppError, type AppError } from '../ipc';
-import { BulkConfirm } from './BulkConfirm';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { bulkIpc, bulkTemplateOf } from './bulkIpc';
 import type { BatchView, BulkPreview, BulkRowState, BulkRowView } from './types';
 import './bulk.css';
@@ -540,9 +540,10 @@ export function BulkView({ env, onNotify }: Props) {
       </div>
 
       {confirming ? (
-        <BulkConfirm
+        <ConfirmDialog
           env={confirming.env}
-          count={confirming.count}
+          what={confirming.count === 1 ? '1 flow' : `${confirming.count} flows`}
+          idPrefix="bulk-"
           onConfirm={() => {
             const target = confirming.env;
             setConfirming(null);

@@ -3,12 +3,16 @@ import type { EnvironmentView } from '../bindings/EnvironmentView';
 
 type Props = {
   env: EnvironmentView;
+  /** What would be created: "this flow" (the builder), "12 flows" (a bulk batch). */
+  what?: string;
+  /** Keeps each caller's test ids apart: "" for the builder, "bulk-" for a batch. */
+  idPrefix?: string;
   onConfirm: () => void;
   onCancel: () => void;
 };
 
 /** "Create this flow in Production (api.dots.dev)?": asked before every create in a production environment. */
-export function ConfirmDialog({ env, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ env, what = 'this flow', idPrefix = '', onConfirm, onCancel }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
 
@@ -31,28 +35,28 @@ export function ConfirmDialog({ env, onConfirm, onCancel }: Props) {
     <dialog
       ref={ref}
       className="confirm-dialog"
-      aria-labelledby="confirm-title"
-      aria-describedby="confirm-body"
-      data-testid="confirm-dialog"
+      aria-labelledby={`${idPrefix}confirm-title`}
+      aria-describedby={`${idPrefix}confirm-body`}
+      data-testid={`${idPrefix}confirm-dialog`}
       onCancel={(e) => {
         // Escape: close through React, like the Cancel button.
         e.preventDefault();
         onCancel();
       }}
     >
-      <h2 id="confirm-title" className="confirm-title" data-testid="confirm-question">
-        Create this flow in {where}?
+      <h2 id={`${idPrefix}confirm-title`} className="confirm-title" data-testid={`${idPrefix}confirm-question`}>
+        Create {what} in {where}?
       </h2>
-      <p id="confirm-body">
-        {why} The link you hand out reaches a real person, and what they do there is real: real identity checks, real
+      <p id={`${idPrefix}confirm-body`}>
+        {why} Every link you hand out reaches a real person, and what they do there is real: real identity checks, real
         payouts.
       </p>
       <div className="confirm-buttons">
-        <button ref={cancelRef} type="button" className="secondary" onClick={onCancel} data-testid="cancel-create">
+        <button ref={cancelRef} type="button" className="secondary" onClick={onCancel} data-testid={`${idPrefix}cancel-create`}>
           Cancel
         </button>
-        <button type="button" className="primary primary--danger" onClick={onConfirm} data-testid="confirm-create">
-          Create in {env.name}
+        <button type="button" className="primary primary--danger" onClick={onConfirm} data-testid={`${idPrefix}confirm-create`}>
+          Create {what === 'this flow' ? '' : `${what} `}in {env.name}
         </button>
       </div>
     </dialog>
