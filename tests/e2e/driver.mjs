@@ -6,7 +6,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { Builder } from 'selenium-webdriver';
 
-const DRIVER_PORT = 4444;
 export const APP = path.resolve(process.env.FLOWDESK_APP ?? 'target/debug/flow-desk');
 
 /** Resolves once something accepts connections on the port; polls a refused connect. */
@@ -26,12 +25,27 @@ function waitForPort(port, timeoutMs) {
   });
 }
 
+/** A port nothing listens on right now (asked of the OS), so a stale driver cannot collide. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export async function startApp() {
-  const driverProcess = spawn('tauri-driver', ['--port', String(DRIVER_PORT)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const driverProcess = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exited = new Promise((_, reject) => driverProcess.once('exit', (code) => reject(new Error(`tauri-driver exited (${code})`))));
-  await Promise.race([waitForPort(DRIVER_PORT, 30_000), exited]);
+  await Promise.race([waitForPort(port, 30_000), exited]);
   const driver = await new Builder()
-    .usingServer(`http://127.0.0.1:${DRIVER_PORT}/`)
+    .usingServer(`http://127.0.0.1:${port}/`)
     .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP } })
     .build();
   return {
