@@ -139,7 +139,7 @@ impl DotsClient {
 
     /// Builds `base/segments…?query`, each segment percent-encoded so an id can never
     /// climb out of its path or name another host.
-    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, DotsError> {
+    pub(crate) fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, DotsError> {
         let mut url = self.config.base_url.clone();
         url.path_segments_mut()
             .map_err(|_| DotsError::Config("base URL cannot take a path".into()))?
@@ -164,7 +164,7 @@ impl DotsClient {
         }
     }
 
-    async fn send<T: DeserializeOwned>(
+    pub(crate) async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
         url: Url,

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod error;
 pub mod flow;
+pub mod money;
 pub mod request;
 pub mod rules;
 pub mod steps;
