@@ -11,6 +11,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use uuid::Uuid;
 
+use crate::api::users::{plausible_email, valid_phone};
+use crate::ledger::LedgerError;
 use crate::model::{parse_uuid, FlowRecord, StepName, User};
 use crate::server::{lock, AppState};
 
@@ -20,6 +22,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/flow/{flow_id}/onboard", post(onboard))
         .route("/flow/{flow_id}/authenticate", post(authenticate))
         .route("/flow/{flow_id}/steps/{step}/complete", post(complete))
+        .route("/flow/{flow_id}/steps/payout/withdraw", post(withdraw))
+        .merge(crate::hosted_links::router())
         .route("/dashboard", get(dashboard))
 }
 
@@ -52,11 +56,11 @@ fn layout(title: &str, body: &str) -> String {
     )
 }
 
-fn html(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn html(status: StatusCode, title: &str, body: &str) -> Response {
     (status, Html(layout(title, body))).into_response()
 }
 
-fn message_page(status: StatusCode, title: &str, message: &str, back: Option<&Uuid>) -> Response {
+pub(crate) fn message_page(status: StatusCode, title: &str, message: &str, back: Option<&Uuid>) -> Response {
     let mut body = format!(
         "<h1>{}</h1><p data-testid=\"error\">{}</p>",
         escape(title),
@@ -77,7 +81,7 @@ fn not_found(raw: &str) -> Response {
     )
 }
 
-fn see_other(location: &str) -> Response {
+pub(crate) fn see_other(location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(v) => (StatusCode::SEE_OTHER, [(header::LOCATION, v)]).into_response(),
         // A URL that cannot be a header (it matched the spec's unanchored pattern but holds
@@ -97,7 +101,50 @@ fn back_to(id: &Uuid) -> Response {
     see_other(&format!("/flow/{id}"))
 }
 
-fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
+/// "$1,234.56" (or "-$0.05") from integer cents; no floats involved.
+pub fn dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let whole = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}${grouped}.{:02}", abs % 100)
+}
+
+/// The wallet box of a flow's `payout` step; the Withdraw button only while the step is next.
+fn payout_box(b: &mut String, id: &Uuid, user: Option<&User>, is_next: bool) {
+    let cents = user.map_or(0, |u| u.wallet.withdrawable_amount);
+    let _ = write!(
+        b,
+        "<div class=\"box\" data-testid=\"wallet\"><p>Wallet balance: <strong data-testid=\"wallet-amount\">{}</strong></p>",
+        escape(&dollars(cents))
+    );
+    if is_next {
+        if cents > 0 {
+            let _ = write!(
+                b,
+                "<form method=\"post\" action=\"/flow/{id}/steps/payout/withdraw\">\
+                 <button type=\"submit\" data-testid=\"withdraw\">Withdraw {}</button></form>",
+                escape(&dollars(cents))
+            );
+        } else {
+            let _ = write!(
+                b,
+                "<p class=\"muted\" data-testid=\"wallet-empty\">Nothing to withdraw yet.</p>\
+                 <form method=\"post\" action=\"/flow/{id}/steps/payout/withdraw\">\
+                 <button type=\"submit\" data-testid=\"withdraw\">Withdraw $0.00</button></form>"
+            );
+        }
+    }
+    b.push_str("</div>");
+}
+
+fn render(flow: &FlowRecord, user: Option<&User>) -> String {
     let id = flow.id;
     let mut b = String::new();
     let _ = write!(b, "<h1>Dots onboarding</h1><p class=\"muted\">Flow <code data-testid=\"flow-id\">{id}</code></p>");
@@ -108,9 +155,13 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
             let _ = write!(
                 b,
                 "<section class=\"box\" data-testid=\"auth-step\"><h2>Authentication / onboarding</h2>\
-                 <p>Enter your email to sign up or log in.</p>\
+                 <p>Enter your details to sign up or log in.</p>\
                  <form method=\"post\" action=\"/flow/{id}/onboard\">\
-                 <label>Email <input type=\"email\" name=\"email\" required data-testid=\"email\"></label> \
+                 <p><label>First name <input name=\"first_name\" maxlength=\"50\" autocomplete=\"given-name\" data-testid=\"first-name\"></label> \
+                 <label>Last name <input name=\"last_name\" maxlength=\"50\" autocomplete=\"family-name\" data-testid=\"last-name\"></label></p>\
+                 <p><label>Email <input type=\"email\" name=\"email\" required data-testid=\"email\"></label></p>\
+                 <p><label>Country code <input name=\"country_code\" inputmode=\"numeric\" pattern=\"[0-9]{{1,3}}\" size=\"4\" data-testid=\"country-code\"></label> \
+                 <label>Phone <input type=\"tel\" name=\"phone_number\" inputmode=\"numeric\" pattern=\"[0-9]{{1,20}}\" data-testid=\"phone\"></label></p>\
                  <button type=\"submit\" data-testid=\"onboard\">Continue</button></form></section>"
             );
         }
@@ -123,8 +174,8 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
                  <button type=\"submit\" data-testid=\"authenticate\">Verify it's you</button></form></section>"
             );
         }
-        Some(user) => {
-            let who = user_email.map(escape).unwrap_or_else(|| user.to_string());
+        Some(user_id) => {
+            let who = escape(&user.map_or_else(|| user_id.to_string(), User::display_name));
             let _ = write!(
                 b,
                 "<p class=\"muted\" data-testid=\"signed-in\">Signed in as {who}</p>"
@@ -155,6 +206,9 @@ fn render(flow: &FlowRecord, user_email: Option<&str>) -> String {
                 " <span class=\"muted\">auto payout {}</span>",
                 if auto { "on" } else { "off" }
             );
+        }
+        if signed_in && step.name == StepName::Payout {
+            payout_box(&mut b, &id, user, next == Some(step.name));
         }
         if signed_in && next == Some(step.name) {
             // The button stands for the person finishing the step. With hide_continue_button the
@@ -194,21 +248,43 @@ async fn page(State(st): State<AppState>, Path(raw): Path<String>) -> Response {
     let Some(flow) = store.get(&id) else {
         return not_found(&raw);
     };
-    let email = flow
-        .user_id
-        .and_then(|u| store.users.get(&u))
-        .and_then(|u| u.email.as_deref());
-    html(StatusCode::OK, "Dots onboarding", &render(flow, email))
+    let user = flow.user_id.and_then(|u| store.users.get(&u));
+    html(StatusCode::OK, "Dots onboarding", &render(flow, user))
 }
 
-/// A minimal email check: the hosted page only needs something that looks like one.
-fn plausible_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !s.chars().any(char::is_whitespace)
-        }
-        None => false,
+/// The onboarding form: email is required; names and phone are asked for (as Dots' page
+/// does) but may be left blank, so a walker that only types an email still gets through.
+/// A phone, when given, needs its country code, both in the spec's digit patterns.
+fn user_from_form(form: &[u8]) -> Result<User, &'static str> {
+    let field = |name: &str| {
+        url::form_urlencoded::parse(form)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let email = field("email")
+        .filter(|e| plausible_email(e))
+        .ok_or("Please enter a valid email address.")?;
+    let (first, last) = (field("first_name"), field("last_name"));
+    if [&first, &last]
+        .iter()
+        .any(|n| n.as_ref().is_some_and(|n| n.chars().count() > 50))
+    {
+        return Err("Names can be at most 50 characters.");
     }
+    let (cc, phone) = (field("country_code"), field("phone_number"));
+    match (&cc, &phone) {
+        (None, None) => {}
+        (Some(c), Some(p)) if valid_phone(c, p) => {}
+        _ => return Err("Enter a country code (1-3 digits) and a phone number (digits only), or neither."),
+    }
+    let mut user = User::blank(Uuid::new_v4());
+    user.first_name = first.unwrap_or_default();
+    user.last_name = last.unwrap_or_default();
+    user.email = Some(email);
+    user.country_code = cc;
+    user.phone_number = phone;
+    Ok(user)
 }
 
 async fn onboard(State(st): State<AppState>, Path(raw): Path<String>, req: Request) -> Response {
@@ -218,9 +294,6 @@ async fn onboard(State(st): State<AppState>, Path(raw): Path<String>, req: Reque
     let form = to_bytes(req.into_body(), 16 * 1024)
         .await
         .unwrap_or_default();
-    let email = url::form_urlencoded::parse(&form)
-        .find(|(k, _)| k == "email")
-        .map(|(_, v)| v.trim().to_string());
     let mut store = lock(&st.store);
     let Some(flow) = store.get_mut(&id) else {
         return not_found(&raw);
@@ -233,18 +306,16 @@ async fn onboard(State(st): State<AppState>, Path(raw): Path<String>, req: Reque
             Some(&id),
         );
     }
-    let Some(email) = email.filter(|e| plausible_email(e)) else {
-        return message_page(
-            StatusCode::BAD_REQUEST,
-            "Invalid email",
-            "Please enter a valid email address.",
-            Some(&id),
-        );
+    let user = match user_from_form(&form) {
+        Ok(u) => u,
+        Err(why) => {
+            let title = if why.contains("email") { "Invalid email" } else { "Invalid details" };
+            return message_page(StatusCode::BAD_REQUEST, title, why, Some(&id));
+        }
     };
-    let user = Uuid::new_v4();
-    flow.user_id = Some(user);
+    flow.user_id = Some(user.id);
     flow.authenticated = true;
-    store.users.insert(user, User { email: Some(email) });
+    store.users.insert(user);
     back_to(&id)
 }
 
@@ -321,6 +392,56 @@ async fn complete(
     }
 }
 
+/// The payout step's Withdraw: pays out the user's whole withdrawable balance and completes
+/// the step. An empty wallet (or a user_id Dots has no wallet for) is allowed: it moves
+/// nothing and still completes the step, as Dots' own page lets the person continue.
+async fn withdraw(State(st): State<AppState>, Path(raw): Path<String>) -> Response {
+    let Some(id) = parse_uuid(&raw) else {
+        return not_found(&raw);
+    };
+    let mut store = lock(&st.store);
+    let Some(flow) = store.get(&id) else {
+        return not_found(&raw);
+    };
+    let (Some(user_id), true) = (flow.user_id, flow.authenticated) else {
+        return message_page(
+            StatusCode::CONFLICT,
+            "Sign in first",
+            "Authenticate before completing steps.",
+            Some(&id),
+        );
+    };
+    if flow.step(StepName::Payout).is_none() {
+        return message_page(
+            StatusCode::NOT_FOUND,
+            "Unknown step",
+            "This flow has no payout step.",
+            Some(&id),
+        );
+    }
+    if flow.is_completed(StepName::Payout) {
+        return back_to(&id); // A resubmitted form pays nothing twice.
+    }
+    if flow.next_pending().map(|s| s.name) != Some(StepName::Payout) {
+        return message_page(
+            StatusCode::CONFLICT,
+            "Step out of order",
+            "The payout step cannot be completed yet.",
+            Some(&id),
+        );
+    }
+    match store.withdraw_all(user_id) {
+        Ok(_) | Err(LedgerError::UserNotFound(_)) => {}
+        Err(e) => {
+            return message_page(StatusCode::CONFLICT, "Cannot withdraw", &e.to_string(), Some(&id))
+        }
+    }
+    if let Some(flow) = store.get_mut(&id) {
+        flow.completed.push(StepName::Payout);
+    }
+    back_to(&id)
+}
+
 async fn dashboard() -> Response {
     html(StatusCode::OK, "Dashboard", "<h1 data-testid=\"dashboard\">Dots dashboard (sandbox)</h1><p>Nothing to see here: this is the emulator.</p>")
 }
@@ -344,5 +465,25 @@ mod tests {
         assert!(!plausible_email("@b.co"));
         assert!(!plausible_email("a b@c.co"));
         assert!(!plausible_email(""));
+    }
+
+    #[test]
+    fn money_formatting() {
+        assert_eq!(dollars(0), "$0.00");
+        assert_eq!(dollars(5), "$0.05");
+        assert_eq!(dollars(123456), "$1,234.56");
+        assert_eq!(dollars(-100_000_000_00), "-$100,000,000.00");
+        assert_eq!(dollars(i64::MIN), "-$92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn onboarding_form() {
+        let u = user_from_form(b"first_name=Ana&last_name=D%C3%ADaz&email=ana%40ex.com&country_code=1&phone_number=4155550100").unwrap();
+        assert_eq!((u.first_name.as_str(), u.last_name.as_str()), ("Ana", "Díaz"));
+        assert_eq!(u.phone_number.as_deref(), Some("4155550100"));
+        assert!(user_from_form(b"email=a%40b.io").is_ok());
+        assert!(user_from_form(b"email=nope").is_err());
+        assert!(user_from_form(b"email=a%40b.io&phone_number=123").is_err());
+        assert!(user_from_form(b"email=a%40b.io&country_code=1&phone_number=12-3").is_err());
     }
 }

@@ -14,6 +14,8 @@ pub mod api;
 pub mod controls;
 pub mod faults;
 pub mod hosted;
+mod hosted_links;
+pub mod ledger;
 pub mod model;
 mod server;
 pub mod validate;

@@ -169,17 +169,245 @@ pub fn dots_timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
 }
 
-#[derive(Debug, Clone)]
-pub struct User {
-    pub email: Option<String>,
+/// The payout rails the spec's `rail` enum allows.
+pub const RAILS: [&str; 8] = [
+    "ach", "paypal", "venmo", "cash_app", "intl_bank", "airtm", "payoneer", "crypto",
+];
+pub const USER_STATUSES: [&str; 4] = ["verified", "unverified", "disabled", "in_review"];
+pub const TAX_ID_VERIFICATIONS: [&str; 4] = ["unsubmitted", "pending", "matched", "mismatched"];
+pub const BACKGROUND_CHECK_STATUSES: [&str; 9] = [
+    "not_started",
+    "started",
+    "pending",
+    "consider",
+    "pass",
+    "failed",
+    "canceled",
+    "expired",
+    "information_mismatch",
+];
+
+/// A user's Dots wallet, in integer cents (never floats: money must add up exactly).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wallet {
+    pub amount: i64,
+    pub withdrawable_amount: i64,
+    pub credit_balance: i64,
 }
 
-/// All flows in creation order (oldest first) plus an id index.
+impl Wallet {
+    /// Money that arrives is withdrawable at once in the sandbox (no holds).
+    pub fn credit(&mut self, cents: i64) {
+        self.amount = self.amount.saturating_add(cents);
+        self.withdrawable_amount = self.withdrawable_amount.saturating_add(cents);
+    }
+
+    pub fn debit(&mut self, cents: i64) {
+        self.amount = self.amount.saturating_sub(cents);
+        self.withdrawable_amount = self.withdrawable_amount.saturating_sub(cents);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compliance {
+    pub tax_id_verification: String,
+    pub id_verified: bool,
+    pub has_criminal_activity: bool,
+    /// `(status, updated)`; absent until a background check exists, as the spec says.
+    pub background_check: Option<(String, String)>,
+}
+
+impl Default for Compliance {
+    fn default() -> Self {
+        Compliance {
+            tax_id_verification: "unsubmitted".into(),
+            id_verified: false,
+            has_criminal_activity: false,
+            background_check: None,
+        }
+    }
+}
+
+/// A stored user. Contact fields are optional because a flow claimed through the test
+/// control (or a payout link claimed without a payee) yields a user Dots knows nothing about.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub country_code: Option<String>,
+    pub phone_number: Option<String>,
+    pub status: String,
+    pub compliance: Compliance,
+    pub wallet: Wallet,
+    pub default_payout_method: Option<String>,
+    /// Rails the user has connected (`GET /v2/users/{id}/payout-methods`).
+    pub payout_methods: Vec<String>,
+    pub metadata: Value,
+    pub payout_options_exclude_list: Vec<String>,
+}
+
+impl User {
+    /// A new, unverified user with an empty wallet and the spec's compliance defaults.
+    pub fn blank(id: Uuid) -> Self {
+        User {
+            id,
+            first_name: String::new(),
+            last_name: String::new(),
+            email: None,
+            country_code: None,
+            phone_number: None,
+            status: "unverified".into(),
+            compliance: Compliance::default(),
+            wallet: Wallet::default(),
+            default_payout_method: None,
+            payout_methods: Vec::new(),
+            metadata: Value::Null,
+            payout_options_exclude_list: Vec::new(),
+        }
+    }
+
+    /// "Ana Diaz", or the email, or the id: whatever identifies the user best.
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.first_name, self.last_name);
+        let name = name.trim();
+        if !name.is_empty() {
+            name.to_string()
+        } else if let Some(e) = &self.email {
+            e.clone()
+        } else {
+            self.id.to_string()
+        }
+    }
+
+    /// The user object as `GET /v2/users/{id}` returns it. Absent values are omitted rather
+    /// than null, because the spec's types for them do not include null.
+    pub fn to_json(&self) -> Value {
+        let mut compliance = serde_json::json!({
+            "tax_id_verification": self.compliance.tax_id_verification,
+            "id_verified": self.compliance.id_verified,
+            "has_criminal_activity": self.compliance.has_criminal_activity,
+            "flagged": self.status == "in_review",
+        });
+        if let Some((status, updated)) = &self.compliance.background_check {
+            compliance["background_check"] = serde_json::json!({"status": status, "updated": updated});
+        }
+        let mut v = serde_json::json!({
+            "id": self.id,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+        });
+        if let Some(e) = &self.email {
+            v["email"] = Value::String(e.clone());
+        }
+        if self.country_code.is_some() || self.phone_number.is_some() {
+            v["phone_number"] = serde_json::json!({
+                "country_code": self.country_code.clone().unwrap_or_default(),
+                "phone_number": self.phone_number.clone().unwrap_or_default(),
+            });
+        }
+        if let Some(m) = &self.default_payout_method {
+            v["default_payout_method"] = Value::String(m.clone());
+        }
+        v["wallet"] = serde_json::to_value(self.wallet).unwrap_or(Value::Null);
+        v["status"] = Value::String(self.status.clone());
+        v["compliance"] = compliance;
+        v["metadata"] = self.metadata.clone();
+        v["payout_options_exclude_list"] = serde_json::json!(self.payout_options_exclude_list);
+        v
+    }
+}
+
+/// All flows in creation order (oldest first) plus an id index; users and money alongside,
+/// under the same lock so a transfer moves both sides of the money atomically.
 #[derive(Debug, Default)]
 pub struct Store {
     flows: Vec<FlowRecord>,
     index: HashMap<Uuid, usize>,
-    pub users: HashMap<Uuid, User>,
+    pub users: Table<User>,
+    pub ledger: crate::ledger::Ledger,
+}
+
+/// Anything stored by id in creation order.
+pub trait Keyed {
+    fn key(&self) -> Uuid;
+}
+
+impl Keyed for User {
+    fn key(&self) -> Uuid {
+        self.id
+    }
+}
+
+/// Rows in creation order (oldest first) plus an id index; rows are never removed.
+#[derive(Debug)]
+pub struct Table<T> {
+    rows: Vec<T>,
+    index: HashMap<Uuid, usize>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            rows: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Keyed> Table<T> {
+    /// Inserts, or replaces the row with the same id in place.
+    pub fn insert(&mut self, row: T) -> &mut T {
+        let i = match self.index.get(&row.key()) {
+            Some(&i) => {
+                self.rows[i] = row;
+                i
+            }
+            None => {
+                self.index.insert(row.key(), self.rows.len());
+                self.rows.push(row);
+                self.rows.len() - 1
+            }
+        };
+        &mut self.rows[i]
+    }
+
+    pub fn get(&self, id: &Uuid) -> Option<&T> {
+        self.index.get(id).and_then(|&i| self.rows.get(i))
+    }
+
+    pub fn get_mut(&mut self, id: &Uuid) -> Option<&mut T> {
+        match self.index.get(id) {
+            Some(&i) => self.rows.get_mut(i),
+            None => None,
+        }
+    }
+
+    pub fn contains(&self, id: &Uuid) -> bool {
+        self.index.contains_key(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn oldest_first(&self) -> impl DoubleEndedIterator<Item = &T> {
+        self.rows.iter()
+    }
+
+    pub fn newest_first(&self) -> impl Iterator<Item = &T> {
+        self.rows.iter().rev()
+    }
+
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.index.clear();
+    }
 }
 
 impl Store {
@@ -225,6 +453,7 @@ impl Store {
         self.flows.clear();
         self.index.clear();
         self.users.clear();
+        self.ledger = crate::ledger::Ledger::default();
     }
 
     /// Flows newest first: creation order reversed, so equal timestamps still sort stably.

@@ -91,7 +91,9 @@ impl Shared {
                 flow.user_id = Some(user);
                 flow.authenticated = true;
                 let json = flow.to_json(&self.origin);
-                store.users.entry(user).or_insert(User { email: None });
+                if !store.users.contains(&user) {
+                    store.users.insert(User::blank(user));
+                }
                 return Ok(json);
             }
         }

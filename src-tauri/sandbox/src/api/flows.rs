@@ -25,7 +25,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
 
 /// The spec's request body is `application/json`; anything else is a client bug worth seeing.
-fn is_json_content_type(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json_content_type(headers: &HeaderMap) -> bool {
     let Some(ct) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -69,11 +69,11 @@ pub(crate) async fn create(State(st): State<AppState>, req: Request) -> Response
     Json(flow).into_response()
 }
 
-struct BodyTooLarge;
+pub(crate) struct BodyTooLarge;
 
 /// Buffers up to `limit` bytes, draining (not keeping) anything past it up to `DRAIN_CAP`.
 /// A body that breaks off mid-way yields what arrived, which then fails JSON parsing.
-async fn read_limited(mut body: Body, limit: usize) -> Result<Vec<u8>, BodyTooLarge> {
+pub(crate) async fn read_limited(mut body: Body, limit: usize) -> Result<Vec<u8>, BodyTooLarge> {
     let mut buf = Vec::new();
     let mut total = 0usize;
     while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
@@ -146,7 +146,7 @@ fn cursor(name: &str, value: &str) -> Result<Uuid, ApiError> {
     parse_uuid(value).ok_or_else(|| {
         ApiError::bad_request(
             "invalid_cursor",
-            format!("`{name}` must be a flow id (UUID), got {value:?}"),
+            format!("`{name}` must be an id (UUID), got {value:?}"),
         )
     })
 }

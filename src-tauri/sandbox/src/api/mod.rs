@@ -1,12 +1,16 @@
 //! The Dots API surface under `/api`: HTTP Basic auth and Dots-shaped JSON errors.
 
+pub(crate) mod fields;
 pub mod flows;
+pub mod payout_links;
+pub mod transfers;
+pub mod users;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 
@@ -35,6 +39,12 @@ impl ApiError {
 
     pub fn not_found(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+}
+
+impl From<crate::ledger::LedgerError> for ApiError {
+    fn from(e: crate::ledger::LedgerError) -> Self {
+        ApiError::new(e.status(), e.code(), e.to_string())
     }
 }
 
@@ -68,6 +78,23 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/v2/flows", get(flows::list).post(flows::create))
         .route("/v2/flows/{flow_id}", get(flows::get))
+        .route("/v2/users", get(users::list).post(users::create))
+        .route("/v2/users/{user_id}", get(users::get))
+        .route("/v2/users/{user_id}/payout-methods", get(users::payout_methods))
+        .route("/v2/transfers", get(transfers::list).post(transfers::create))
+        .route("/v2/transfers/{transfer_id}", get(transfers::get))
+        .route(
+            "/v2/payout-links",
+            get(payout_links::list).post(payout_links::create),
+        )
+        .route(
+            "/v2/payout-links/{payout_link_id}",
+            get(payout_links::get).delete(payout_links::cancel),
+        )
+        .route(
+            "/v2/payout-links/{payout_link_id}/redeliver",
+            post(payout_links::redeliver),
+        )
         .fallback(|| async { ApiError::not_found("no such API route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
