@@ -8,14 +8,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{io, Result};
 
-pub(crate) fn dir_of(path: &Path) -> PathBuf {
+pub fn dir_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
 }
 
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = dir_of(path);
     fs::create_dir_all(&dir).map_err(|e| io("create", &dir, e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -38,7 +38,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn sync_dir(dir: &Path) {
+pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
@@ -48,7 +48,7 @@ pub(crate) fn sync_dir(dir: &Path) {
 }
 
 /// Personal data: owner-only on Unix. `new` = create_new for temps, else append.
-pub(crate) fn open_private(path: &Path, new: bool) -> std::io::Result<fs::File> {
+pub fn open_private(path: &Path, new: bool) -> std::io::Result<fs::File> {
     let mut opts = fs::OpenOptions::new();
     if new {
         opts.write(true).create_new(true);

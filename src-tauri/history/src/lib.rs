@@ -2,7 +2,7 @@
 //! Used by the app, the bulk runner and the CLI alike; no Tauri in here.
 
 pub mod error;
-mod fsutil;
+pub mod fsutil;
 pub mod history;
 pub mod templates;
 

@@ -1,0 +1,182 @@
+//! The audit log: one JSON line per money action and flow creation, appended and synced,
+//! never edited in place. A crash mid-write leaves a torn last line; the next append
+//! starts on a fresh line and readers skip the torn one (and say so).
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::MoneyError;
+
+/// What happened, as one line. Holds ids, amounts and names, never a credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditEntry {
+    pub time: DateTime<Utc>,
+    pub os_user: String,
+    pub environment: String,
+    /// `flow.create`, `wallet.fund`, `payout_link.create`, `payout_link.cancel`, `payout_link.redeliver`.
+    pub action: String,
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub amount_cents: Option<i64>,
+    #[serde(default)]
+    pub recipient: Option<String>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub intent_id: Option<String>,
+    /// `confirmed`, `done`, `recovered`, `retrying`, `unknown`, `failed`.
+    pub result: String,
+    #[serde(default)]
+    pub dots_ids: Vec<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl AuditEntry {
+    pub fn new(environment: &str, action: &str, result: &str) -> Self {
+        AuditEntry {
+            time: Utc::now(),
+            os_user: crate::os_user(),
+            environment: environment.to_string(),
+            action: action.to_string(),
+            amount_cents: None,
+            recipient: None,
+            idempotency_key: None,
+            intent_id: None,
+            result: result.to_string(),
+            dots_ids: Vec::new(),
+            message: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AuditRead {
+    pub entries: Vec<AuditEntry>,
+    /// Lines that could not be read (a write cut short by a crash), skipped.
+    pub skipped_lines: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+impl AuditLog {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        AuditLog { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one line and syncs it to disk before returning.
+    pub fn append(&self, entry: &AuditEntry) -> Result<(), MoneyError> {
+        let dir = flowdesk_history::fsutil::dir_of(&self.path);
+        std::fs::create_dir_all(&dir).map_err(|e| MoneyError::io("create", &dir, e))?;
+        let mut line = serde_json::to_vec(entry).map_err(|e| MoneyError::Invalid(e.to_string()))?;
+        line.push(b'\n');
+        if !ends_with_newline(&self.path).map_err(|e| MoneyError::io("read", &self.path, e))? {
+            // Close off a torn line from a crash: appended, not an edit of what is there.
+            line.insert(0, b'\n');
+        }
+        let mut f =
+            flowdesk_history::fsutil::open_private(&self.path, false).map_err(|e| MoneyError::io("open", &self.path, e))?;
+        f.write_all(&line).map_err(|e| MoneyError::io("append to", &self.path, e))?;
+        f.sync_data().map_err(|e| MoneyError::io("sync", &self.path, e))
+    }
+
+    pub fn read(&self) -> Result<AuditRead, MoneyError> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(AuditRead::default()),
+            Err(e) => return Err(MoneyError::io("read", &self.path, e)),
+        };
+        let mut out = AuditRead::default();
+        for line in bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)) {
+            match serde_json::from_slice::<AuditEntry>(line) {
+                Ok(e) => out.entries.push(e),
+                Err(_) => out.skipped_lines += 1,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Cents committed today (UTC) in `environment`: every confirmed money intent, unless
+    /// it later failed for certain. Unknown outcomes count: they may have moved money.
+    pub fn spent_today(&self, environment: &str, now: DateTime<Utc>) -> Result<i64, MoneyError> {
+        let read = self.read()?;
+        let today = now.date_naive();
+        let failed: std::collections::HashSet<&str> = read
+            .entries
+            .iter()
+            .filter(|e| e.result == "failed")
+            .filter_map(|e| e.intent_id.as_deref())
+            .collect();
+        Ok(read
+            .entries
+            .iter()
+            .filter(|e| e.environment == environment && e.result == "confirmed" && e.time.date_naive() == today)
+            .filter(|e| e.intent_id.as_deref().is_none_or(|id| !failed.contains(id)))
+            .filter_map(|e| e.amount_cents)
+            .fold(0i64, |sum, c| sum.saturating_add(c.saturating_abs())))
+    }
+}
+
+fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
+    let mut f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(e),
+    };
+    if f.metadata()?.len() == 0 {
+        return Ok(true);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}
+
+/// The entries as CSV, with a header; amounts in dollars and in cents.
+pub fn to_csv(entries: &[AuditEntry]) -> Result<String, MoneyError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "time", "os_user", "environment", "action", "amount", "amount_cents", "recipient", "idempotency_key",
+        "intent_id", "result", "dots_ids", "message",
+    ];
+    let bad = |e: csv::Error| MoneyError::Invalid(format!("could not write the CSV: {e}"));
+    w.write_record(header).map_err(bad)?;
+    for e in entries {
+        let amount = e.amount_cents.map(crate::amount::format_cents).unwrap_or_default();
+        let cents = e.amount_cents.map(|c| c.to_string()).unwrap_or_default();
+        w.write_record([
+            e.time.to_rfc3339().as_str(),
+            &e.os_user,
+            &e.environment,
+            &e.action,
+            &amount,
+            &cents,
+            e.recipient.as_deref().unwrap_or(""),
+            e.idempotency_key.as_deref().unwrap_or(""),
+            e.intent_id.as_deref().unwrap_or(""),
+            &e.result,
+            &e.dots_ids.join(" "),
+            e.message.as_deref().unwrap_or(""),
+        ])
+        .map_err(bad)?;
+    }
+    let bytes = w.into_inner().map_err(|e| MoneyError::Invalid(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| MoneyError::Invalid(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests;
