@@ -5,7 +5,7 @@ use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::api::ApiError;
 use crate::faults::FaultSpec;
 use crate::model::{parse_uuid, StepName};
+use crate::seed::SeedUser;
 use crate::server::{lock, AppState, ConnCtx};
 
 /// Why a test control (HTTP or `SandboxHandle` method) refused.
@@ -29,6 +30,10 @@ pub enum ControlError {
     StepNotInFlow(StepName),
     #[error("the flow is already claimed by user {0}")]
     AlreadyClaimed(Uuid),
+    #[error("user {0:?} not found")]
+    UserNotFound(String),
+    #[error("invalid seed user: {0}")]
+    InvalidSeed(String),
 }
 
 impl From<ControlError> for ApiError {
@@ -38,6 +43,8 @@ impl From<ControlError> for ApiError {
             ControlError::UnknownStep(_) => (StatusCode::BAD_REQUEST, "unknown_step"),
             ControlError::StepNotInFlow(_) => (StatusCode::BAD_REQUEST, "step_not_in_flow"),
             ControlError::AlreadyClaimed(_) => (StatusCode::CONFLICT, "already_claimed"),
+            ControlError::UserNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ControlError::InvalidSeed(_) => (StatusCode::BAD_REQUEST, "invalid_seed"),
         };
         ApiError::new(status, code, e.to_string())
     }
@@ -51,7 +58,10 @@ pub(crate) fn router() -> Router<AppState> {
             "/faults",
             post(add_fault).delete(clear_faults).get(list_faults),
         )
-        .route("/stats", axum::routing::get(stats))
+        .route("/users", post(seed_user))
+        .route("/users/{user_id}/wallet", get(wallet))
+        .route("/app-balance", get(app_balance).post(set_app_balance))
+        .route("/stats", get(stats))
         .route("/reset", post(reset))
         .fallback(|| async { ApiError::not_found("no such sandbox control") })
 }
@@ -159,9 +169,13 @@ async fn list_faults(State(st): State<AppState>, req: Request) -> Response {
 
 async fn stats(State(st): State<AppState>, req: Request) -> Response {
     reply(loopback_only(&req).map(|_| {
-        let flows = lock(&st.store).len();
+        let (flows, users, transfers, payout_links, app_balance_cents) = {
+            let s = lock(&st.store);
+            (s.len(), s.users.len(), s.ledger.transfers.len(), s.ledger.links.len(), s.ledger.app_balance)
+        };
         let requests = lock(&st.stats).clone();
-        json!({"flows": flows, "requests": requests})
+        json!({"flows": flows, "users": users, "transfers": transfers, "payout_links": payout_links,
+               "app_balance_cents": app_balance_cents, "requests": requests})
     }))
 }
 
@@ -170,4 +184,54 @@ async fn reset(State(st): State<AppState>, req: Request) -> Response {
         st.reset();
         json!({"reset": true})
     }))
+}
+
+/// `POST /_sandbox/users` with a `SeedUser` body: the user as `GET /v2/users/{id}` shows it.
+async fn seed_user(State(st): State<AppState>, req: Request) -> Response {
+    reply(
+        async {
+            let seed: SeedUser = json_body(req).await?;
+            Ok(st.seed_user(seed)?)
+        }
+        .await,
+    )
+}
+
+/// `GET /_sandbox/users/{id}/wallet`: `{"user_id", "wallet": {amount, withdrawable_amount,
+/// credit_balance}}`, in cents.
+async fn wallet(State(st): State<AppState>, Path(user_id): Path<String>, req: Request) -> Response {
+    reply(loopback_only(&req).and_then(|_| {
+        let wallet = parse_uuid(&user_id)
+            .and_then(|id| lock(&st.store).users.get(&id).map(|u| u.wallet))
+            .ok_or_else(|| ControlError::UserNotFound(user_id.clone()))?;
+        Ok(json!({"user_id": user_id, "wallet": wallet}))
+    }))
+}
+
+async fn app_balance(State(st): State<AppState>, req: Request) -> Response {
+    reply(loopback_only(&req).map(|_| json!({"app_balance_cents": lock(&st.store).ledger.app_balance})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppBalanceBody {
+    cents: i64,
+}
+
+/// `POST /_sandbox/app-balance {"cents": N}`: sets the app's Dots wallet (0 or more).
+async fn set_app_balance(State(st): State<AppState>, req: Request) -> Response {
+    reply(
+        async {
+            let body: AppBalanceBody = json_body(req).await?;
+            if body.cents < 0 {
+                return Err(ApiError::bad_request(
+                    "invalid_amount",
+                    "`cents` must be 0 or more",
+                ));
+            }
+            lock(&st.store).ledger.app_balance = body.cents;
+            Ok(json!({"app_balance_cents": body.cents}))
+        }
+        .await,
+    )
 }

@@ -17,6 +17,7 @@ pub mod hosted;
 mod hosted_links;
 pub mod ledger;
 pub mod model;
+pub mod seed;
 mod server;
 pub mod validate;
 
@@ -29,7 +30,9 @@ use tokio::task::JoinHandle;
 
 pub use controls::ControlError;
 pub use faults::{Fault, FaultSpec, FaultSpecError, FaultWhen};
-pub use model::{Flow, StepName};
+pub use ledger::{LedgerError, DEFAULT_APP_BALANCE_CENTS, MAX_AMOUNT_CENTS, MAX_DELIVERIES};
+pub use model::{Flow, StepName, Wallet};
+pub use seed::SeedUser;
 pub use uuid::Uuid;
 pub use validate::ValidationError;
 
@@ -153,7 +156,73 @@ impl SandboxHandle {
         self.shared.claim(flow_id.as_ref(), user_id)
     }
 
-    /// Mirror of `POST /_sandbox/reset`: drops all flows, users, faults and request counts.
+    /// Mirror of `POST /_sandbox/users`: puts a user in the store as given (any status,
+    /// compliance and wallet) and returns it as `GET /v2/users/{id}` would.
+    pub fn seed_user(&self, seed: SeedUser) -> Result<serde_json::Value, ControlError> {
+        self.shared.seed_user(seed)
+    }
+
+    /// The user as `GET /v2/users/{id}` returns it.
+    pub fn user(&self, user_id: impl AsRef<str>) -> Option<serde_json::Value> {
+        let id = model::parse_uuid(user_id.as_ref())?;
+        lock(&self.shared.store).users.get(&id).map(model::User::to_json)
+    }
+
+    pub fn user_count(&self) -> usize {
+        lock(&self.shared.store).users.len()
+    }
+
+    /// The user's wallet `amount` in cents (the sandbox never holds funds, so it always equals
+    /// `withdrawable_amount`). Mirror of `GET /_sandbox/users/{id}/wallet`.
+    pub fn wallet_cents(&self, user_id: impl AsRef<str>) -> Option<i64> {
+        let id = model::parse_uuid(user_id.as_ref())?;
+        lock(&self.shared.store).users.get(&id).map(|u| u.wallet.amount)
+    }
+
+    /// The app's own Dots wallet, in cents (`DEFAULT_APP_BALANCE_CENTS` after start or reset).
+    pub fn app_balance_cents(&self) -> i64 {
+        lock(&self.shared.store).ledger.app_balance
+    }
+
+    /// Mirror of `POST /_sandbox/app-balance`, except that a negative value is stored as 0.
+    pub fn set_app_balance_cents(&self, cents: i64) {
+        lock(&self.shared.store).ledger.app_balance = cents.max(0);
+    }
+
+    /// The user's transfers as `GET /v2/transfers/{id}` returns them, oldest first.
+    pub fn transfers_for(&self, user_id: impl AsRef<str>) -> Vec<serde_json::Value> {
+        let Some(id) = model::parse_uuid(user_id.as_ref()) else {
+            return Vec::new();
+        };
+        lock(&self.shared.store)
+            .ledger
+            .transfers
+            .oldest_first()
+            .filter(|t| t.user_id == id)
+            .map(ledger::Transfer::to_json)
+            .collect()
+    }
+
+    pub fn transfer_count(&self) -> usize {
+        lock(&self.shared.store).ledger.transfers.len()
+    }
+
+    /// The payout link as `GET /v2/payout-links/{id}` returns it.
+    pub fn payout_link(&self, link_id: impl AsRef<str>) -> Option<serde_json::Value> {
+        let id = model::parse_uuid(link_id.as_ref())?;
+        lock(&self.shared.store)
+            .ledger
+            .links
+            .get(&id)
+            .map(|l| l.to_json(&self.shared.origin))
+    }
+
+    pub fn payout_link_count(&self) -> usize {
+        lock(&self.shared.store).ledger.links.len()
+    }
+
+    /// Mirror of `POST /_sandbox/reset`: drops all flows, users, transfers, payout links,
+    /// faults and request counts, and restores the default app balance.
     pub fn reset(&self) {
         self.shared.reset();
     }

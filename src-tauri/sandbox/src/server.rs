@@ -101,6 +101,11 @@ impl Shared {
         Ok(flow.to_json(&self.origin))
     }
 
+    pub fn seed_user(&self, seed: crate::seed::SeedUser) -> Result<serde_json::Value, ControlError> {
+        let user = seed.into_user()?;
+        Ok(lock(&self.store).users.insert(user).to_json())
+    }
+
     pub fn reset(&self) {
         lock(&self.store).clear();
         lock(&self.faults).clear();

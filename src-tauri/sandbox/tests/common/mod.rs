@@ -60,3 +60,71 @@ pub async fn control(
         .await
         .expect("control request")
 }
+
+pub fn post_api(
+    http: &reqwest::Client,
+    sb: &SandboxHandle,
+    path: &str,
+    body: &Value,
+) -> reqwest::RequestBuilder {
+    http.post(format!("{}{path}", sb.base_url()))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
+        .json(body)
+}
+
+/// POSTs raw bytes as JSON (for malformed bodies).
+pub fn post_raw(
+    http: &reqwest::Client,
+    sb: &SandboxHandle,
+    path: &str,
+    body: &str,
+) -> reqwest::RequestBuilder {
+    http.post(format!("{}{path}", sb.base_url()))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+}
+
+pub fn delete_api(
+    http: &reqwest::Client,
+    sb: &SandboxHandle,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    http.delete(format!("{}{path}", sb.base_url()))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
+}
+
+/// Sends and returns (status, JSON body).
+pub async fn call(req: reqwest::RequestBuilder) -> (u16, Value) {
+    let resp = req.send().await.expect("request goes through");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.expect("JSON body"))
+}
+
+/// Asserts a Dots-shaped error with this status and code.
+pub fn assert_error(got: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(got.0, status, "{:#}", got.1);
+    assert_eq!(got.1["success"], false, "{:#}", got.1);
+    assert_eq!(got.1["error"], code, "{:#}", got.1);
+    assert!(got.1["message"].as_str().is_some_and(|m| !m.is_empty()));
+}
+
+/// Seeds a user with this many cents through the Rust handle; returns its id.
+pub fn seed_with(sb: &SandboxHandle, wallet_cents: i64) -> String {
+    let u = sb
+        .seed_user(flowdesk_sandbox::SeedUser {
+            wallet_cents: Some(wallet_cents),
+            ..Default::default()
+        })
+        .expect("seed");
+    u["id"].as_str().unwrap().to_string()
+}
+
+pub async fn form(http: &reqwest::Client, url: &str, body: &str) -> reqwest::Response {
+    http.post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
