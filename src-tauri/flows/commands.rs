@@ -47,7 +47,12 @@ pub async fn create_flow(
         )));
     }
     let (env_id, env_name) = (env.id().to_string(), env.name().to_string());
-    let flow = desk.client(&env_id)?.create_flow(&request).await?;
+    let client = desk.client(&env_id)?;
+    let started = chrono::Utc::now();
+    let flow = match client.create_flow(&request).await {
+        Ok(flow) => flow,
+        Err(e) => return Err(after_failed_create(&desk, &client, &request, &env_id, &env_name, started, e).await),
+    };
     tracing::info!(flow_id = %flow.id, environment = %env_id, steps = flow.steps.len(), "flow created");
     // Into the history before the link is shown. The flow exists on Dots whatever
     // happens here, so a failed write is logged and the link still returned.
@@ -56,6 +61,71 @@ pub async fn create_flow(
         tracing::error!(flow_id = %flow.id, error = %e, "flow not written to history");
     }
     Ok(FlowView::new(flow, &env_id))
+}
+
+/// A create that failed after it was sent may still have made a flow (a lost reply, a
+/// timeout, a proxy page, or a server that committed and then answered with an error).
+/// Never sent again (no idempotency key): instead one page of the environment's newest
+/// flows is read, and any flow made since this create started that matches the request and
+/// is not in the history yet is recorded there, so no created flow is lost from history.
+/// The error (its kind) is returned either way, with what was found added to the message.
+async fn after_failed_create(
+    desk: &Desk,
+    client: &flowdesk_dots::DotsClient,
+    request: &FlowRequest,
+    env_id: &str,
+    env_name: &str,
+    started: chrono::DateTime<chrono::Utc>,
+    error: flowdesk_dots::DotsError,
+) -> AppError {
+    use flowdesk_dots::ErrorKind;
+    let unknown = error.outcome_unknown();
+    let mut app_error = AppError::from(error);
+    // Refused before anything was sent: nothing can exist.
+    if matches!(app_error.kind, crate::error::AppErrorKind::Dots(ErrorKind::Invalid | ErrorKind::HostNotAllowed | ErrorKind::Config)) {
+        return app_error;
+    }
+    let wire = request.wire_body();
+    let steps: Vec<String> = request.steps.iter().map(|s| s.name.as_str().to_string()).collect();
+    let metadata = wire.get("metadata").cloned();
+    // Dots' clock may run behind ours.
+    let since = started - chrono::Duration::minutes(2);
+    let found: Vec<Flow> = match client.list_flows(&ListParams { limit: Some(20), ..Default::default() }).await {
+        Ok(page) => page
+            .data
+            .into_iter()
+            .filter(|f| {
+                f.steps == steps
+                    && f.metadata == metadata
+                    && request.user_id().map_or(true, |u| f.user_id.as_deref() == Some(u))
+                    && f.created.map_or(true, |c| c >= since)
+                    && desk.history(|h| h.get(&f.id).is_none())
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(kind = ?e.kind(), error = %e, "could not look for the flow of a failed create");
+            Vec::new()
+        }
+    };
+    if found.is_empty() {
+        if unknown {
+            app_error.message.push_str(
+                " The flow may still have been created: check History or \"From Dots\" before creating it again.",
+            );
+        }
+        return app_error;
+    }
+    let ids: Vec<String> = found.iter().map(|f| f.id.clone()).collect();
+    tracing::warn!(flows = ?ids, environment = %env_id, "a failed create made a flow; saved to history");
+    let entries = found.iter().map(|f| crate::saved::entry_for(f, request, env_id, env_name)).collect();
+    if let Err(e) = desk.history(|h| h.record_many(entries)) {
+        tracing::error!(flows = ?ids, error = %e, "flow of a failed create not written to history");
+    }
+    app_error.message.push_str(&format!(
+        " A flow matching this request was found on Dots afterwards and saved to History ({}): check it before creating another.",
+        ids.join(", ")
+    ));
+    app_error
 }
 
 /// Reads a flow with the key of the environment it was created in.
