@@ -44,6 +44,21 @@ fn main() {
         "bulk_rows",
         "bulk_results_csv",
         "bulk_mail_merge_csv",
+        "ui_ready",
+        "users_list",
+        "user_get",
+        "money_summary",
+        "money_send",
+        "money_intents",
+        "money_retry",
+        "payout_link_get",
+        "payout_link_cancel",
+        "payout_link_redeliver",
+        "payout_link_watch",
+        "audit_read",
+        "audit_export_csv",
+        "limits_get",
+        "limits_set",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

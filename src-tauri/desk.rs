@@ -54,6 +54,7 @@ pub struct Desk {
     history: Mutex<History>,
     templates: Mutex<Templates>,
     watcher: WatchHandle,
+    ledger: crate::payouts::Ledger,
     watch_events: Mutex<Option<UnboundedReceiver<WatchEvent>>>,
     /// Kept so the in-process sandbox lives as long as the app.
     _sandbox: SandboxHandle,
@@ -78,6 +79,7 @@ impl Desk {
         for notice in &notices {
             tracing::warn!(%notice, "a data file needed repair");
         }
+        let ledger = crate::payouts::Ledger::open(&dir)?;
         let keychain = match credentials.check_available() {
             Ok(()) => KeychainStatus { available: true, message: None },
             Err(e) => {
@@ -112,6 +114,7 @@ impl Desk {
             history: Mutex::new(history),
             templates: Mutex::new(templates),
             watcher,
+            ledger,
             watch_events: Mutex::new(Some(watch_events)),
             _sandbox: sandbox,
         })
@@ -205,6 +208,11 @@ impl Desk {
     /// The scheduler's events, for whoever forwards them (taken once).
     pub fn take_watch_events(&self) -> Option<UnboundedReceiver<WatchEvent>> {
         lock(&self.watch_events).take()
+    }
+
+    /// Money intents, the audit log and the limits.
+    pub fn ledger(&self) -> &crate::payouts::Ledger {
+        &self.ledger
     }
 
     pub fn credentials(&self) -> &Credentials {

@@ -24,6 +24,7 @@ pub enum AppErrorKind {
     Dots(ErrorKind),
     Settings(flowdesk_settings::ErrorKind),
     History(flowdesk_history::ErrorKind),
+    Money(flowdesk_money::MoneyErrorKind),
     App(AppOnlyKind),
 }
 
@@ -70,6 +71,16 @@ impl From<flowdesk_history::HistoryError> for AppError {
 impl From<CredentialError> for AppError {
     fn from(e: CredentialError) -> Self {
         AppError { kind: AppErrorKind::Settings(e.kind()), message: e.to_string() }
+    }
+}
+
+impl From<flowdesk_money::MoneyError> for AppError {
+    fn from(e: flowdesk_money::MoneyError) -> Self {
+        match (e.kind(), e) {
+            (Some(kind), e) => AppError { kind: AppErrorKind::Money(kind), message: e.to_string() },
+            (None, flowdesk_money::MoneyError::Dots(d)) => AppError::from(d),
+            (None, e) => AppError::internal(e.to_string()),
+        }
     }
 }
 

@@ -8,8 +8,10 @@ mod error;
 mod flows;
 mod handoff;
 mod live;
+mod payouts;
 mod saved;
 mod settings_store;
+mod startup;
 
 pub use desk::{AppInfo, Desk};
 pub use environments::{ConnectionReport, EnvironmentsView};
@@ -69,10 +71,26 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             bulk_runs::commands::bulk_rows,
             bulk_runs::commands::bulk_results_csv,
             bulk_runs::commands::bulk_mail_merge_csv,
+            startup::ui_ready,
+            payouts::commands::users_list,
+            payouts::commands::user_get,
+            payouts::commands::money_summary,
+            payouts::commands::money_send,
+            payouts::commands::money_intents,
+            payouts::commands::money_retry,
+            payouts::commands::payout_link_get,
+            payouts::commands::payout_link_cancel,
+            payouts::commands::payout_link_redeliver,
+            payouts::commands::payout_link_watch,
+            payouts::commands::audit_read,
+            payouts::commands::audit_export_csv,
+            payouts::commands::limits_get,
+            payouts::commands::limits_set,
         ])
 }
 
 pub fn run() {
+    startup::mark();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "info".into()),

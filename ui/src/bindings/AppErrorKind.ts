@@ -2,6 +2,7 @@
 import type { AppOnlyKind } from "./AppOnlyKind";
 import type { ErrorKind } from "./ErrorKind";
 import type { HistoryErrorKind } from "./HistoryErrorKind";
+import type { MoneyErrorKind } from "./MoneyErrorKind";
 import type { SettingsErrorKind } from "./SettingsErrorKind";
 
-export type AppErrorKind = ErrorKind | SettingsErrorKind | HistoryErrorKind | AppOnlyKind;
+export type AppErrorKind = ErrorKind | SettingsErrorKind | HistoryErrorKind | MoneyErrorKind | AppOnlyKind;
