@@ -60,6 +60,7 @@ pub async fn create_flow(
     if let Err(e) = desk.history(|h| h.record(entry)) {
         tracing::error!(flow_id = %flow.id, error = %e, "flow not written to history");
     }
+    audit_create(&desk, &env_id, "done", vec![flow.id.clone()], request.user_id(), None);
     Ok(FlowView::new(flow, &env_id))
 }
 
@@ -81,6 +82,7 @@ async fn after_failed_create(
     use flowdesk_dots::ErrorKind;
     let unknown = error.outcome_unknown();
     let mut app_error = AppError::from(error);
+    let audit_result = if unknown { "unknown" } else { "failed" };
     // Refused before anything was sent: nothing can exist.
     if matches!(app_error.kind, crate::error::AppErrorKind::Dots(ErrorKind::Invalid | ErrorKind::HostNotAllowed | ErrorKind::Config)) {
         return app_error;
@@ -108,6 +110,7 @@ async fn after_failed_create(
         }
     };
     if found.is_empty() {
+        audit_create(desk, env_id, audit_result, Vec::new(), request.user_id(), Some(app_error.message.clone()));
         if unknown {
             app_error.message.push_str(
                 " The flow may still have been created: check History or \"From Dots\" before creating it again.",
@@ -116,6 +119,7 @@ async fn after_failed_create(
         return app_error;
     }
     let ids: Vec<String> = found.iter().map(|f| f.id.clone()).collect();
+    audit_create(desk, env_id, "recovered", ids.clone(), request.user_id(), Some(app_error.message.clone()));
     tracing::warn!(flows = ?ids, environment = %env_id, "a failed create made a flow; saved to history");
     let entries = found.iter().map(|f| crate::saved::entry_for(f, request, env_id, env_name)).collect();
     if let Err(e) = desk.history(|h| h.record_many(entries)) {
@@ -126,6 +130,16 @@ async fn after_failed_create(
         ids.join(", ")
     ));
     app_error
+}
+
+/// Every flow creation goes to the audit log beside the money actions.
+fn audit_create(desk: &Desk, env_id: &str, result: &str, ids: Vec<String>, user_id: Option<&str>, message: Option<String>) {
+    desk.ledger().record(flowdesk_money::AuditEntry {
+        dots_ids: ids,
+        recipient: user_id.map(str::to_string),
+        message,
+        ..flowdesk_money::AuditEntry::new(env_id, "flow.create", result)
+    });
 }
 
 /// Reads a flow with the key of the environment it was created in.

@@ -45,9 +45,13 @@ pub fn environment<'a>(g: &Global, settings: &'a Settings) -> Result<&'a Environ
 
 pub struct Target {
     pub client: DotsClient,
+    pub env_id: String,
     pub env_name: String,
     pub local: bool,
+    pub production: bool,
     pub settings: Settings,
+    /// The settings file's folder, where the app keeps history, intents and the audit log.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Target {
@@ -64,7 +68,8 @@ impl Target {
 }
 
 pub fn target(g: &Global) -> Result<Target, CliError> {
-    let (_, settings) = load_settings()?;
+    let (file, settings) = load_settings()?;
+    let data_dir = file.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let env = environment(g, &settings)?.clone();
     let timeout = Duration::from_secs(g.timeout.max(1));
     let config = if env.is_local() {
@@ -103,8 +108,11 @@ pub fn target(g: &Global) -> Result<Target, CliError> {
     };
     Ok(Target {
         client: DotsClient::new(config)?,
+        env_id: env.id().to_string(),
         env_name: env.name().to_string(),
         local: env.is_local(),
+        production: env.is_production(),
         settings,
+        data_dir,
     })
 }

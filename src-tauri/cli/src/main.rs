@@ -14,6 +14,7 @@ mod config;
 mod context;
 mod error;
 mod flows;
+mod money;
 mod steps;
 
 use std::process::ExitCode;
@@ -86,6 +87,23 @@ enum Command {
     List(flows::ListArgs),
     /// Create one flow per CSV row (no duplicates, resumable), write the links to a CSV.
     Bulk(bulk::BulkArgs),
+    /// Look users up: wallet, status, compliance.
+    User {
+        #[command(subcommand)]
+        action: money::UserAction,
+    },
+    /// Fund a user's wallet from the app's Dots wallet.
+    Fund(money::FundArgs),
+    /// Pay out by link: create, show, cancel, redeliver.
+    PayoutLink {
+        #[command(subcommand)]
+        action: money::PayoutLinkAction,
+    },
+    /// Money actions on record, retries, and the audit log.
+    Money {
+        #[command(subcommand)]
+        action: money::MoneyAction,
+    },
     /// Run the local Dots sandbox (the `local` environment) until Ctrl-C.
     Sandbox(SandboxArgs),
 }
@@ -135,6 +153,10 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Watch(a) => flows::watch(&g, a).await,
         Command::List(a) => flows::list(&g, a).await,
         Command::Bulk(a) => bulk::bulk(&g, a).await,
+        Command::User { action } => money::user(&g, action).await,
+        Command::Fund(a) => money::fund(&g, a).await,
+        Command::PayoutLink { action } => money::payout_link(&g, action).await,
+        Command::Money { action } => money::money(&g, action).await,
         Command::Sandbox(a) => sandbox(a.port).await,
     }
 }
