@@ -244,7 +244,11 @@ async fn stats_count_requests_and_reset_clears() {
         .json()
         .await
         .unwrap();
-    assert_eq!(stats, json!({"flows": 0, "requests": {}}));
+    assert_eq!(
+        stats,
+        json!({"flows": 0, "users": 0, "transfers": 0, "payout_links": 0,
+               "app_balance_cents": flowdesk_sandbox::DEFAULT_APP_BALANCE_CENTS, "requests": {}})
+    );
     // The old flow is gone everywhere.
     let r = get_api(
         &http,
