@@ -15,6 +15,9 @@ import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
 import { History } from './components/History';
 import { BulkView } from './bulk/BulkView';
+import { AuditView } from './payouts/AuditView';
+import { MoneyView } from './payouts/MoneyView';
+import { UsersView } from './payouts/UsersView';
 import { Templates } from './components/Templates';
 import { RemoteFlows } from './components/RemoteFlows';
 import type { Template } from './bindings/Template';
@@ -46,7 +49,9 @@ export function App() {
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
   const [dropping, setDropping] = useState(false);
-  const [screen, setScreen] = useState<'builder' | 'history' | 'remote' | 'bulk'>('builder');
+  const [screen, setScreen] = useState<'builder' | 'history' | 'remote' | 'bulk' | 'users' | 'money' | 'audit'>('builder');
+  // A user to open in the Users view (from a claimed flow); n makes each request new.
+  const [userRequest, setUserRequest] = useState<{ userId: string; n: number } | null>(null);
   const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
 
   const notify = useCallback((text: string, error = false) => {
@@ -279,6 +284,17 @@ export function App() {
     }));
   };
 
+  const openUser = (userId: string) => {
+    setUserRequest((r) => ({ userId, n: (r?.n ?? 0) + 1 }));
+    setScreen('users');
+  };
+  /** "New flow for this user": the builder with the user id filled in. */
+  const newFlowFor = (userId: string) => {
+    setDraft((d) => ({ ...d, userId }));
+    setScreen('builder');
+    notify('User id filled in: add the steps, then create');
+  };
+
   const duplicateEntry = (e: HistoryEntry) => {
     const meta = e.metadata && typeof e.metadata === 'object' && !Array.isArray(e.metadata) ? { ...(e.metadata as Record<string, unknown>) } : {};
     delete meta.reference;
@@ -366,7 +382,37 @@ export function App() {
         >
           Bulk
         </button>
+        <button
+          type="button"
+          className="tab"
+          aria-pressed={screen === 'users'}
+          onClick={() => setScreen('users')}
+          data-testid="open-users"
+        >
+          Users
+        </button>
+        <button
+          type="button"
+          className="tab"
+          aria-pressed={screen === 'money'}
+          onClick={() => setScreen('money')}
+          data-testid="open-money"
+        >
+          Money
+        </button>
+        <button
+          type="button"
+          className="tab"
+          aria-pressed={screen === 'audit'}
+          onClick={() => setScreen('audit')}
+          data-testid="open-audit"
+        >
+          Audit log
+        </button>
       </nav>
+      {screen === 'users' ? <UsersView env={active} request={userRequest} onNewFlow={newFlowFor} onNotify={notify} /> : null}
+      {screen === 'money' ? <MoneyView env={active} onNotify={notify} /> : null}
+      {screen === 'audit' ? <AuditView env={active} onNotify={notify} /> : null}
       {screen === 'bulk' ? <BulkView env={active} onNotify={notify} /> : null}
       {screen === 'remote' && active ? <RemoteFlows environmentId={active.id} environmentName={active.name} /> : null}
       {screen === 'history' ? (
@@ -434,6 +480,7 @@ export function App() {
               environmentName={created.envName}
               onCopy={copyLink}
               onNotify={notify}
+              onOpenUser={openUser}
             />
           ) : null}
           <Preview body={check.result?.preview} />

@@ -17,6 +17,8 @@ type Props = {
   onCopy: (link: string) => void;
   /** A short message for the toast. */
   onNotify: (text: string) => void;
+  /** Opens the user who claimed the flow in the Users view. */
+  onOpenUser?: (userId: string) => void;
 };
 
 type Failure = { kind: ErrorKind; message: string; retryInMs: number };
@@ -37,7 +39,7 @@ function referenceOf(view: FlowView): string | undefined {
 }
 
 /** The created flow: its link for the user, and its progress as the Rust scheduler sees it. */
-export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify }: Props) {
+export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, onOpenUser }: Props) {
   const [view, setView] = useState(initial);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
   const [lastChecked, setLastChecked] = useState<string | null>(null);
@@ -211,7 +213,19 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify }
           );
         })}
       </ol>
-      {progress.claimed ? <p data-testid="flow-claimed">Claimed by user {flow.user_id}</p> : null}
+      {progress.claimed ? (
+        <p className="flow-claimed-row">
+          <span data-testid="flow-claimed">Claimed by user {flow.user_id}</span>
+          {onOpenUser && flow.user_id ? (
+            <>
+              {' '}
+              <button type="button" className="small" onClick={() => onOpenUser(flow.user_id!)} data-testid="flow-open-user">
+                Open user
+              </button>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {done ? (
         <p className="flow-done" data-testid="flow-done">
           Done

@@ -1,0 +1,110 @@
+// The append-only audit log (who moved what money where, with Dots' ids), its CSV
+// export, and the active environment's limits.
+import { useCallback, useEffect, useState } from 'react';
+import type { AuditRead } from '../bindings/AuditRead';
+import type { EnvironmentView } from '../bindings/EnvironmentView';
+import { ErrorNote } from '../components/ErrorNote';
+import { toAppError, type AppError } from '../ipc';
+import { formatCents } from './cents';
+import { LimitsEditor } from './LimitsEditor';
+import { downloadText, moneyIpc, when } from './moneyIpc';
+import './payouts.css';
+
+type Props = { env: EnvironmentView | null; onNotify: (text: string, error?: boolean) => void };
+
+export function AuditView({ env, onNotify }: Props) {
+  const [read, setRead] = useState<AuditRead | null>(null);
+  const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
+
+  const load = useCallback(() => {
+    moneyIpc.auditRead().then(
+      (r) => {
+        setRead(r);
+        setError(null);
+      },
+      (e: unknown) => setError({ context: 'Audit log', error: toAppError(e) }),
+    );
+  }, []);
+  useEffect(load, [load]);
+
+  const exportCsv = () =>
+    moneyIpc.auditCsv().then(
+      (csv) => {
+        downloadText('audit.csv', csv);
+        onNotify('Audit log exported as audit.csv');
+      },
+      (e: unknown) => setError({ context: 'Export CSV', error: toAppError(e) }),
+    );
+
+  return (
+    <div className="money-view" data-testid="audit-view">
+      <section className="money-panel" aria-labelledby="audit-title">
+        <div className="history-bar">
+          <h2 id="audit-title">Audit log</h2>
+          <button type="button" className="small" onClick={load} data-testid="audit-refresh">
+            Refresh
+          </button>
+          <button type="button" className="small" onClick={exportCsv} data-testid="audit-export">
+            Export CSV
+          </button>
+        </div>
+        {error ? <ErrorNote error={error.error} context={error.context} /> : null}
+        {read && read.skipped_lines > 0 ? (
+          <p className="note note--warn" role="status" data-testid="audit-skipped">
+            {read.skipped_lines} {read.skipped_lines === 1 ? 'line' : 'lines'} of the audit log could not be read (a write cut short,
+            e.g. by a crash) and {read.skipped_lines === 1 ? 'is' : 'are'} not shown.
+          </p>
+        ) : null}
+        {read && read.entries.length === 0 ? (
+          <p className="hint" data-testid="audit-empty">
+            Nothing audited yet.
+          </p>
+        ) : null}
+        {read && read.entries.length > 0 ? (
+          <div className="bulk-table-wrap">
+            <table className="bulk-table" data-testid="audit-table">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>User</th>
+                  <th>Environment</th>
+                  <th>Action</th>
+                  <th>Amount</th>
+                  <th>Recipient</th>
+                  <th>Result</th>
+                  <th>Dots ids</th>
+                </tr>
+              </thead>
+              <tbody>
+                {read.entries.map((e, i) => (
+                  <tr key={i} data-testid={`audit-row-${i}`}>
+                    <td>{when(e.time)}</td>
+                    <td>{e.os_user}</td>
+                    <td>{e.environment}</td>
+                    <td>
+                      <code>{e.action}</code>
+                    </td>
+                    <td data-testid={`audit-amount-${i}`}>{e.amount_cents === null ? '—' : formatCents(e.amount_cents)}</td>
+                    <td>{e.recipient ?? '—'}</td>
+                    <td data-testid={`audit-result-${i}`}>
+                      {e.result}
+                      {e.message ? <span className="bulk-detail">{e.message}</span> : null}
+                    </td>
+                    <td>
+                      {e.dots_ids.map((id) => (
+                        <code key={id} className="audit-id">
+                          {id}
+                        </code>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+      {env ? <LimitsEditor env={env} /> : null}
+    </div>
+  );
+}

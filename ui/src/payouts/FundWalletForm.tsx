@@ -1,0 +1,68 @@
+import { useState, type FormEvent } from 'react';
+import type { EnvironmentView } from '../bindings/EnvironmentView';
+import type { Outcome } from '../bindings/Outcome';
+import { formatCents, parseDollars } from './cents';
+import { MoneySendPanel } from './MoneySendPanel';
+import { useMoneySend } from './useMoneySend';
+
+type Props = {
+  env: EnvironmentView | null;
+  userId: string;
+  userName: string;
+  /** After a payment went through: read the user again (the wallet changed). */
+  onSettled: (o: Outcome) => void;
+  onNotify: (text: string, error?: boolean) => void;
+};
+
+/** Fund a user's wallet from the app's balance: amount, direction in words, then the two-step confirm. */
+export function FundWalletForm({ env, userId, userName, onSettled, onNotify }: Props) {
+  const [amount, setAmount] = useState('');
+  const money = useMoneySend(env, onSettled);
+  const parsed = parseDollars(amount);
+  const where = env ? env.name : 'the active environment';
+  const direction =
+    parsed.cents !== null
+      ? `Moves ${formatCents(parsed.cents)} from your app's balance into ${userName}'s Dots wallet in ${where}.`
+      : `Moves money from your app's balance into ${userName}'s Dots wallet in ${where}.`;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (amount.trim() === '' || money.busy) return;
+    money.review({ kind: 'fund', user_id: userId, amount: amount.trim() });
+  };
+
+  return (
+    <section className="money-action" aria-labelledby="fund-title">
+    <form className="money-form" onSubmit={submit} data-testid="fund-form" aria-labelledby="fund-title">
+      <h3 id="fund-title">Fund wallet</h3>
+      <label className="field">
+        <span>Amount ($)</span>
+        <input
+          type="text"
+          inputMode="decimal"
+          placeholder="25.00"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          aria-describedby="fund-direction"
+          data-testid="fund-amount"
+        />
+      </label>
+      <p id="fund-direction" className="money-direction" data-testid="fund-direction">
+        {direction}
+      </p>
+      {amount.trim() !== '' && parsed.error ? (
+        <p className="hint" data-testid="fund-amount-hint">
+          {parsed.error}
+        </p>
+      ) : null}
+      <div className="form-buttons">
+        <button type="submit" className="primary" disabled={amount.trim() === '' || money.busy !== null || !env} data-testid="fund-review">
+          Review…
+        </button>
+        <span className="hint">Nothing is sent until you confirm.</span>
+      </div>
+    </form>
+      <MoneySendPanel money={money} onNotify={onNotify} />
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { EnvironmentView } from '../bindings/EnvironmentView';
+import type { Limits } from '../bindings/Limits';
+import { ErrorNote } from '../components/ErrorNote';
+import { toAppError, type AppError } from '../ipc';
+import { formatLimit, parseDollars } from './cents';
+import { moneyIpc } from './moneyIpc';
+
+/** Cents as the dollars the form shows ("" = no limit), with integer math. */
+function dollarsText(cents: number | null): string {
+  if (cents === null) return '';
+  return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+/** Empty = no limit; otherwise dollars with at most two decimals. */
+function limitOf(text: string, label: string): { cents: number | null; error: string | null } {
+  if (text.trim() === '') return { cents: null, error: null };
+  const p = parseDollars(text);
+  return p.error ? { cents: null, error: `${label}: ${p.error}` } : { cents: p.cents, error: null };
+}
+
+/** The active environment's money limits: per action and per day, in dollars. */
+export function LimitsEditor({ env }: { env: EnvironmentView }) {
+  const [limits, setLimits] = useState<Limits | null>(null);
+  const [perAction, setPerAction] = useState('');
+  const [perDay, setPerDay] = useState('');
+  const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    let alive = true;
+    setLimits(null);
+    moneyIpc.limitsGet(env.id).then(
+      (l) => {
+        if (!alive) return;
+        setLimits(l);
+        setPerAction(dollarsText(l.per_action_cents));
+        setPerDay(dollarsText(l.per_day_cents));
+      },
+      (e: unknown) => {
+        if (alive) setError({ context: 'Limits', error: toAppError(e) });
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [env.id]);
+
+  const action = limitOf(perAction, 'Per action');
+  const day = limitOf(perDay, 'Per day');
+  const problem = action.error ?? day.error;
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    if (problem) return;
+    setError(null);
+    setSaved(false);
+    moneyIpc.limitsSet(env.id, { per_action_cents: action.cents, per_day_cents: day.cents }).then(
+      (l) => {
+        setLimits(l);
+        setSaved(true);
+      },
+      (err: unknown) => setError({ context: 'Save limits', error: toAppError(err) }),
+    );
+  };
+
+  return (
+    <form className="money-panel money-form" onSubmit={save} aria-labelledby="limits-title" data-testid="limits">
+      <h2 id="limits-title">Limits — {env.name}</h2>
+      <p className="hint" data-testid="limits-current">
+        {limits
+          ? `Now: ${formatLimit(limits.per_action_cents)} per action, ${formatLimit(limits.per_day_cents)} per day.`
+          : 'Reading the limits…'}{' '}
+        Leave a field empty for no limit.
+      </p>
+      <label className="field">
+        <span>Per action ($)</span>
+        <input type="text" inputMode="decimal" value={perAction} onChange={(e) => setPerAction(e.target.value)} data-testid="limits-per-action" />
+      </label>
+      <label className="field">
+        <span>Per day ($)</span>
+        <input type="text" inputMode="decimal" value={perDay} onChange={(e) => setPerDay(e.target.value)} data-testid="limits-per-day" />
+      </label>
+      {problem ? (
+        <p className="violation" role="alert" data-testid="limits-problem">
+          {problem}
+        </p>
+      ) : null}
+      <div className="form-buttons">
+        <button type="submit" className="primary" disabled={problem !== null || limits === null} data-testid="limits-save">
+          Save limits
+        </button>
+        {saved ? (
+          <span className="note note--ok" data-testid="limits-saved">
+            Saved
+          </span>
+        ) : null}
+      </div>
+      {error ? <ErrorNote error={error.error} context={error.context} /> : null}
+    </form>
+  );
+}

@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Intent } from '../bindings/Intent';
+import type { Outcome } from '../bindings/Outcome';
+import { ErrorNote } from '../components/ErrorNote';
+import { toAppError, type AppError } from '../ipc';
+import { formatCents } from './cents';
+import { isUnresolved, moneyIpc, when } from './moneyIpc';
+import { OutcomeNote } from './OutcomeNote';
+
+const ACTION: Record<Intent['action']['kind'], string> = { fund: 'Fund wallet', payout_link: 'Payout link' };
+
+/** Every money intent, newest first; unsettled ones can be sent again with the same key. */
+export function MoneyActivity() {
+  const [intents, setIntents] = useState<Intent[] | null>(null);
+  const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  const load = useCallback(() => {
+    moneyIpc.intents().then(
+      (i) => {
+        setIntents(i);
+      },
+      (e: unknown) => setError({ context: 'Money activity', error: toAppError(e) }),
+    );
+  }, []);
+  useEffect(load, [load]);
+
+  const retry = (id: string) => {
+    setBusy(id);
+    setError(null);
+    moneyIpc
+      .retry(id)
+      .then(setOutcome, (e: unknown) => setError({ context: 'Retry', error: toAppError(e) }))
+      .finally(() => {
+        setBusy(null);
+        load();
+      });
+  };
+
+  return (
+    <section className="money-panel" aria-labelledby="activity-title" data-testid="money-activity">
+      <div className="history-bar">
+        <h2 id="activity-title">Money activity</h2>
+        <button type="button" className="small" onClick={load} data-testid="activity-refresh">
+          Refresh
+        </button>
+      </div>
+      {error ? <ErrorNote error={error.error} context={error.context} /> : null}
+      {outcome ? <OutcomeNote outcome={outcome} busy={busy !== null} onRetry={retry} /> : null}
+      {intents && intents.length === 0 ? (
+        <p className="hint" data-testid="activity-empty">
+          No money sent from this app yet.
+        </p>
+      ) : null}
+      {intents && intents.length > 0 ? (
+        <div className="bulk-table-wrap">
+          <table className="bulk-table">
+            <thead>
+              <tr>
+                <th>Created</th>
+                <th>Action</th>
+                <th>Amount</th>
+                <th>Recipient</th>
+                <th>Environment</th>
+                <th>State</th>
+                <th>Dots id</th>
+                <th>
+                  <span className="visually-hidden">Retry</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {intents.map((i) => (
+                <tr key={i.id} data-testid={`intent-${i.id}`} data-state={i.state}>
+                  <td>{when(i.created)}</td>
+                  <td>{ACTION[i.action.kind]}</td>
+                  <td>{formatCents(i.action.amount_cents)}</td>
+                  <td>{i.recipient}</td>
+                  <td>{i.environment}</td>
+                  <td className={`intent-state intent-state--${i.state}`} data-testid={`intent-state-${i.id}`}>
+                    {i.state}
+                    {i.attempts > 1 ? ` (${i.attempts} attempts)` : ''}
+                    {i.message ? <span className="bulk-detail">{i.message}</span> : null}
+                  </td>
+                  <td>{i.dots_id ? <code>{i.dots_id}</code> : '—'}</td>
+                  <td>
+                    {isUnresolved(i) ? (
+                      <button type="button" className="small" disabled={busy !== null} onClick={() => retry(i.id)} data-testid={`intent-retry-${i.id}`}>
+                        {busy === i.id ? 'Retrying…' : 'Retry (same key)'}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+// Money without a user: a payout link for a payee who has no Dots user yet, and the
+// list of every money action with its state.
+import type { EnvironmentView } from '../bindings/EnvironmentView';
+import { MoneyActivity } from './MoneyActivity';
+import { PayoutLinkForm } from './PayoutLinkForm';
+import './payouts.css';
+
+type Props = { env: EnvironmentView | null; onNotify: (text: string, error?: boolean) => void };
+
+export function MoneyView({ env, onNotify }: Props) {
+  return (
+    <div className="money-view" data-testid="money-view">
+      <div className="money-panel">
+        <PayoutLinkForm key={env?.id ?? 'none'} env={env} onNotify={onNotify} />
+      </div>
+      <MoneyActivity />
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+import { useEffect, useState, type MouseEvent } from 'react';
+import type { PayoutLink } from '../bindings/PayoutLink';
+import type { WatchEvent } from '../bindings/WatchEvent';
+import { ErrorNote } from '../components/ErrorNote';
+import { ipc, toAppError, type AppError } from '../ipc';
+import { AskDialog } from './AskDialog';
+import { formatCents } from './cents';
+import { moneyIpc } from './moneyIpc';
+
+type Props = { initial: PayoutLink; environmentId: string; onNotify: (text: string, error?: boolean) => void };
+
+const FINAL = ['claimed', 'reversed', 'canceled', 'expired', 'failed'];
+
+function statusOf(ev: WatchEvent): string | null {
+  if (ev.type !== 'updated' && ev.type !== 'done') return null;
+  const meta = ev.flow.metadata;
+  if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
+    const s = (meta as Record<string, unknown>).payout_link_status;
+    if (typeof s === 'string') return s;
+  }
+  return null;
+}
+
+/** A payout link handed off like a flow link (open, copy, QR, email), its status watched. */
+export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
+  const [link, setLink] = useState(initial);
+  const [qr, setQr] = useState<string | null>(null);
+  const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
+  const [lastChecked, setLastChecked] = useState<string | null>(null);
+  const [watchNote, setWatchNote] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const id = link.id;
+  const initialFinal = FINAL.includes(initial.status);
+
+  useEffect(() => {
+    let alive = true;
+    let unlisten: (() => void) | null = null;
+    const onEvent = (ev: WatchEvent) => {
+      if (!alive || ev.id !== id) return;
+      setLastChecked(ev.checked_at);
+      if (ev.type === 'updated' || ev.type === 'done') {
+        const status = statusOf(ev);
+        const claimed = ev.flow.user_id;
+        if (status) setLink((l) => ({ ...l, status, claimed_user_id: claimed ?? l.claimed_user_id }));
+        setWatchNote(null);
+      } else if (ev.type === 'failed') setWatchNote(`Check failed (${ev.kind}): ${ev.message}`);
+      else setWatchNote(`Stopped watching${ev.kind ? ` (${ev.kind})` : ''}: ${ev.message}`);
+    };
+    ipc
+      .onWatch(onEvent)
+      .then((un) => {
+        if (!alive) {
+          un();
+          return;
+        }
+        unlisten = un;
+        if (!initialFinal) return moneyIpc.linkWatch(environmentId, id);
+      })
+      .catch((e: unknown) => {
+        if (alive) setError({ context: 'Watch', error: toAppError(e) });
+      });
+    return () => {
+      alive = false;
+      unlisten?.();
+      ipc.unwatchFlow(id).catch(() => {});
+    };
+  }, [id, environmentId, initialFinal]);
+
+  useEffect(() => {
+    let alive = true;
+    ipc.linkQr(link.link).then(
+      (svg) => {
+        if (alive) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
+      },
+      () => {},
+    );
+    return () => {
+      alive = false;
+    };
+  }, [link.link]);
+
+  const open = (e: MouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    ipc.openLink(link.link).catch((err: unknown) => setError({ context: 'Open link', error: toAppError(err) }));
+  };
+  const copy = () =>
+    ipc.copyText(link.link).then(
+      () => onNotify('Link copied'),
+      (e: unknown) => setError({ context: 'Copy', error: toAppError(e) }),
+    );
+  const email = () => {
+    setError(null);
+    ipc
+      .emailLink({ link: link.link, steps: ['payout'], ...(link.payee?.email ? { to: link.payee.email } : {}) })
+      .then((mailto) => ipc.openLink(mailto))
+      .then(
+        () => onNotify('Email opened in your mail app'),
+        (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
+      );
+  };
+  const run = (context: string, p: Promise<PayoutLink>, done: string) => {
+    setBusy(true);
+    setError(null);
+    p.then(
+      (l) => {
+        setLink(l);
+        onNotify(done);
+      },
+      (e: unknown) => setError({ context, error: toAppError(e) }),
+    ).finally(() => setBusy(false));
+  };
+  const cancel = () => {
+    setAsking(false);
+    run('Cancel link', moneyIpc.linkCancel(environmentId, id), 'Payout link canceled');
+  };
+  const redeliver = () => {
+    setBusy(true);
+    setError(null);
+    moneyIpc
+      .linkRedeliver(environmentId, id)
+      .then(
+        (r) => {
+          setLink(r.payout_link);
+          onNotify(r.redelivered ? 'Payout link delivered again' : 'Dots did not deliver the link again', !r.redelivered);
+        },
+        (e: unknown) => setError({ context: 'Redeliver', error: toAppError(e) }),
+      )
+      .finally(() => setBusy(false));
+  };
+
+  const final = FINAL.includes(link.status);
+  return (
+    <section className="flow-card payout-link-card" aria-labelledby={`payout-link-${id}-title`} data-testid="payout-link-card" data-link-id={id}>
+      <div className="flow-card-head">
+        <h2 id={`payout-link-${id}-title`}>Payout link · {formatCents(link.amount)}</h2>
+        <span className={final ? 'pill pill--ok' : 'pill'} data-testid="payout-link-status">
+          {link.status}
+        </span>
+      </div>
+      <div className="flow-card-body">
+        <div className="flow-card-main">
+          <div className="flow-link-row">
+            <a href={link.link} onClick={open} onAuxClick={open} rel="noreferrer" data-testid="payout-link">
+              {link.link}
+            </a>
+          </div>
+          <div className="flow-actions">
+            <button type="button" className="small" onClick={copy} data-testid="payout-link-copy">
+              Copy link
+            </button>
+            <button type="button" className="small" onClick={email} data-testid="payout-link-email">
+              Email link
+            </button>
+            <button type="button" className="small" disabled={busy || final} onClick={redeliver} data-testid="payout-link-redeliver">
+              Redeliver
+            </button>
+            <button type="button" className="small" disabled={busy || final} onClick={() => setAsking(true)} data-testid="payout-link-cancel">
+              Cancel link…
+            </button>
+          </div>
+          <dl className="flow-facts">
+            <dt>Link id</dt>
+            <dd>
+              <code data-testid="payout-link-id">{id}</code>
+            </dd>
+            {link.claimed_user_id ? (
+              <>
+                <dt>Claimed by</dt>
+                <dd data-testid="payout-link-claimed">{link.claimed_user_id}</dd>
+              </>
+            ) : null}
+          </dl>
+          <p className="hint" data-testid="payout-link-last-checked">
+            {watchNote ?? (lastChecked ? `last checked ${new Date(lastChecked).toLocaleTimeString()}` : final ? 'Final status.' : 'Watching the status…')}
+          </p>
+        </div>
+        <div className="flow-qr">
+          {qr ? <img src={qr} alt="QR code of the payout link" width={132} height={132} data-testid="payout-link-qr" /> : null}
+        </div>
+      </div>
+      {error ? <ErrorNote error={error.error} context={error.context} /> : null}
+      {asking ? (
+        <AskDialog
+          question={`Cancel the payout link of ${formatCents(link.amount)}?`}
+          body="The person can no longer claim the money with it. This cannot be undone."
+          confirmLabel="Cancel the link"
+          testId="payout-link-cancel-ask"
+          onConfirm={cancel}
+          onCancel={() => setAsking(false)}
+        />
+      ) : null}
+    </section>
+  );
+}

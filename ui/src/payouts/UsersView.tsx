@@ -1,0 +1,77 @@
+// Users and money: the active environment's users, one user's picture (wallet,
+// payout methods, compliance), and the money actions on them.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { EnvironmentView } from '../bindings/EnvironmentView';
+import type { UserView } from '../bindings/UserView';
+import { ErrorNote } from '../components/ErrorNote';
+import { toAppError, type AppError } from '../ipc';
+import { moneyIpc } from './moneyIpc';
+import { UserDetail } from './UserDetail';
+import { UserList } from './UserList';
+import './payouts.css';
+
+type Props = {
+  env: EnvironmentView | null;
+  /** A user to open (e.g. from a claimed flow); n changes on every request. */
+  request: { userId: string; n: number } | null;
+  onNewFlow: (userId: string) => void;
+  onNotify: (text: string, error?: boolean) => void;
+};
+
+export function UsersView({ env, request, onNewFlow, onNotify }: Props) {
+  const [idText, setIdText] = useState('');
+  const [view, setView] = useState<UserView | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const envId = env?.id ?? null;
+
+  const open = useCallback(
+    (userId: string) => {
+      if (!envId) return;
+      const id = userId.trim();
+      setIdText(id);
+      setLoading(true);
+      setError(null);
+      moneyIpc
+        .userGet(envId, id)
+        .then(setView, (e: unknown) => setError(toAppError(e)))
+        .finally(() => setLoading(false));
+    },
+    [envId],
+  );
+
+  useEffect(() => {
+    if (request) open(request.userId);
+  }, [request, open]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (idText.trim() !== '') open(idText);
+  };
+
+  return (
+    <div className="money-view" data-testid="users-view">
+      <form className="money-panel money-open" onSubmit={submit} aria-label="Open a user by id">
+        <label className="field">
+          <span>User id</span>
+          <input
+            type="text"
+            value={idText}
+            placeholder="0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60"
+            onChange={(e) => setIdText(e.target.value)}
+            spellCheck={false}
+            data-testid="user-id-input"
+          />
+        </label>
+        <button type="submit" className="primary" disabled={idText.trim() === '' || loading || !envId} data-testid="user-open">
+          {loading ? 'Opening…' : 'Open user'}
+        </button>
+      </form>
+      {error ? <ErrorNote error={error} context="User" /> : null}
+      {view ? (
+        <UserDetail key={view.user.id} view={view} env={env} onNewFlow={onNewFlow} onReload={() => open(view.user.id)} onNotify={onNotify} />
+      ) : null}
+      {env ? <UserList environmentId={env.id} environmentName={env.name} onOpen={open} /> : <p className="hint">Loading the environments…</p>}
+    </div>
+  );
+}
