@@ -171,7 +171,13 @@ async fn stats(State(st): State<AppState>, req: Request) -> Response {
     reply(loopback_only(&req).map(|_| {
         let (flows, users, transfers, payout_links, app_balance_cents) = {
             let s = lock(&st.store);
-            (s.len(), s.users.len(), s.ledger.transfers.len(), s.ledger.links.len(), s.ledger.app_balance)
+            (
+                s.len(),
+                s.users.len(),
+                s.ledger.transfers.len(),
+                s.ledger.links.len(),
+                s.ledger.app_balance,
+            )
         };
         let requests = lock(&st.stats).clone();
         json!({"flows": flows, "users": users, "transfers": transfers, "payout_links": payout_links,
@@ -209,7 +215,10 @@ async fn wallet(State(st): State<AppState>, Path(user_id): Path<String>, req: Re
 }
 
 async fn app_balance(State(st): State<AppState>, req: Request) -> Response {
-    reply(loopback_only(&req).map(|_| json!({"app_balance_cents": lock(&st.store).ledger.app_balance})))
+    reply(
+        loopback_only(&req)
+            .map(|_| json!({"app_balance_cents": lock(&st.store).ledger.app_balance})),
+    )
 }
 
 #[derive(Deserialize)]

@@ -60,7 +60,12 @@ pub(crate) fn html(status: StatusCode, title: &str, body: &str) -> Response {
     (status, Html(layout(title, body))).into_response()
 }
 
-pub(crate) fn message_page(status: StatusCode, title: &str, message: &str, back: Option<&Uuid>) -> Response {
+pub(crate) fn message_page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    back: Option<&Uuid>,
+) -> Response {
     let mut body = format!(
         "<h1>{}</h1><p data-testid=\"error\">{}</p>",
         escape(title),
@@ -276,7 +281,11 @@ fn user_from_form(form: &[u8]) -> Result<User, &'static str> {
     match (&cc, &phone) {
         (None, None) => {}
         (Some(c), Some(p)) if valid_phone(c, p) => {}
-        _ => return Err("Enter a country code (1-3 digits) and a phone number (digits only), or neither."),
+        _ => {
+            return Err(
+                "Enter a country code (1-3 digits) and a phone number (digits only), or neither.",
+            )
+        }
     }
     let mut user = User::blank(Uuid::new_v4());
     user.first_name = first.unwrap_or_default();
@@ -309,7 +318,11 @@ async fn onboard(State(st): State<AppState>, Path(raw): Path<String>, req: Reque
     let user = match user_from_form(&form) {
         Ok(u) => u,
         Err(why) => {
-            let title = if why.contains("email") { "Invalid email" } else { "Invalid details" };
+            let title = if why.contains("email") {
+                "Invalid email"
+            } else {
+                "Invalid details"
+            };
             return message_page(StatusCode::BAD_REQUEST, title, why, Some(&id));
         }
     };
@@ -433,7 +446,12 @@ async fn withdraw(State(st): State<AppState>, Path(raw): Path<String>) -> Respon
     match store.withdraw_all(user_id) {
         Ok(_) | Err(LedgerError::UserNotFound(_)) => {}
         Err(e) => {
-            return message_page(StatusCode::CONFLICT, "Cannot withdraw", &e.to_string(), Some(&id))
+            return message_page(
+                StatusCode::CONFLICT,
+                "Cannot withdraw",
+                &e.to_string(),
+                Some(&id),
+            )
         }
     }
     if let Some(flow) = store.get_mut(&id) {
@@ -472,14 +490,17 @@ mod tests {
         assert_eq!(dollars(0), "$0.00");
         assert_eq!(dollars(5), "$0.05");
         assert_eq!(dollars(123456), "$1,234.56");
-        assert_eq!(dollars(-100_000_000_00), "-$100,000,000.00");
+        assert_eq!(dollars(-10_000_000_000), "-$100,000,000.00");
         assert_eq!(dollars(i64::MIN), "-$92,233,720,368,547,758.08");
     }
 
     #[test]
     fn onboarding_form() {
         let u = user_from_form(b"first_name=Ana&last_name=D%C3%ADaz&email=ana%40ex.com&country_code=1&phone_number=4155550100").unwrap();
-        assert_eq!((u.first_name.as_str(), u.last_name.as_str()), ("Ana", "Díaz"));
+        assert_eq!(
+            (u.first_name.as_str(), u.last_name.as_str()),
+            ("Ana", "Díaz")
+        );
         assert_eq!(u.phone_number.as_deref(), Some("4155550100"));
         assert!(user_from_form(b"email=a%40b.io").is_ok());
         assert!(user_from_form(b"email=nope").is_err());

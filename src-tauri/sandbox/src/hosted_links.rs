@@ -87,7 +87,9 @@ async fn claim(State(st): State<AppState>, Path(raw): Path<String>) -> Response 
     match result {
         Ok(_) => see_other(&back),
         Err(LedgerError::LinkNotFound(_)) => not_found(&raw),
-        Err(e @ LedgerError::LinkNotClaimable { .. }) => fail(StatusCode::CONFLICT, "Cannot claim", e),
+        Err(e @ LedgerError::LinkNotClaimable { .. }) => {
+            fail(StatusCode::CONFLICT, "Cannot claim", e)
+        }
         Err(e @ LedgerError::AppFunds { .. }) => fail(StatusCode::CONFLICT, "Funds pending", e),
         Err(e) => fail(StatusCode::CONFLICT, "Cannot claim", e),
     }

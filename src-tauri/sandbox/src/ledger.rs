@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::model::{dots_timestamp, Keyed, Store, Table, User};
 
 /// The app's Dots wallet when a sandbox starts or is reset: $1,000,000.
-pub const DEFAULT_APP_BALANCE_CENTS: i64 = 1_000_000_00;
+pub const DEFAULT_APP_BALANCE_CENTS: i64 = 100_000_000;
 /// Larger amounts are refused outright ($10,000,000): nobody moves that through a support desk,
 /// and it keeps every sum far from i64 overflow.
-pub const MAX_AMOUNT_CENTS: i64 = 10_000_000_00;
+pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000;
 /// Dots delivers a payout link at most this many times (the first delivery included).
 pub const MAX_DELIVERIES: u32 = 5;
 /// The rail a payout uses when the user has no default payout method.
@@ -621,7 +621,9 @@ mod tests {
         assert_eq!(s.users.get(&u).unwrap().wallet.amount, 300);
         assert_eq!(s.ledger.app_balance, DEFAULT_APP_BALANCE_CENTS - 300);
         assert_eq!(
-            s.create_transfer(transfer(u, 301, None)).unwrap_err().code(),
+            s.create_transfer(transfer(u, 301, None))
+                .unwrap_err()
+                .code(),
             "insufficient_funds"
         );
         s.ledger.app_balance = 10;

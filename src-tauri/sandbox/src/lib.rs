@@ -165,7 +165,10 @@ impl SandboxHandle {
     /// The user as `GET /v2/users/{id}` returns it.
     pub fn user(&self, user_id: impl AsRef<str>) -> Option<serde_json::Value> {
         let id = model::parse_uuid(user_id.as_ref())?;
-        lock(&self.shared.store).users.get(&id).map(model::User::to_json)
+        lock(&self.shared.store)
+            .users
+            .get(&id)
+            .map(model::User::to_json)
     }
 
     pub fn user_count(&self) -> usize {
@@ -176,7 +179,10 @@ impl SandboxHandle {
     /// `withdrawable_amount`). Mirror of `GET /_sandbox/users/{id}/wallet`.
     pub fn wallet_cents(&self, user_id: impl AsRef<str>) -> Option<i64> {
         let id = model::parse_uuid(user_id.as_ref())?;
-        lock(&self.shared.store).users.get(&id).map(|u| u.wallet.amount)
+        lock(&self.shared.store)
+            .users
+            .get(&id)
+            .map(|u| u.wallet.amount)
     }
 
     /// The app's own Dots wallet, in cents (`DEFAULT_APP_BALANCE_CENTS` after start or reset).

@@ -171,7 +171,14 @@ pub fn dots_timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The payout rails the spec's `rail` enum allows.
 pub const RAILS: [&str; 8] = [
-    "ach", "paypal", "venmo", "cash_app", "intl_bank", "airtm", "payoneer", "crypto",
+    "ach",
+    "paypal",
+    "venmo",
+    "cash_app",
+    "intl_bank",
+    "airtm",
+    "payoneer",
+    "crypto",
 ];
 pub const USER_STATUSES: [&str; 4] = ["verified", "unverified", "disabled", "in_review"];
 pub const TAX_ID_VERIFICATIONS: [&str; 4] = ["unsubmitted", "pending", "matched", "mismatched"];
@@ -291,7 +298,8 @@ impl User {
             "flagged": self.status == "in_review",
         });
         if let Some((status, updated)) = &self.compliance.background_check {
-            compliance["background_check"] = serde_json::json!({"status": status, "updated": updated});
+            compliance["background_check"] =
+                serde_json::json!({"status": status, "updated": updated});
         }
         let mut v = serde_json::json!({
             "id": self.id,

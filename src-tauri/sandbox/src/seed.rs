@@ -138,10 +138,22 @@ mod tests {
         assert_eq!(v["compliance"]["background_check"]["status"], "consider");
         assert_eq!(v["compliance"]["flagged"], true);
         for bad in [
-            SeedUser { status: Some("banned".into()), ..Default::default() },
-            SeedUser { wallet_cents: Some(-1), ..Default::default() },
-            SeedUser { default_payout_method: Some("zelle".into()), ..Default::default() },
-            SeedUser { metadata: Some(Value::Bool(true)), ..Default::default() },
+            SeedUser {
+                status: Some("banned".into()),
+                ..Default::default()
+            },
+            SeedUser {
+                wallet_cents: Some(-1),
+                ..Default::default()
+            },
+            SeedUser {
+                default_payout_method: Some("zelle".into()),
+                ..Default::default()
+            },
+            SeedUser {
+                metadata: Some(Value::Bool(true)),
+                ..Default::default()
+            },
         ] {
             assert!(bad.into_user().is_err());
         }

@@ -101,7 +101,10 @@ impl Shared {
         Ok(flow.to_json(&self.origin))
     }
 
-    pub fn seed_user(&self, seed: crate::seed::SeedUser) -> Result<serde_json::Value, ControlError> {
+    pub fn seed_user(
+        &self,
+        seed: crate::seed::SeedUser,
+    ) -> Result<serde_json::Value, ControlError> {
         let user = seed.into_user()?;
         Ok(lock(&self.store).users.insert(user).to_json())
     }

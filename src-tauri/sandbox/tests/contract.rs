@@ -14,7 +14,9 @@ struct Spec(Value);
 impl Spec {
     fn load() -> Option<Spec> {
         let path = std::env::var("DOTS_OPENAPI_SPEC").unwrap_or_default();
-        let ci = std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false);
+        let ci = std::env::var("CI")
+            .map(|v| v == "true" || v == "1")
+            .unwrap_or(false);
         if path.is_empty() || !std::path::Path::new(&path).exists() {
             assert!(!ci, "CI=true but DOTS_OPENAPI_SPEC ({path:?}) is not a readable file: the contract test cannot be skipped in CI");
             eprintln!("NOTICE: sandbox contract test skipped: set DOTS_OPENAPI_SPEC to Dots' v2.yaml (see README)");
@@ -69,7 +71,10 @@ fn assert_valid(v: &jsonschema::Validator, instance: &Value, what: &str) {
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
-    assert!(errors.is_empty(), "{what} breaks Dots' schema: {errors:?}\n{instance:#}");
+    assert!(
+        errors.is_empty(),
+        "{what} breaks Dots' schema: {errors:?}\n{instance:#}"
+    );
 }
 
 fn response(path: &str, method: &str, status: &str) -> String {
@@ -91,7 +96,10 @@ fn the_schemas_are_real_and_strict_enough_to_fail() {
     let link = spec.validator("/components/schemas/payout-link");
     assert!(!link.is_valid(&json!({"status": "pending"})));
     let link_body = spec.validator(&request("/v2/payout-links"));
-    assert!(!link_body.is_valid(&json!({"amount": 5, "surprise": true})), "additionalProperties: false");
+    assert!(
+        !link_body.is_valid(&json!({"amount": 5, "surprise": true})),
+        "additionalProperties: false"
+    );
     let transfer = spec.validator("/components/schemas/transfer");
     assert!(!transfer.is_valid(&json!({"type": "gift"})));
 }
@@ -108,10 +116,18 @@ async fn replies_fit_the_spec() {
     // Users: created, seeded in every state, listed.
     let user_body = json!({"first_name": "Bob", "last_name": "Loblaw", "email": "bob@bobloblaw.com",
                            "country_code": "1", "phone_number": "4154332334", "metadata": {"internal_id": "u1"}});
-    assert_valid(&spec.validator(&request("/v2/users")), &user_body, "create-user body");
+    assert_valid(
+        &spec.validator(&request("/v2/users")),
+        &user_body,
+        "create-user body",
+    );
     let (s, created) = call(post_api(&http, &sb, "/v2/users", &user_body)).await;
     assert_eq!(s, 201);
-    assert_valid(&spec.validator(&response("/v2/users", "post", "201")), &created, "created user");
+    assert_valid(
+        &spec.validator(&response("/v2/users", "post", "201")),
+        &created,
+        "created user",
+    );
     let seeded = sb
         .seed_user(SeedUser {
             status: Some("in_review".into()),
@@ -126,11 +142,32 @@ async fn replies_fit_the_spec() {
     assert_valid(&user_schema, &seeded, "seeded user");
     let uid = seeded["id"].as_str().unwrap().to_string();
     let (_, got) = call(get_api(&http, &sb, &format!("/v2/users/{uid}"))).await;
-    assert_valid(&spec.validator(&response("/v2/users/{user_id}", "get", "200")), &got, "user");
+    assert_valid(
+        &spec.validator(&response("/v2/users/{user_id}", "get", "200")),
+        &got,
+        "user",
+    );
     let (_, list) = call(get_api(&http, &sb, "/v2/users")).await;
-    assert_valid(&spec.validator(&response("/v2/users", "get", "200")), &list, "user list");
-    let (_, methods) = call(get_api(&http, &sb, &format!("/v2/users/{uid}/payout-methods"))).await;
-    assert_valid(&spec.validator(&response("/v2/users/{user_id}/payout-methods", "get", "200")), &methods, "payout methods");
+    assert_valid(
+        &spec.validator(&response("/v2/users", "get", "200")),
+        &list,
+        "user list",
+    );
+    let (_, methods) = call(get_api(
+        &http,
+        &sb,
+        &format!("/v2/users/{uid}/payout-methods"),
+    ))
+    .await;
+    assert_valid(
+        &spec.validator(&response(
+            "/v2/users/{user_id}/payout-methods",
+            "get",
+            "200",
+        )),
+        &methods,
+        "payout methods",
+    );
 
     // Transfers both ways, and a payout from a claimed link.
     let transfer_body = spec.validator(&request("/v2/transfers"));
@@ -141,9 +178,22 @@ async fn replies_fit_the_spec() {
         assert_valid(&transfer_body, &body, "transfer body");
         let (s, t) = call(post_api(&http, &sb, "/v2/transfers", &body)).await;
         assert_eq!(s, 200, "{t:#}");
-        assert_valid(&spec.validator(&response("/v2/transfers", "post", "200")), &t, "created transfer");
-        let (_, got) = call(get_api(&http, &sb, &format!("/v2/transfers/{}", t["id"].as_str().unwrap()))).await;
-        assert_valid(&spec.validator(&response("/v2/transfers/{transfer_id}", "get", "200")), &got, "transfer");
+        assert_valid(
+            &spec.validator(&response("/v2/transfers", "post", "200")),
+            &t,
+            "created transfer",
+        );
+        let (_, got) = call(get_api(
+            &http,
+            &sb,
+            &format!("/v2/transfers/{}", t["id"].as_str().unwrap()),
+        ))
+        .await;
+        assert_valid(
+            &spec.validator(&response("/v2/transfers/{transfer_id}", "get", "200")),
+            &got,
+            "transfer",
+        );
     }
 
     // Payout links: every delivery method, funded and not, then cancel, redeliver, claim.
@@ -165,32 +215,95 @@ async fn replies_fit_the_spec() {
         assert_valid(&link_body, body, "payout link body");
         let (s, l) = call(post_api(&http, &sb, "/v2/payout-links", body)).await;
         assert_eq!(s, 201, "{l:#}");
-        assert_valid(&spec.validator(&response("/v2/payout-links", "post", "201")), &l, "created payout link");
+        assert_valid(
+            &spec.validator(&response("/v2/payout-links", "post", "201")),
+            &l,
+            "created payout link",
+        );
         links.push(l);
     }
     sb.set_app_balance_cents(0);
-    let (s, pending) = call(post_api(&http, &sb, "/v2/payout-links", &json!({"amount": 500}))).await;
+    let (s, pending) = call(post_api(
+        &http,
+        &sb,
+        "/v2/payout-links",
+        &json!({"amount": 500}),
+    ))
+    .await;
     assert_eq!(s, 202);
-    assert_valid(&spec.validator(&response("/v2/payout-links", "post", "202")), &pending, "pending payout link");
+    assert_valid(
+        &spec.validator(&response("/v2/payout-links", "post", "202")),
+        &pending,
+        "pending payout link",
+    );
 
     let id = |l: &Value| l["id"].as_str().unwrap().to_string();
-    let (_, canceled) = call(delete_api(&http, &sb, &format!("/v2/payout-links/{}", id(&links[0])))).await;
-    assert_valid(&spec.validator(&response("/v2/payout-links/{payout_link_id}", "delete", "200")), &canceled, "canceled link");
-    let (_, redelivered) = call(post_api(&http, &sb, &format!("/v2/payout-links/{}/redeliver", id(&links[1])), &json!({}))).await;
-    assert_valid(&spec.validator(&response("/v2/payout-links/{payout_link_id}/redeliver", "post", "200")), &redelivered, "redeliver");
-    form(&http, &format!("{}/claim", links[2]["link"].as_str().unwrap()), "").await;
+    let (_, canceled) = call(delete_api(
+        &http,
+        &sb,
+        &format!("/v2/payout-links/{}", id(&links[0])),
+    ))
+    .await;
+    assert_valid(
+        &spec.validator(&response(
+            "/v2/payout-links/{payout_link_id}",
+            "delete",
+            "200",
+        )),
+        &canceled,
+        "canceled link",
+    );
+    let (_, redelivered) = call(post_api(
+        &http,
+        &sb,
+        &format!("/v2/payout-links/{}/redeliver", id(&links[1])),
+        &json!({}),
+    ))
+    .await;
+    assert_valid(
+        &spec.validator(&response(
+            "/v2/payout-links/{payout_link_id}/redeliver",
+            "post",
+            "200",
+        )),
+        &redelivered,
+        "redeliver",
+    );
+    form(
+        &http,
+        &format!("{}/claim", links[2]["link"].as_str().unwrap()),
+        "",
+    )
+    .await;
     let claimed = sb.payout_link(id(&links[2])).unwrap();
     assert_eq!(claimed["status"], "claimed");
     assert_valid(&link_schema, &claimed, "claimed link");
-    let (_, got) = call(get_api(&http, &sb, &format!("/v2/payout-links/{}", id(&links[2])))).await;
-    assert_valid(&spec.validator(&response("/v2/payout-links/{payout_link_id}", "get", "200")), &got, "payout link");
+    let (_, got) = call(get_api(
+        &http,
+        &sb,
+        &format!("/v2/payout-links/{}", id(&links[2])),
+    ))
+    .await;
+    assert_valid(
+        &spec.validator(&response("/v2/payout-links/{payout_link_id}", "get", "200")),
+        &got,
+        "payout link",
+    );
     let (_, list) = call(get_api(&http, &sb, "/v2/payout-links?limit=100")).await;
-    assert_valid(&spec.validator(&response("/v2/payout-links", "get", "200")), &list, "payout link list");
+    assert_valid(
+        &spec.validator(&response("/v2/payout-links", "get", "200")),
+        &list,
+        "payout link list",
+    );
 
     let payout = &sb.transfers_for(claimed["claimed_user_id"].as_str().unwrap())[0];
     assert_valid(&transfer_schema, payout, "payout transfer");
     let (_, list) = call(get_api(&http, &sb, "/v2/transfers?limit=100")).await;
-    assert_valid(&spec.validator(&response("/v2/transfers", "get", "200")), &list, "transfer list");
+    assert_valid(
+        &spec.validator(&response("/v2/transfers", "get", "200")),
+        &list,
+        "transfer list",
+    );
     for u in list["data"].as_array().unwrap() {
         assert_valid(&transfer_schema, u, "listed transfer");
     }

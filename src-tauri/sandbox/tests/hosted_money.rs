@@ -19,10 +19,25 @@ async fn onboarding_creates_a_real_user() {
     let flow = create(&http, &sb, json!({"steps": ["compliance"]})).await;
     let link = flow["link"].as_str().unwrap();
     let (_, html) = page(&http, link).await;
-    for testid in ["first-name", "last-name", "email", "country-code", "phone", "onboard"] {
-        assert!(html.contains(&format!("data-testid=\"{testid}\"")), "{testid}");
+    for testid in [
+        "first-name",
+        "last-name",
+        "email",
+        "country-code",
+        "phone",
+        "onboard",
+    ] {
+        assert!(
+            html.contains(&format!("data-testid=\"{testid}\"")),
+            "{testid}"
+        );
     }
-    let bad = form(&http, &format!("{link}/onboard"), "email=a%40b.io&phone_number=555").await;
+    let bad = form(
+        &http,
+        &format!("{link}/onboard"),
+        "email=a%40b.io&phone_number=555",
+    )
+    .await;
     assert_eq!(bad.status(), 400);
     assert_eq!(sb.user_count(), 0);
 
@@ -33,15 +48,29 @@ async fn onboarding_creates_a_real_user() {
     )
     .await;
     assert_eq!(resp.status(), 303);
-    let user_id = sb.flow(flow["id"].as_str().unwrap()).unwrap().user_id.unwrap().to_string();
+    let user_id = sb
+        .flow(flow["id"].as_str().unwrap())
+        .unwrap()
+        .user_id
+        .unwrap()
+        .to_string();
     let (s, u) = call(get_api(&http, &sb, &format!("/v2/users/{user_id}"))).await;
     assert_eq!(s, 200);
-    assert_eq!((u["first_name"].as_str(), u["last_name"].as_str()), (Some("Ana"), Some("<b>Díaz")));
+    assert_eq!(
+        (u["first_name"].as_str(), u["last_name"].as_str()),
+        (Some("Ana"), Some("<b>Díaz"))
+    );
     assert_eq!(u["email"], "ana@example.com");
-    assert_eq!(u["phone_number"], json!({"country_code": "1", "phone_number": "4155550100"}));
+    assert_eq!(
+        u["phone_number"],
+        json!({"country_code": "1", "phone_number": "4155550100"})
+    );
     assert_eq!(u["wallet"]["amount"], 0);
     let (_, html) = page(&http, link).await;
-    assert!(html.contains("Signed in as Ana &lt;b&gt;Díaz"), "escaped name shown");
+    assert!(
+        html.contains("Signed in as Ana &lt;b&gt;Díaz"),
+        "escaped name shown"
+    );
     assert!(!html.contains("<b>D"));
 }
 
@@ -50,12 +79,21 @@ async fn withdraw_pays_out_the_whole_wallet_and_completes_the_step() {
     let sb = sandbox().await;
     let http = client();
     let user = sb
-        .seed_user(SeedUser { wallet_cents: Some(123_456), default_payout_method: Some("venmo".into()), ..Default::default() })
+        .seed_user(SeedUser {
+            wallet_cents: Some(123_456),
+            default_payout_method: Some("venmo".into()),
+            ..Default::default()
+        })
         .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let flow = create(&http, &sb, json!({"steps": ["compliance", "payout"], "user_id": user})).await;
+    let flow = create(
+        &http,
+        &sb,
+        json!({"steps": ["compliance", "payout"], "user_id": user}),
+    )
+    .await;
     let id = flow["id"].as_str().unwrap();
     let link = flow["link"].as_str().unwrap();
 
@@ -77,10 +115,20 @@ async fn withdraw_pays_out_the_whole_wallet_and_completes_the_step() {
     assert_eq!(sb.wallet_cents(&user), Some(0));
     let ts = sb.transfers_for(&user);
     assert_eq!(ts.len(), 1, "a resubmitted Withdraw pays nothing twice");
-    assert_eq!((ts[0]["type"].as_str(), ts[0]["amount"].as_i64()), (Some("payout"), Some(123_456)));
+    assert_eq!(
+        (ts[0]["type"].as_str(), ts[0]["amount"].as_i64()),
+        (Some("payout"), Some(123_456))
+    );
     assert_eq!(ts[0]["external_data"]["platform"], "venmo");
-    assert_eq!(sb.app_balance_cents(), DEFAULT_APP_BALANCE_CENTS, "a payout leaves Dots; the app is not paid");
-    assert_eq!(sb.flow(id).unwrap().completed_steps, ["compliance", "payout"]);
+    assert_eq!(
+        sb.app_balance_cents(),
+        DEFAULT_APP_BALANCE_CENTS,
+        "a payout leaves Dots; the app is not paid"
+    );
+    assert_eq!(
+        sb.flow(id).unwrap().completed_steps,
+        ["compliance", "payout"]
+    );
     let (_, html) = page(&http, link).await;
     assert!(html.contains("data-testid=\"wallet-amount\">$0.00<"));
     assert!(html.contains("data-testid=\"flow-done\""));
@@ -95,17 +143,47 @@ async fn withdraw_with_an_empty_wallet_moves_nothing_but_completes() {
     let link = flow["link"].as_str().unwrap();
     let (_, html) = page(&http, link).await;
     assert!(html.contains("data-testid=\"wallet-empty\""));
-    assert_eq!(form(&http, &format!("{link}/steps/payout/withdraw"), "").await.status(), 303);
+    assert_eq!(
+        form(&http, &format!("{link}/steps/payout/withdraw"), "")
+            .await
+            .status(),
+        303
+    );
     assert_eq!(sb.transfer_count(), 0);
-    assert_eq!(sb.flow(flow["id"].as_str().unwrap()).unwrap().completed_steps, ["payout"]);
+    assert_eq!(
+        sb.flow(flow["id"].as_str().unwrap())
+            .unwrap()
+            .completed_steps,
+        ["payout"]
+    );
 
     // A flow without a payout step has nothing to withdraw from.
-    let other = create(&http, &sb, json!({"steps": ["compliance"], "user_id": user})).await;
-    let resp = form(&http, &format!("{}/steps/payout/withdraw", other["link"].as_str().unwrap()), "").await;
+    let other = create(
+        &http,
+        &sb,
+        json!({"steps": ["compliance"], "user_id": user}),
+    )
+    .await;
+    let resp = form(
+        &http,
+        &format!("{}/steps/payout/withdraw", other["link"].as_str().unwrap()),
+        "",
+    )
+    .await;
     assert_eq!(resp.status(), 404);
     // A user_id Dots has no wallet for: completes with $0.
-    let ghost = create(&http, &sb, json!({"steps": ["payout"], "user_id": uuid::Uuid::new_v4()})).await;
-    let resp = form(&http, &format!("{}/steps/payout/withdraw", ghost["link"].as_str().unwrap()), "").await;
+    let ghost = create(
+        &http,
+        &sb,
+        json!({"steps": ["payout"], "user_id": uuid::Uuid::new_v4()}),
+    )
+    .await;
+    let resp = form(
+        &http,
+        &format!("{}/steps/payout/withdraw", ghost["link"].as_str().unwrap()),
+        "",
+    )
+    .await;
     assert_eq!(resp.status(), 303);
 }
 
@@ -114,7 +192,13 @@ async fn money_sent_by_transfer_is_withdrawn_on_the_hosted_page() {
     let sb = sandbox().await;
     let http = client();
     let user = seed_with(&sb, 0);
-    let (s, _) = call(post_api(&http, &sb, "/v2/transfers", &json!({"amount": -5000, "user_id": user}))).await;
+    let (s, _) = call(post_api(
+        &http,
+        &sb,
+        "/v2/transfers",
+        &json!({"amount": -5000, "user_id": user}),
+    ))
+    .await;
     assert_eq!(s, 200);
     let flow = create(&http, &sb, json!({"steps": ["payout"], "user_id": user})).await;
     let link = flow["link"].as_str().unwrap();
@@ -152,7 +236,10 @@ async fn claiming_a_payout_link() {
     assert_eq!(claimed["status"], "claimed");
     let user = claimed["claimed_user_id"].as_str().unwrap();
     let u = sb.user(user).unwrap();
-    assert_eq!((u["first_name"].as_str(), u["email"].as_str()), (Some("Lee"), Some("lee@example.com")));
+    assert_eq!(
+        (u["first_name"].as_str(), u["email"].as_str()),
+        (Some("Lee"), Some("lee@example.com"))
+    );
     let ts = sb.transfers_for(user);
     assert_eq!(ts.len(), 1, "claiming twice pays once");
     assert_eq!(ts[0]["payout_link_id"], id);
@@ -169,28 +256,67 @@ async fn claims_for_the_links_user_canceled_and_unfunded_links() {
     let sb = sandbox().await;
     let http = client();
     let user = seed_with(&sb, 0);
-    let (_, link) = call(post_api(&http, &sb, "/v2/payout-links", &json!({"amount": 100, "user_id": user}))).await;
-    form(&http, &format!("{}/claim", link["link"].as_str().unwrap()), "").await;
-    assert_eq!(sb.payout_link(link["id"].as_str().unwrap()).unwrap()["claimed_user_id"], user.as_str());
+    let (_, link) = call(post_api(
+        &http,
+        &sb,
+        "/v2/payout-links",
+        &json!({"amount": 100, "user_id": user}),
+    ))
+    .await;
+    form(
+        &http,
+        &format!("{}/claim", link["link"].as_str().unwrap()),
+        "",
+    )
+    .await;
+    assert_eq!(
+        sb.payout_link(link["id"].as_str().unwrap()).unwrap()["claimed_user_id"],
+        user.as_str()
+    );
     assert_eq!(sb.user_count(), 1, "no new user for a link with a user_id");
 
-    let (_, link) = call(post_api(&http, &sb, "/v2/payout-links", &json!({"amount": 100}))).await;
+    let (_, link) = call(post_api(
+        &http,
+        &sb,
+        "/v2/payout-links",
+        &json!({"amount": 100}),
+    ))
+    .await;
     let url = link["link"].as_str().unwrap();
-    call(delete_api(&http, &sb, &format!("/v2/payout-links/{}", link["id"].as_str().unwrap()))).await;
+    call(delete_api(
+        &http,
+        &sb,
+        &format!("/v2/payout-links/{}", link["id"].as_str().unwrap()),
+    ))
+    .await;
     let (_, html) = page(&http, url).await;
     assert!(html.contains("data-testid=\"canceled\"") && !html.contains("data-testid=\"claim\""));
     assert_eq!(form(&http, &format!("{url}/claim"), "").await.status(), 409);
 
     sb.set_app_balance_cents(50);
-    let (s, link) = call(post_api(&http, &sb, "/v2/payout-links", &json!({"amount": 100}))).await;
+    let (s, link) = call(post_api(
+        &http,
+        &sb,
+        "/v2/payout-links",
+        &json!({"amount": 100}),
+    ))
+    .await;
     assert_eq!(s, 202);
     let url = link["link"].as_str().unwrap();
-    assert_eq!(form(&http, &format!("{url}/claim"), "").await.status(), 409, "funds pending");
+    assert_eq!(
+        form(&http, &format!("{url}/claim"), "").await.status(),
+        409,
+        "funds pending"
+    );
     sb.set_app_balance_cents(150);
     assert_eq!(form(&http, &format!("{url}/claim"), "").await.status(), 303);
     assert_eq!(sb.app_balance_cents(), 50);
 
-    let (s, html) = page(&http, &format!("{}/payout-link/{}", sb.origin(), uuid::Uuid::new_v4())).await;
+    let (s, html) = page(
+        &http,
+        &format!("{}/payout-link/{}", sb.origin(), uuid::Uuid::new_v4()),
+    )
+    .await;
     assert_eq!(s, 404);
     assert!(html.contains("data-testid=\"error\""));
     let (s, _) = page(&http, &format!("{}/payout-link/%3Cx%3E", sb.origin())).await;

@@ -30,12 +30,19 @@ async fn transfer_commits_once_and_the_retry_is_rejected() {
     let body = json!({"amount": -1500, "user_id": user, "idempotency_key": key, "metadata": {"flowdesk_intent_id": "fi_x"}});
 
     sb.inject(after_commit("/api/v2/transfers", status_503()));
-    let resp = post_api(&http, &sb, "/v2/transfers", &body).send().await.unwrap();
+    let resp = post_api(&http, &sb, "/v2/transfers", &body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 503, "the reply was replaced");
     assert_eq!(sb.wallet_cents(&user), Some(1500), "but the money moved");
 
     // The client retries with the same key: rejected, nothing moves again.
-    assert_error(&call(post_api(&http, &sb, "/v2/transfers", &body)).await, 409, "idempotency_key_reused");
+    assert_error(
+        &call(post_api(&http, &sb, "/v2/transfers", &body)).await,
+        409,
+        "idempotency_key_reused",
+    );
     assert_eq!(sb.wallet_cents(&user), Some(1500));
     assert_eq!(sb.app_balance_cents(), DEFAULT_APP_BALANCE_CENTS - 1500);
     // It can find what happened by its metadata.
@@ -52,9 +59,19 @@ async fn transfer_with_a_dropped_connection_still_commits_once() {
     let key = uuid::Uuid::new_v4().to_string();
     let body = json!({"amount": -700, "user_id": user, "idempotency_key": key});
     sb.inject(after_commit("/api/v2/transfers", Fault::Drop));
-    assert!(post_api(&http, &sb, "/v2/transfers", &body).send().await.is_err());
-    assert_error(&call(post_api(&http, &sb, "/v2/transfers", &body)).await, 409, "idempotency_key_reused");
-    assert_eq!((sb.wallet_cents(&user), sb.transfer_count()), (Some(700), 1));
+    assert!(post_api(&http, &sb, "/v2/transfers", &body)
+        .send()
+        .await
+        .is_err());
+    assert_error(
+        &call(post_api(&http, &sb, "/v2/transfers", &body)).await,
+        409,
+        "idempotency_key_reused",
+    );
+    assert_eq!(
+        (sb.wallet_cents(&user), sb.transfer_count()),
+        (Some(700), 1)
+    );
 }
 
 #[tokio::test]
@@ -64,10 +81,20 @@ async fn a_before_fault_moves_nothing() {
     let user = seed_with(&sb, 0);
     let body = json!({"amount": -10, "user_id": user, "idempotency_key": uuid::Uuid::new_v4()});
     sb.inject(FaultSpec::new(status_503(), FaultWhen::Before).path_prefix("/api/v2/transfers"));
-    assert_eq!(post_api(&http, &sb, "/v2/transfers", &body).send().await.unwrap().status(), 503);
+    assert_eq!(
+        post_api(&http, &sb, "/v2/transfers", &body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        503
+    );
     assert_eq!(sb.transfer_count(), 0);
     // The key was never used, so the retry goes through.
-    assert_eq!(call(post_api(&http, &sb, "/v2/transfers", &body)).await.0, 200);
+    assert_eq!(
+        call(post_api(&http, &sb, "/v2/transfers", &body)).await.0,
+        200
+    );
     assert_eq!(sb.wallet_cents(&user), Some(10));
 }
 
@@ -79,11 +106,18 @@ async fn payout_link_commits_once_and_the_retry_returns_the_same_link() {
     let body = json!({"amount": 4200, "idempotency_key": key});
     for fault in [status_503(), Fault::MalformedJson] {
         sb.inject(after_commit("/api/v2/payout-links", fault));
-        let resp = post_api(&http, &sb, "/v2/payout-links", &body).send().await.unwrap();
+        let resp = post_api(&http, &sb, "/v2/payout-links", &body)
+            .send()
+            .await
+            .unwrap();
         assert!(resp.status() == 503 || resp.json::<serde_json::Value>().await.is_err());
     }
     assert_eq!(sb.payout_link_count(), 1);
-    assert_eq!(sb.app_balance_cents(), DEFAULT_APP_BALANCE_CENTS - 4200, "reserved once");
+    assert_eq!(
+        sb.app_balance_cents(),
+        DEFAULT_APP_BALANCE_CENTS - 4200,
+        "reserved once"
+    );
 
     let (s, link) = call(post_api(&http, &sb, "/v2/payout-links", &body)).await;
     assert_eq!(s, 201);
@@ -94,6 +128,11 @@ async fn payout_link_commits_once_and_the_retry_returns_the_same_link() {
 
     // Claimed through the page, with the reply to the claim lost? The page is not under /api,
     // so faults never touch it: one claim, one payout.
-    form(&http, &format!("{}/claim", link["link"].as_str().unwrap()), "").await;
+    form(
+        &http,
+        &format!("{}/claim", link["link"].as_str().unwrap()),
+        "",
+    )
+    .await;
     assert_eq!(sb.transfer_count(), 1);
 }

@@ -26,7 +26,10 @@ async fn create_reserves_and_a_replayed_key_returns_the_same_link() {
     assert_eq!(link["status"], "delivered");
     assert_eq!(link["delivery"]["method"], "email");
     assert_eq!(link["delivery"]["email"], "ana@example.com");
-    assert_eq!(link["payee"], json!({"first_name": "Ana", "email": "ana@example.com"}));
+    assert_eq!(
+        link["payee"],
+        json!({"first_name": "Ana", "email": "ana@example.com"})
+    );
     assert_eq!(link["memo"], "Refund T-7");
     assert_eq!(link["metadata"], json!({"flowdesk_intent_id": "fi_9"}));
     assert_eq!(sb.app_balance_cents(), DEFAULT_APP_BALANCE_CENTS - 2500);
@@ -36,13 +39,21 @@ async fn create_reserves_and_a_replayed_key_returns_the_same_link() {
     // The key wins even over a different body: Dots returns the existing link.
     let (_, other) = create_link(&http, &sb, json!({"amount": 1, "idempotency_key": key})).await;
     assert_eq!(other["id"], id);
-    assert_eq!(sb.app_balance_cents(), DEFAULT_APP_BALANCE_CENTS - 2500, "reserved once");
+    assert_eq!(
+        sb.app_balance_cents(),
+        DEFAULT_APP_BALANCE_CENTS - 2500,
+        "reserved once"
+    );
     assert_eq!(sb.payout_link_count(), 1);
 
     let (s, got) = call(get_api(&http, &sb, &format!("/v2/payout-links/{id}"))).await;
     assert_eq!((s, &got), (200, &link));
     assert_eq!(sb.payout_link(&id), Some(link));
-    assert_error(&call(get_api(&http, &sb, "/v2/payout-links/x")).await, 404, "not_found");
+    assert_error(
+        &call(get_api(&http, &sb, "/v2/payout-links/x")).await,
+        404,
+        "not_found",
+    );
 }
 
 #[tokio::test]
@@ -50,29 +61,73 @@ async fn validation() {
     let sb = sandbox().await;
     let http = client();
     for (body, code) in [
-        (json!({"amount": 100, "payout_method": "paypal"}), "unknown_field"),
+        (
+            json!({"amount": 100, "payout_method": "paypal"}),
+            "unknown_field",
+        ),
         (json!({"amount": 0}), "invalid_amount"),
         (json!({"amount": -100}), "invalid_amount"),
         (json!({"amount": 1.25}), "invalid_amount"),
         (json!({"amount": "100"}), "invalid_amount"),
-        (json!({"amount": 10_000_000_01_i64}), "invalid_amount"),
+        (json!({"amount": 1_000_000_001_i64}), "invalid_amount"),
         (json!({"payee": {}}), "missing_field"),
-        (json!({"amount": 100, "delivery": {"method": "sms"}, "payee": {"phone_number": "4155550100"}}), "invalid_delivery"),
-        (json!({"amount": 100, "delivery": {"method": "email"}, "payee": {"phone_number": "1"}}), "invalid_delivery"),
-        (json!({"amount": 100, "delivery": {"method": "pigeon"}}), "invalid_enum"),
+        (
+            json!({"amount": 100, "delivery": {"method": "sms"}, "payee": {"phone_number": "4155550100"}}),
+            "invalid_delivery",
+        ),
+        (
+            json!({"amount": 100, "delivery": {"method": "email"}, "payee": {"phone_number": "1"}}),
+            "invalid_delivery",
+        ),
+        (
+            json!({"amount": 100, "delivery": {"method": "pigeon"}}),
+            "invalid_enum",
+        ),
         (json!({"amount": 100, "user_id": "me"}), "invalid_uuid"),
-        (json!({"amount": 100, "idempotency_key": "k"}), "invalid_uuid"),
+        (
+            json!({"amount": 100, "idempotency_key": "k"}),
+            "invalid_uuid",
+        ),
         (json!({"amount": 100, "metadata": null}), "invalid_metadata"),
         (json!({"amount": 100, "memo": 5}), "invalid_string"),
     ] {
         assert_error(&create_link(&http, &sb, body.clone()).await, 400, code);
     }
-    assert_error(&create_link(&http, &sb, json!({"amount": 100, "user_id": uuid::Uuid::new_v4()})).await, 404, "not_found");
-    assert_eq!(call(post_raw(&http, &sb, "/v2/payout-links", "{\"amount\": 1e999}")).await.0, 400);
-    assert_eq!((sb.payout_link_count(), sb.app_balance_cents()), (0, DEFAULT_APP_BALANCE_CENTS));
+    assert_error(
+        &create_link(
+            &http,
+            &sb,
+            json!({"amount": 100, "user_id": uuid::Uuid::new_v4()}),
+        )
+        .await,
+        404,
+        "not_found",
+    );
+    assert_eq!(
+        call(post_raw(
+            &http,
+            &sb,
+            "/v2/payout-links",
+            "{\"amount\": 1e999}"
+        ))
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        (sb.payout_link_count(), sb.app_balance_cents()),
+        (0, DEFAULT_APP_BALANCE_CENTS)
+    );
     // sms with a phone is fine.
     let (s, l) = create_link(&http, &sb, json!({"amount": 100, "delivery": {"method": "sms"}, "payee": {"country_code": "1", "phone_number": "4155550100"}})).await;
-    assert_eq!((s, l["status"].as_str(), l["delivery"]["phone_number"].as_str()), (201, Some("delivered"), Some("4155550100")));
+    assert_eq!(
+        (
+            s,
+            l["status"].as_str(),
+            l["delivery"]["phone_number"].as_str()
+        ),
+        (201, Some("delivered"), Some("4155550100"))
+    );
 }
 
 #[tokio::test]
@@ -106,25 +161,58 @@ async fn cancel_returns_the_money_once_and_claimed_links_cannot_be_canceled() {
     for _ in 0..2 {
         let (s, c) = call(delete_api(&http, &sb, &format!("/v2/payout-links/{id}"))).await;
         assert_eq!((s, c["status"].as_str()), (200, Some("canceled")));
-        assert_eq!(sb.app_balance_cents(), DEFAULT_APP_BALANCE_CENTS, "returned exactly once");
+        assert_eq!(
+            sb.app_balance_cents(),
+            DEFAULT_APP_BALANCE_CENTS,
+            "returned exactly once"
+        );
     }
-    let (_, r) = call(post_api(&http, &sb, &format!("/v2/payout-links/{id}/redeliver"), &json!({}))).await;
+    let (_, r) = call(post_api(
+        &http,
+        &sb,
+        &format!("/v2/payout-links/{id}/redeliver"),
+        &json!({}),
+    ))
+    .await;
     assert_eq!(r["redelivered"], false);
 
     let (_, claimed) = create_link(&http, &sb, json!({"amount": 300})).await;
     let cid = claimed["id"].as_str().unwrap().to_string();
-    let resp = form(&http, &format!("{}/payout-link/{cid}/claim", sb.origin()), "").await;
+    let resp = form(
+        &http,
+        &format!("{}/payout-link/{cid}/claim", sb.origin()),
+        "",
+    )
+    .await;
     assert_eq!(resp.status(), 303);
-    assert_error(&call(delete_api(&http, &sb, &format!("/v2/payout-links/{cid}"))).await, 400, "payout_link_claimed");
+    assert_error(
+        &call(delete_api(&http, &sb, &format!("/v2/payout-links/{cid}"))).await,
+        400,
+        "payout_link_claimed",
+    );
     assert_eq!(sb.payout_link(&cid).unwrap()["status"], "claimed");
-    assert_error(&call(delete_api(&http, &sb, &format!("/v2/payout-links/{}", uuid::Uuid::new_v4()))).await, 404, "not_found");
+    assert_error(
+        &call(delete_api(
+            &http,
+            &sb,
+            &format!("/v2/payout-links/{}", uuid::Uuid::new_v4()),
+        ))
+        .await,
+        404,
+        "not_found",
+    );
 }
 
 #[tokio::test]
 async fn redeliver_up_to_five_times() {
     let sb = sandbox().await;
     let http = client();
-    let (_, link) = create_link(&http, &sb, json!({"amount": 100, "delivery": {"method": "email"}, "payee": {"email": "a@b.co"}})).await;
+    let (_, link) = create_link(
+        &http,
+        &sb,
+        json!({"amount": 100, "delivery": {"method": "email"}, "payee": {"email": "a@b.co"}}),
+    )
+    .await;
     let id = link["id"].as_str().unwrap();
     let path = format!("/v2/payout-links/{id}/redeliver");
     // The first delivery counts: four more are allowed.
@@ -135,7 +223,17 @@ async fn redeliver_up_to_five_times() {
     }
     let (s, r) = call(post_api(&http, &sb, &path, &json!({}))).await;
     assert_eq!((s, &r["redelivered"]), (200, &json!(false)));
-    assert_error(&call(post_api(&http, &sb, "/v2/payout-links/nope/redeliver", &json!({}))).await, 404, "not_found");
+    assert_error(
+        &call(post_api(
+            &http,
+            &sb,
+            "/v2/payout-links/nope/redeliver",
+            &json!({}),
+        ))
+        .await,
+        404,
+        "not_found",
+    );
 }
 
 #[tokio::test]
@@ -149,10 +247,27 @@ async fn list_pages_newest_first() {
     }
     ids.reverse();
     let (_, p) = call(get_api(&http, &sb, "/v2/payout-links?limit=2")).await;
-    let got: Vec<&str> = p["data"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
-    assert_eq!((got, p["has_more"].as_bool()), (vec![ids[0].as_str(), ids[1].as_str()], Some(true)));
-    let (_, p) = call(get_api(&http, &sb, &format!("/v2/payout-links?starting_after={}", ids[1]))).await;
+    let got: Vec<&str> = p["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (got, p["has_more"].as_bool()),
+        (vec![ids[0].as_str(), ids[1].as_str()], Some(true))
+    );
+    let (_, p) = call(get_api(
+        &http,
+        &sb,
+        &format!("/v2/payout-links?starting_after={}", ids[1]),
+    ))
+    .await;
     assert_eq!(p["data"][0]["id"], ids[2]);
     assert_eq!(p["has_more"], false);
-    assert_error(&call(get_api(&http, &sb, "/v2/payout-links?limit=abc")).await, 400, "invalid_limit");
+    assert_error(
+        &call(get_api(&http, &sb, "/v2/payout-links?limit=abc")).await,
+        400,
+        "invalid_limit",
+    );
 }

@@ -21,8 +21,14 @@ async fn create_then_get() {
     let id = id.as_str();
     assert_eq!(u["first_name"], "Bob");
     assert_eq!(u["email"], "bob@bobloblaw.com");
-    assert_eq!(u["phone_number"], json!({"country_code": "1", "phone_number": "4154332334"}));
-    assert_eq!(u["wallet"], json!({"amount": 0, "withdrawable_amount": 0, "credit_balance": 0}));
+    assert_eq!(
+        u["phone_number"],
+        json!({"country_code": "1", "phone_number": "4154332334"})
+    );
+    assert_eq!(
+        u["wallet"],
+        json!({"amount": 0, "withdrawable_amount": 0, "credit_balance": 0})
+    );
     assert_eq!(u["status"], "unverified");
     assert_eq!(u["compliance"]["tax_id_verification"], "unsubmitted");
     assert_eq!(u["compliance"]["id_verified"], false);
@@ -35,9 +41,27 @@ async fn create_then_get() {
     assert_eq!(sb.user(id), Some(u));
     assert_eq!(sb.wallet_cents(id), Some(0));
 
-    assert_error(&call(get_api(&http, &sb, &format!("/v2/users/{}", uuid::Uuid::new_v4()))).await, 404, "not_found");
-    assert_error(&call(get_api(&http, &sb, "/v2/users/not-a-uuid")).await, 404, "not_found");
-    let (s, pm) = call(get_api(&http, &sb, &format!("/v2/users/{id}/payout-methods"))).await;
+    assert_error(
+        &call(get_api(
+            &http,
+            &sb,
+            &format!("/v2/users/{}", uuid::Uuid::new_v4()),
+        ))
+        .await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &call(get_api(&http, &sb, "/v2/users/not-a-uuid")).await,
+        404,
+        "not_found",
+    );
+    let (s, pm) = call(get_api(
+        &http,
+        &sb,
+        &format!("/v2/users/{id}/payout-methods"),
+    ))
+    .await;
     assert_eq!((s, pm), (200, json!([])));
 }
 
@@ -61,10 +85,22 @@ async fn create_validation() {
         } else {
             body[field] = value;
         }
-        assert_error(&call(post_api(&http, &sb, "/v2/users", &body)).await, 400, code);
+        assert_error(
+            &call(post_api(&http, &sb, "/v2/users", &body)).await,
+            400,
+            code,
+        );
     }
-    assert_error(&call(post_raw(&http, &sb, "/v2/users", "{\"first_name\":")).await, 400, "invalid_json");
-    assert_error(&call(post_raw(&http, &sb, "/v2/users", "[]")).await, 400, "invalid_body");
+    assert_error(
+        &call(post_raw(&http, &sb, "/v2/users", "{\"first_name\":")).await,
+        400,
+        "invalid_json",
+    );
+    assert_error(
+        &call(post_raw(&http, &sb, "/v2/users", "[]")).await,
+        400,
+        "invalid_body",
+    );
     assert_eq!(sb.user_count(), 0);
 }
 
@@ -75,7 +111,10 @@ async fn list_pages_and_filters_by_status() {
     let mut ids = Vec::new();
     for status in ["verified", "unverified", "verified", "disabled", "verified"] {
         let u = sb
-            .seed_user(SeedUser { status: Some(status.into()), ..Default::default() })
+            .seed_user(SeedUser {
+                status: Some(status.into()),
+                ..Default::default()
+            })
             .unwrap();
         ids.push(u["id"].as_str().unwrap().to_string());
     }
@@ -86,22 +125,63 @@ async fn list_pages_and_filters_by_status() {
         async move {
             let (s, v) = call(get_api(&http, sb, &format!("/v2/users{q}"))).await;
             assert_eq!(s, 200, "{v:#}");
-            let got: Vec<String> = v["data"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_string()).collect();
+            let got: Vec<String> = v["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["id"].as_str().unwrap().to_string())
+                .collect();
             (got, v["has_more"].as_bool().unwrap())
         }
     };
     assert_eq!(page(String::new()).await, (ids.clone(), false));
     assert_eq!(page("?limit=2".into()).await, (ids[0..2].to_vec(), true));
-    assert_eq!(page(format!("?limit=2&starting_after={}", ids[1])).await, (ids[2..4].to_vec(), true));
-    assert_eq!(page(format!("?limit=2&ending_before={}", ids[4])).await, (ids[2..4].to_vec(), true));
+    assert_eq!(
+        page(format!("?limit=2&starting_after={}", ids[1])).await,
+        (ids[2..4].to_vec(), true)
+    );
+    assert_eq!(
+        page(format!("?limit=2&ending_before={}", ids[4])).await,
+        (ids[2..4].to_vec(), true)
+    );
     // verified are ids[0], ids[2], ids[4]
-    assert_eq!(page("?status=verified".into()).await, (vec![ids[0].clone(), ids[2].clone(), ids[4].clone()], false));
-    assert_eq!(page("?status=verified&limit=1".into()).await, (vec![ids[0].clone()], true));
-    assert_eq!(page(format!("?status=verified&limit=1&starting_after={}", ids[0])).await, (vec![ids[2].clone()], true));
+    assert_eq!(
+        page("?status=verified".into()).await,
+        (vec![ids[0].clone(), ids[2].clone(), ids[4].clone()], false)
+    );
+    assert_eq!(
+        page("?status=verified&limit=1".into()).await,
+        (vec![ids[0].clone()], true)
+    );
+    assert_eq!(
+        page(format!(
+            "?status=verified&limit=1&starting_after={}",
+            ids[0]
+        ))
+        .await,
+        (vec![ids[2].clone()], true)
+    );
     assert_eq!(page("?status=in_review".into()).await, (vec![], false));
-    assert_error(&call(get_api(&http, &sb, "/v2/users?status=Verified")).await, 400, "invalid_enum");
-    assert_error(&call(get_api(&http, &sb, "/v2/users?limit=0")).await, 400, "invalid_limit");
-    assert_error(&call(get_api(&http, &sb, &format!("/v2/users?starting_after={}", uuid::Uuid::new_v4()))).await, 400, "invalid_cursor");
+    assert_error(
+        &call(get_api(&http, &sb, "/v2/users?status=Verified")).await,
+        400,
+        "invalid_enum",
+    );
+    assert_error(
+        &call(get_api(&http, &sb, "/v2/users?limit=0")).await,
+        400,
+        "invalid_limit",
+    );
+    assert_error(
+        &call(get_api(
+            &http,
+            &sb,
+            &format!("/v2/users?starting_after={}", uuid::Uuid::new_v4()),
+        ))
+        .await,
+        400,
+        "invalid_cursor",
+    );
 }
 
 #[tokio::test]
@@ -131,27 +211,66 @@ async fn seeding_over_http_and_wallet_control() {
     assert_eq!(u["wallet"]["withdrawable_amount"], 4321);
     let (_, api) = call(get_api(&http, &sb, &format!("/v2/users/{id}"))).await;
     assert_eq!(api, u);
-    let (_, pm) = call(get_api(&http, &sb, &format!("/v2/users/{id}/payout-methods"))).await;
+    let (_, pm) = call(get_api(
+        &http,
+        &sb,
+        &format!("/v2/users/{id}/payout-methods"),
+    ))
+    .await;
     assert_eq!(pm[0]["platform"], "venmo");
 
-    let w: Value = http.get(format!("{}/_sandbox/users/{id}/wallet", sb.origin())).send().await.unwrap().json().await.unwrap();
-    assert_eq!(w["wallet"], json!({"amount": 4321, "withdrawable_amount": 4321, "credit_balance": 0}));
-    let missing = http.get(format!("{}/_sandbox/users/{}/wallet", sb.origin(), uuid::Uuid::new_v4())).send().await.unwrap();
+    let w: Value = http
+        .get(format!("{}/_sandbox/users/{id}/wallet", sb.origin()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        w["wallet"],
+        json!({"amount": 4321, "withdrawable_amount": 4321, "credit_balance": 0})
+    );
+    let missing = http
+        .get(format!(
+            "{}/_sandbox/users/{}/wallet",
+            sb.origin(),
+            uuid::Uuid::new_v4()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
 
-    for bad in [json!({"status": "banned"}), json!({"wallet_cents": -5}), json!({"walet_cents": 5}), json!({"wallet_cents": 1.5})] {
+    for bad in [
+        json!({"status": "banned"}),
+        json!({"wallet_cents": -5}),
+        json!({"walet_cents": 5}),
+        json!({"wallet_cents": 1.5}),
+    ] {
         let resp = control(&http, &sb, "/users", bad.clone()).await;
         assert_eq!(resp.status(), 400, "{bad}");
     }
     // A fixed id replaces the user with it.
     let again = sb
-        .seed_user(SeedUser { id: Some(id.parse().unwrap()), wallet_cents: Some(1), ..Default::default() })
+        .seed_user(SeedUser {
+            id: Some(id.parse().unwrap()),
+            wallet_cents: Some(1),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(again["id"], id);
     assert_eq!(sb.wallet_cents(id), Some(1));
     assert_eq!(sb.user_count(), 1);
 
-    let stats: Value = http.get(format!("{}/_sandbox/stats", sb.origin())).send().await.unwrap().json().await.unwrap();
+    let stats: Value = http
+        .get(format!("{}/_sandbox/stats", sb.origin()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(stats["users"], 1);
     control(&http, &sb, "/reset", json!({})).await;
     assert_eq!(sb.user_count(), 0);

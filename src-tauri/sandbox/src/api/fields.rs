@@ -52,7 +52,8 @@ pub(crate) fn missing(field: &str) -> ApiError {
 /// An integer number of cents, never a float or string, within ±`MAX_AMOUNT_CENTS`.
 pub(crate) fn amount(obj: &Obj, field: &str) -> Result<i64, ApiError> {
     let v = obj.get(field).ok_or_else(|| missing(field))?;
-    let bad = |why: &str| ApiError::bad_request("invalid_amount", format!("`{field}` {why}, got {v}"));
+    let bad =
+        |why: &str| ApiError::bad_request("invalid_amount", format!("`{field}` {why}, got {v}"));
     let n = match v {
         Value::Number(n) => n,
         _ => return Err(bad("must be an integer number of cents")),
@@ -72,7 +73,11 @@ pub(crate) fn amount(obj: &Obj, field: &str) -> Result<i64, ApiError> {
 }
 
 /// An optional string; `null` only where the spec's type allows it.
-pub(crate) fn opt_string(obj: &Obj, field: &str, nullable: bool) -> Result<Option<String>, ApiError> {
+pub(crate) fn opt_string(
+    obj: &Obj,
+    field: &str,
+    nullable: bool,
+) -> Result<Option<String>, ApiError> {
     match obj.get(field) {
         None => Ok(None),
         Some(Value::Null) if nullable => Ok(None),
@@ -155,7 +160,8 @@ pub(crate) fn page_filtered<'a, T: Keyed>(
             )
         })
     };
-    let matching = |rows: &[&'a T]| -> Vec<&'a T> { rows.iter().copied().filter(|t| keep(t)).collect() };
+    let matching =
+        |rows: &[&'a T]| -> Vec<&'a T> { rows.iter().copied().filter(|t| keep(t)).collect() };
     if let Some(after) = &q.starting_after {
         let rest = matching(&ordered[position("starting_after", after)? + 1..]);
         let n = rest.len().min(q.limit);
@@ -182,7 +188,10 @@ mod tests {
 
     #[test]
     fn amounts() {
-        assert_eq!(amount(&obj(json!({"amount": -1000})), "amount").unwrap(), -1000);
+        assert_eq!(
+            amount(&obj(json!({"amount": -1000})), "amount").unwrap(),
+            -1000
+        );
         for bad in [
             json!(1.5),
             json!(10.0),
@@ -196,7 +205,10 @@ mod tests {
             let e = amount(&obj(json!({"amount": bad})), "amount").unwrap_err();
             assert_eq!(e.code, "invalid_amount", "{bad}");
         }
-        assert_eq!(amount(&obj(json!({})), "amount").unwrap_err().code, "missing_field");
+        assert_eq!(
+            amount(&obj(json!({})), "amount").unwrap_err().code,
+            "missing_field"
+        );
     }
 
     #[test]

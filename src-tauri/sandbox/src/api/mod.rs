@@ -80,8 +80,14 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/v2/flows/{flow_id}", get(flows::get))
         .route("/v2/users", get(users::list).post(users::create))
         .route("/v2/users/{user_id}", get(users::get))
-        .route("/v2/users/{user_id}/payout-methods", get(users::payout_methods))
-        .route("/v2/transfers", get(transfers::list).post(transfers::create))
+        .route(
+            "/v2/users/{user_id}/payout-methods",
+            get(users::payout_methods),
+        )
+        .route(
+            "/v2/transfers",
+            get(transfers::list).post(transfers::create),
+        )
         .route("/v2/transfers/{transfer_id}", get(transfers::get))
         .route(
             "/v2/payout-links",

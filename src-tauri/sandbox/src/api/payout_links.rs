@@ -89,7 +89,9 @@ fn check_additional_steps(obj: &Obj) -> Result<(), ApiError> {
             ))
         })?;
         if seen.contains(&step) {
-            return Err(bad(format!("additional_steps[{i}]: `{step}` appears twice")));
+            return Err(bad(format!(
+                "additional_steps[{i}]: `{step}` appears twice"
+            )));
         }
         seen.push(step);
     }
@@ -117,7 +119,10 @@ pub(crate) fn parse_new_link(obj: &Obj) -> Result<NewPayoutLink, ApiError> {
     if let Some(k) = obj.keys().find(|k| !KNOWN_FIELDS.contains(&k.as_str())) {
         return Err(ApiError::bad_request(
             "unknown_field",
-            format!("unknown field `{k}`: payout link bodies allow only {}", KNOWN_FIELDS.join(", ")),
+            format!(
+                "unknown field `{k}`: payout link bodies allow only {}",
+                KNOWN_FIELDS.join(", ")
+            ),
         ));
     }
     let amount = amount(obj, "amount")?;
@@ -148,7 +153,10 @@ pub(crate) fn parse_new_link(obj: &Obj) -> Result<NewPayoutLink, ApiError> {
     if method == "email" && payee.email.is_none() {
         return Err(needs("`payee.email`"));
     }
-    for b in ["force_collect_compliance_information", "hide_go_to_dashboard_on_complete"] {
+    for b in [
+        "force_collect_compliance_information",
+        "hide_go_to_dashboard_on_complete",
+    ] {
         opt_bool(obj, b, false)?;
     }
     if let Some(p) = opt_string(obj, "payout_fee_party", true)? {
@@ -281,23 +289,61 @@ mod tests {
             .unwrap(),
         )
         .unwrap();
-        assert_eq!((ok.delivery_method.as_str(), ok.funding_source.as_str()), ("email", "ach"));
+        assert_eq!(
+            (ok.delivery_method.as_str(), ok.funding_source.as_str()),
+            ("email", "ach")
+        );
         assert_eq!(code(json!({"amount": 5, "surprise": 1})), "unknown_field");
         assert_eq!(code(json!({"amount": 0})), "invalid_amount");
         assert_eq!(code(json!({"amount": -5})), "invalid_amount");
         assert_eq!(code(json!({"amount": 5.5})), "invalid_amount");
         assert_eq!(code(json!({})), "missing_field");
-        assert_eq!(code(json!({"amount": 5, "delivery": {"method": "sms"}, "payee": {"country_code": "1"}})), "invalid_delivery");
-        assert_eq!(code(json!({"amount": 5, "delivery": {"method": "email"}})), "invalid_delivery");
-        assert_eq!(code(json!({"amount": 5, "delivery": {"method": "fax"}})), "invalid_enum");
-        assert_eq!(code(json!({"amount": 5, "delivery": "sms"})), "invalid_object");
-        assert_eq!(code(json!({"amount": 5, "payee": {"email": 3}})), "invalid_string");
-        assert_eq!(code(json!({"amount": 5, "additional_steps": ["kyc"]})), "invalid_steps");
-        assert_eq!(code(json!({"amount": 5, "additional_steps": ["payout", "payout"]})), "invalid_steps");
-        assert_eq!(code(json!({"amount": 5, "payout_fee_party": "app"})), "invalid_enum");
-        assert_eq!(code(json!({"amount": 5, "funding_source": "card"})), "invalid_enum");
-        assert_eq!(code(json!({"amount": 5, "tax_exempt": "y"})), "invalid_boolean");
-        assert_eq!(code(json!({"amount": 5, "accounting_data": {"quickbooks_class_id": "7"}})), "invalid_accounting_data");
+        assert_eq!(
+            code(
+                json!({"amount": 5, "delivery": {"method": "sms"}, "payee": {"country_code": "1"}})
+            ),
+            "invalid_delivery"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "delivery": {"method": "email"}})),
+            "invalid_delivery"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "delivery": {"method": "fax"}})),
+            "invalid_enum"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "delivery": "sms"})),
+            "invalid_object"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "payee": {"email": 3}})),
+            "invalid_string"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "additional_steps": ["kyc"]})),
+            "invalid_steps"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "additional_steps": ["payout", "payout"]})),
+            "invalid_steps"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "payout_fee_party": "app"})),
+            "invalid_enum"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "funding_source": "card"})),
+            "invalid_enum"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "tax_exempt": "y"})),
+            "invalid_boolean"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "accounting_data": {"quickbooks_class_id": "7"}})),
+            "invalid_accounting_data"
+        );
         assert_eq!(code(json!({"amount": 5, "user_id": "u"})), "invalid_uuid");
     }
 }

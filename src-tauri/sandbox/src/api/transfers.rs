@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::fields::{amount, json_object, metadata, missing, opt_bool, opt_uuid, page_filtered, Obj};
+use super::fields::{
+    amount, json_object, metadata, missing, opt_bool, opt_uuid, page_filtered, Obj,
+};
 use super::flows::parse_list_query;
 use super::ApiError;
 use crate::ledger::{NewTransfer, Transfer};
@@ -56,7 +58,13 @@ pub(crate) async fn get(
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
     let raw = path.map(|Path(p)| p).unwrap_or_default();
-    match parse_uuid(&raw).and_then(|id| lock(&st.store).ledger.transfers.get(&id).map(Transfer::to_json)) {
+    match parse_uuid(&raw).and_then(|id| {
+        lock(&st.store)
+            .ledger
+            .transfers
+            .get(&id)
+            .map(Transfer::to_json)
+    }) {
         Some(v) => Json(v).into_response(),
         None => ApiError::not_found(format!("transfer {raw:?} not found")).into_response(),
     }
@@ -90,7 +98,10 @@ impl Filters {
             match k.as_ref() {
                 "user_id" => {
                     f.user_id = Some(parse_uuid(&v).ok_or_else(|| {
-                        ApiError::bad_request("invalid_uuid", format!("`user_id` must be a UUID, got {v:?}"))
+                        ApiError::bad_request(
+                            "invalid_uuid",
+                            format!("`user_id` must be a UUID, got {v:?}"),
+                        )
                     })?)
                 }
                 "reverse_order" => {
@@ -158,25 +169,59 @@ mod tests {
         let u = Uuid::new_v4();
         let t = parse(json!({"amount": -1000, "user_id": u, "idempotency_key": null, "metadata": null, "tax_exempt": null})).unwrap();
         assert_eq!((t.amount, t.user_id, t.idempotency_key), (-1000, u, None));
-        assert_eq!(parse(json!({"amount": 0, "user_id": u})).unwrap_err().code, "invalid_amount");
-        assert_eq!(parse(json!({"amount": "5", "user_id": u})).unwrap_err().code, "invalid_amount");
-        assert_eq!(parse(json!({"amount": 5})).unwrap_err().code, "missing_field");
-        assert_eq!(parse(json!({"amount": 5, "user_id": "x"})).unwrap_err().code, "invalid_uuid");
         assert_eq!(
-            parse(json!({"amount": 5, "user_id": u, "idempotency_key": "k1"})).unwrap_err().code,
+            parse(json!({"amount": 0, "user_id": u})).unwrap_err().code,
+            "invalid_amount"
+        );
+        assert_eq!(
+            parse(json!({"amount": "5", "user_id": u}))
+                .unwrap_err()
+                .code,
+            "invalid_amount"
+        );
+        assert_eq!(
+            parse(json!({"amount": 5})).unwrap_err().code,
+            "missing_field"
+        );
+        assert_eq!(
+            parse(json!({"amount": 5, "user_id": "x"}))
+                .unwrap_err()
+                .code,
             "invalid_uuid"
         );
         assert_eq!(
-            parse(json!({"amount": 5, "user_id": u, "tax_exempt": "no"})).unwrap_err().code,
+            parse(json!({"amount": 5, "user_id": u, "idempotency_key": "k1"}))
+                .unwrap_err()
+                .code,
+            "invalid_uuid"
+        );
+        assert_eq!(
+            parse(json!({"amount": 5, "user_id": u, "tax_exempt": "no"}))
+                .unwrap_err()
+                .code,
             "invalid_boolean"
         );
-        assert_eq!(parse(json!({"amount": 5, "user_id": u, "metadata": [1]})).unwrap_err().code, "invalid_metadata");
+        assert_eq!(
+            parse(json!({"amount": 5, "user_id": u, "metadata": [1]}))
+                .unwrap_err()
+                .code,
+            "invalid_metadata"
+        );
     }
 
     #[test]
     fn filters() {
-        assert!(Filters::parse(Some("reverse_order=true&type=balance")).unwrap().reverse_order);
-        for bad in ["reverse_order=yes", "user_id=1", "start_date=2024-01-01", "end_date=soon"] {
+        assert!(
+            Filters::parse(Some("reverse_order=true&type=balance"))
+                .unwrap()
+                .reverse_order
+        );
+        for bad in [
+            "reverse_order=yes",
+            "user_id=1",
+            "start_date=2024-01-01",
+            "end_date=soon",
+        ] {
             assert!(Filters::parse(Some(bad)).is_err(), "{bad}");
         }
     }

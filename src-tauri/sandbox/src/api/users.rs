@@ -112,7 +112,9 @@ pub(crate) fn parse_new_user(obj: &Obj) -> Result<User, ApiError> {
                 if out.iter().any(|r| r == rail) {
                     return Err(ApiError::bad_request(
                         "invalid_enum",
-                        format!("`payout_options_exclude_list` repeats {rail:?}; items must be unique"),
+                        format!(
+                            "`payout_options_exclude_list` repeats {rail:?}; items must be unique"
+                        ),
                     ));
                 }
                 out.push(rail.to_string());
@@ -237,19 +239,52 @@ mod tests {
 
     #[test]
     fn rejects_per_field() {
-        for f in ["first_name", "last_name", "email", "country_code", "phone_number"] {
-            assert_eq!(err(|b| { b.as_object_mut().unwrap().remove(f); }), "missing_field", "{f}");
+        for f in [
+            "first_name",
+            "last_name",
+            "email",
+            "country_code",
+            "phone_number",
+        ] {
+            assert_eq!(
+                err(|b| {
+                    b.as_object_mut().unwrap().remove(f);
+                }),
+                "missing_field",
+                "{f}"
+            );
         }
         assert_eq!(err(|b| b["first_name"] = json!("")), "invalid_string");
-        assert_eq!(err(|b| b["first_name"] = json!("x".repeat(51))), "invalid_string");
+        assert_eq!(
+            err(|b| b["first_name"] = json!("x".repeat(51))),
+            "invalid_string"
+        );
         assert_eq!(err(|b| b["last_name"] = json!(5)), "invalid_string");
         assert_eq!(err(|b| b["email"] = json!("nope")), "invalid_email");
-        assert_eq!(err(|b| b["country_code"] = json!("+1")), "invalid_phone_number");
-        assert_eq!(err(|b| b["country_code"] = json!("1234")), "invalid_phone_number");
-        assert_eq!(err(|b| b["phone_number"] = json!("415-433")), "invalid_phone_number");
-        assert_eq!(err(|b| b["date_of_birth"] = json!("1990-13-01")), "invalid_date");
+        assert_eq!(
+            err(|b| b["country_code"] = json!("+1")),
+            "invalid_phone_number"
+        );
+        assert_eq!(
+            err(|b| b["country_code"] = json!("1234")),
+            "invalid_phone_number"
+        );
+        assert_eq!(
+            err(|b| b["phone_number"] = json!("415-433")),
+            "invalid_phone_number"
+        );
+        assert_eq!(
+            err(|b| b["date_of_birth"] = json!("1990-13-01")),
+            "invalid_date"
+        );
         assert_eq!(err(|b| b["metadata"] = json!(1)), "invalid_metadata");
-        assert_eq!(err(|b| b["payout_options_exclude_list"] = json!(["zelle"])), "invalid_enum");
-        assert_eq!(err(|b| b["payout_options_exclude_list"] = json!(["ach", "ach"])), "invalid_enum");
+        assert_eq!(
+            err(|b| b["payout_options_exclude_list"] = json!(["zelle"])),
+            "invalid_enum"
+        );
+        assert_eq!(
+            err(|b| b["payout_options_exclude_list"] = json!(["ach", "ach"])),
+            "invalid_enum"
+        );
     }
 }
