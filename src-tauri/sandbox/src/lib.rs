@@ -1,5 +1,5 @@
-//! `flowdesk-sandbox`: a stateful local emulator of the flows part of Dots' API, served on
-//! 127.0.0.1 for tests and demos. It is an independent implementation of the contract (it does
+//! `flowdesk-sandbox`: a stateful local emulator of Dots' API (flows, users, transfers, payout
+//! links and the app's balance), served on 127.0.0.1 for tests and demos. It is an independent implementation of the contract (it does
 //! not use the app's client crate), so it can check that client honestly.
 //!
 //! ```no_run

@@ -1,4 +1,4 @@
-//! `flowdesk-sandbox`: run the Dots flows emulator on 127.0.0.1.
+//! `flowdesk-sandbox`: run the Dots emulator on 127.0.0.1.
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 #[command(
     name = "flowdesk-sandbox",
     version,
-    about = "Local emulator of the flows part of Dots' API (loopback only)"
+    about = "Local emulator of Dots' flows, users, transfers and payout links API (loopback only)"
 )]
 struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
