@@ -26,6 +26,7 @@ import type { StepName } from '../../ui/src/bindings/StepName';
 import type { StepOption } from '../../ui/src/bindings/StepOption';
 import type { JsonValue } from '../../ui/src/bindings/serde_json/JsonValue';
 import { FakeBulk } from './fake-bulk';
+import { FakeMoney, MONEY_COMMANDS } from './fake-money';
 
 export type Reply = { ok: unknown } | { reject: AppError };
 export type Call = { cmd: string; args: Record<string, unknown>; at: number };
@@ -213,6 +214,8 @@ export class FakeBackend {
   clipboard: string | null = null;
   /** The bulk-links side: answers every bulk_* command (see fake-bulk.ts). */
   readonly bulk: FakeBulk = new FakeBulk(this);
+  /** The users-and-money side: answers the users, money, payout link, audit and limits commands (see fake-money.ts). */
+  readonly money: FakeMoney = new FakeMoney(this);
   prefs: Preferences = {
     poll_interval_secs: 5,
     email_template: { subject: 'Finish setting up your payouts', body: 'Please follow this link: {link}' },
@@ -434,6 +437,7 @@ export class FakeBackend {
         return null;
       default:
         if (cmd.startsWith('bulk_')) return this.bulk.handle(cmd, args);
+        if ((MONEY_COMMANDS as readonly string[]).includes(cmd)) return this.money.handle(cmd, args);
         throw new Rejection({ kind: 'internal', message: `unknown command ${cmd}` });
     }
   }
