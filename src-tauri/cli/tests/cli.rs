@@ -1,88 +1,17 @@
 //! End to end: the `flowdesk` binary against a sandbox started by the test, on a throwaway
 //! HOME and XDG folders (never the user's settings or keyring).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
 use std::time::Duration;
 
-use flowdesk_dots::{ClientConfig, DotsClient, FlowRequest, ListParams, Step, StepName};
-use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxConfig, SandboxHandle};
+use common::*;
 
-struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = tempfile::Builder::new()
-            .prefix("flowdesk-cli-test")
-            .tempdir_in("/tmp")
-            .unwrap();
-        for sub in ["home", "data", "config", "cache"] {
-            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        }
-        Scratch { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// `flowdesk` with the throwaway folders. The keyring is only reachable when the whole
-    /// test run is inside `scripts/with-keyring.sh` (a throwaway D-Bus session and keyring).
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("flowdesk"));
-        c.env("HOME", self.path("home"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_CACHE_HOME", self.path("cache"))
-            .env_remove("FLOWDESK_LOCAL_URL")
-            .env_remove("FLOWDESK_SANDBOX_API_KEY")
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null());
-        if !keyring_is_throwaway() {
-            c.env_remove("DBUS_SESSION_BUS_ADDRESS");
-        }
-        c
-    }
-
-    fn local(&self, sb: &SandboxHandle) -> Command {
-        let mut c = self.cmd();
-        c.args(["--env", "local", "--base-url", &sb.base_url()]);
-        c
-    }
-}
-
-fn keyring_is_throwaway() -> bool {
-    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
-        && std::env::var("HOME").is_ok_and(|h| h.starts_with("/tmp/"))
-}
-
-async fn sandbox() -> SandboxHandle {
-    flowdesk_sandbox::start(SandboxConfig::new("sandbox_client", "sandbox_key"))
-        .await
-        .unwrap()
-}
-
-fn client(sb: &SandboxHandle) -> DotsClient {
-    DotsClient::new(ClientConfig::new(&sb.base_url(), "sandbox_client", "sandbox_key").unwrap())
-        .unwrap()
-}
-
-/// Runs the command off the async runtime, so the sandbox keeps serving meanwhile.
-async fn run(mut c: Command) -> Output {
-    tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
+use flowdesk_dots::{FlowRequest, ListParams, Step, StepName};
+use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxHandle};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_get_and_watch_to_completion() {
