@@ -375,7 +375,7 @@ impl Store {
             self.ledger.app_balance -= cents;
         } else {
             wallet.debit(cents);
-            self.ledger.app_balance += cents;
+            self.ledger.app_balance = self.ledger.app_balance.saturating_add(cents);
         }
         let t = self.record_transfer(new.user_id, "balance", new.amount, None, names);
         t.metadata = new.metadata;
@@ -494,7 +494,7 @@ impl Store {
         }
         link.status = "canceled".into();
         if link.funded && link.funding_source != "ach" {
-            self.ledger.app_balance += link.amount;
+            self.ledger.app_balance = self.ledger.app_balance.saturating_add(link.amount);
         }
         link.funded = false;
         Ok(link.clone())
@@ -632,6 +632,16 @@ mod tests {
             Err(LedgerError::AppFunds { .. })
         ));
         assert_eq!(s.ledger.transfers.len(), 2);
+    }
+
+    #[test]
+    fn huge_balances_saturate_instead_of_panicking() {
+        let (mut s, u) = store_with_user(i64::MAX);
+        s.ledger.app_balance = i64::MAX;
+        s.create_transfer(transfer(u, 5, None)).unwrap();
+        assert_eq!(s.ledger.app_balance, i64::MAX);
+        s.create_transfer(transfer(u, -5, None)).unwrap();
+        assert_eq!(s.users.get(&u).unwrap().wallet.amount, i64::MAX);
     }
 
     #[test]

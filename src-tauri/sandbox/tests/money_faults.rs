@@ -136,3 +136,44 @@ async fn payout_link_commits_once_and_the_retry_returns_the_same_link() {
     .await;
     assert_eq!(sb.transfer_count(), 1);
 }
+
+#[tokio::test]
+async fn concurrent_retries_with_one_key_move_money_once() {
+    let sb = sandbox().await;
+    let http = client();
+    let user = seed_with(&sb, 0);
+    let key = uuid::Uuid::new_v4().to_string();
+    let body = json!({"amount": -100, "user_id": user, "idempotency_key": key});
+    let sends = (0..8).map(|_| call(post_api(&http, &sb, "/v2/transfers", &body)));
+    let mut statuses: Vec<u16> = futures_join(sends).await.into_iter().map(|r| r.0).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409]);
+    assert_eq!(sb.wallet_cents(&user), Some(100));
+
+    let link_key = uuid::Uuid::new_v4().to_string();
+    let link_body = json!({"amount": 300, "idempotency_key": link_key});
+    let sends = (0..8).map(|_| call(post_api(&http, &sb, "/v2/payout-links", &link_body)));
+    let links = futures_join(sends).await;
+    assert!(links
+        .iter()
+        .all(|(s, l)| *s == 201 && l["id"] == links[0].1["id"]));
+    assert_eq!(sb.payout_link_count(), 1);
+    assert_eq!(
+        sb.app_balance_cents(),
+        DEFAULT_APP_BALANCE_CENTS - 100 - 300
+    );
+}
+
+/// Runs the futures concurrently on spawned tasks (no extra dependency for `join_all`).
+async fn futures_join<F>(futs: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
