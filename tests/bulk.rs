@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{app, app_in, TestApp};
+use common::{app, app_in, sandbox_get, sandbox_origin, sandbox_post, TestApp};
 use serde_json::{json, Value};
 
 fn csv(rows: usize) -> Vec<u8> {
@@ -19,21 +19,12 @@ fn csv(rows: usize) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn sandbox_origin(t: &TestApp) -> String {
-    let base = t.ok("app_info", json!({}))["base_url"].as_str().unwrap().to_string();
-    base.trim_end_matches("/api").to_string()
-}
-
 fn inject(origin: &str, fault: Value) {
-    let resp = tauri::async_runtime::block_on(reqwest::Client::new().post(format!("{origin}/_sandbox/faults")).json(&fault).send()).unwrap();
-    assert!(resp.status().is_success());
+    sandbox_post(origin, "/_sandbox/faults", fault);
 }
 
 fn sandbox_flow_count(origin: &str) -> u64 {
-    let stats: Value = tauri::async_runtime::block_on(async {
-        reqwest::get(format!("{origin}/_sandbox/stats")).await.unwrap().json().await.unwrap()
-    });
-    stats["flows"].as_u64().unwrap()
+    sandbox_get(origin, "/_sandbox/stats")["flows"].as_u64().unwrap()
 }
 
 /// Waits (bounded) until the batch has stopped running.

@@ -77,3 +77,23 @@ pub fn keychain_session() -> bool {
     eprintln!("NOTICE: skipped: needs a D-Bus session with gnome-keyring (scripts/with-keyring.sh)");
     false
 }
+
+/// "http://127.0.0.1:PORT" of the app's in-process local sandbox (its test controls live
+/// under `/_sandbox`).
+pub fn sandbox_origin(t: &TestApp) -> String {
+    let base = t.ok("app_info", json!({}))["base_url"].as_str().unwrap().to_string();
+    base.trim_end_matches("/api").to_string()
+}
+
+/// POSTs to a sandbox control (e.g. `/_sandbox/faults`, `/_sandbox/users`) and returns its JSON.
+pub fn sandbox_post(origin: &str, path: &str, body: Value) -> Value {
+    tauri::async_runtime::block_on(async {
+        let resp = reqwest::Client::new().post(format!("{origin}{path}")).json(&body).send().await.unwrap();
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        resp.json().await.unwrap_or(Value::Null)
+    })
+}
+
+pub fn sandbox_get(origin: &str, path: &str) -> Value {
+    tauri::async_runtime::block_on(async { reqwest::get(format!("{origin}{path}")).await.unwrap().json().await.unwrap() })
+}
