@@ -17,7 +17,7 @@ function nameOf(u: User): string {
   return name || u.email || u.id;
 }
 
-/** The environment's users as Dots lists them, filtered by status, page by page. */
+/** The environment's users as Dots lists them, filtered by status, page by page (keyed by environment: a new one starts on page 1). */
 export function UserList({ environmentId, environmentName, onOpen }: Props) {
   const [status, setStatus] = useState('');
   const [filter, setFilter] = useState<UserFilter>({ limit: LIMIT });
@@ -25,11 +25,6 @@ export function UserList({ environmentId, environmentName, onOpen }: Props) {
   const [page, setPage] = useState<Page<User> | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
-
-  useEffect(() => {
-    setFilter({ limit: LIMIT, ...(status ? { status } : {}) });
-    setPageNo(1);
-  }, [environmentId, status]);
 
   useEffect(() => {
     let alive = true;
@@ -65,7 +60,16 @@ export function UserList({ environmentId, environmentName, onOpen }: Props) {
         <h2 id="users-list-title">Users — {environmentName}</h2>
         <label className="option">
           <span>Status</span>
-          <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="users-status-filter">
+          <select
+            value={status}
+            onChange={(e) => {
+              const next = e.target.value;
+              setStatus(next);
+              setFilter({ limit: LIMIT, ...(next ? { status: next } : {}) });
+              setPageNo(1);
+            }}
+            data-testid="users-status-filter"
+          >
             <option value="">Any</option>
             {USER_STATUSES.map((s) => (
               <option key={s} value={s}>

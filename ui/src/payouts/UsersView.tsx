@@ -1,6 +1,6 @@
 // Users and money: the active environment's users, one user's picture (wallet,
 // payout methods, compliance), and the money actions on them.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { UserView } from '../bindings/UserView';
 import { ErrorNote } from '../components/ErrorNote';
@@ -40,9 +40,13 @@ export function UsersView({ env, request, onNewFlow, onNotify }: Props) {
     [envId],
   );
 
+  // Each request is opened once (a later environment switch does not reopen it).
+  const handled = useRef(0);
   useEffect(() => {
-    if (request) open(request.userId);
-  }, [request, open]);
+    if (!request || request.n === handled.current || !envId) return;
+    handled.current = request.n;
+    open(request.userId);
+  }, [request, envId, open]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -71,7 +75,7 @@ export function UsersView({ env, request, onNewFlow, onNotify }: Props) {
       {view ? (
         <UserDetail key={view.user.id} view={view} env={env} onNewFlow={onNewFlow} onReload={() => open(view.user.id)} onNotify={onNotify} />
       ) : null}
-      {env ? <UserList environmentId={env.id} environmentName={env.name} onOpen={open} /> : <p className="hint">Loading the environments…</p>}
+      {env ? <UserList key={env.id} environmentId={env.id} environmentName={env.name} onOpen={open} /> : <p className="hint">Loading the environments…</p>}
     </div>
   );
 }
