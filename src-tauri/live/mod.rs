@@ -20,8 +20,11 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, mut events: UnboundedReceiver<Watc
             if let Err(e) = app.emit(EVENT, &event) {
                 tracing::warn!(error = %e, "could not send a flow event to the window");
             }
-            if let WatchEvent::Done { id, progress, .. } = &event {
-                notify_done(&app, id, progress.total);
+            if let WatchEvent::Done { id, progress, flow, .. } = &event {
+                match crate::payouts::link_status(flow) {
+                    Some(status) => notify(&app, "Payout link finished", format!("Payout link {id} is {status}.")),
+                    None => notify(&app, "Flow complete", format!("All {} steps are done (flow {id}).", progress.total)),
+                }
             }
         }
     });
@@ -40,10 +43,9 @@ fn remember_progress<R: Runtime>(app: &AppHandle<R>, event: &WatchEvent) {
     }
 }
 
-fn notify_done<R: Runtime>(app: &AppHandle<R>, id: &str, steps: u32) {
-    let body = format!("All {steps} steps are done (flow {id}).");
+fn notify<R: Runtime>(app: &AppHandle<R>, title: &str, body: String) {
     // No notification daemon (a headless session) is not worth more than a log line.
-    if let Err(e) = app.notification().builder().title("Flow complete").body(body).show() {
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::debug!(error = %e, "desktop notification not shown");
     }
 }

@@ -17,6 +17,14 @@ impl FlowSource for PayoutLinkSource {
     }
 }
 
+/// The payout link status of a watched link (`None` for a real flow).
+pub fn link_status(flow: &Flow) -> Option<&str> {
+    if flow.steps != [STEP] {
+        return None;
+    }
+    flow.metadata.as_ref()?.get("payout_link_status")?.as_str()
+}
+
 pub fn as_flow(l: PayoutLink) -> Flow {
     Flow {
         id: l.id.clone(),
@@ -45,6 +53,8 @@ mod tests {
         l.status = PayoutLinkStatus::Claimed;
         let f = as_flow(l);
         assert!(f.progress().done);
-        assert_eq!(f.metadata.unwrap()["payout_link_status"], "claimed");
+        assert_eq!(link_status(&f), Some("claimed"));
+        let flow: Flow = serde_json::from_value(json!({"id": "f", "steps": ["payout"], "completed_steps": []})).unwrap();
+        assert_eq!(link_status(&flow), None);
     }
 }

@@ -6,7 +6,7 @@ mod ledger;
 mod link_watch;
 
 pub use ledger::Ledger;
-pub use link_watch::PayoutLinkSource;
+pub use link_watch::{link_status, PayoutLinkSource};
 
 use flowdesk_dots::money::{PayoutMethod, User};
 use serde::Serialize;
