@@ -1,0 +1,69 @@
+//! `flowdesk-bench`: the in-process benchmarks of docs/benchmarks.md. Each run prints one
+//! JSON object on stdout (scripts/bench.sh repeats runs and builds the table).
+//!
+//!     flowdesk-bench create-latency [CREATES=200]   the app's create_flow command vs raw HTTP
+//!     flowdesk-bench watch [FLOWS=200]               polls/min and CPU while watching
+//!     flowdesk-bench bulk [ROWS=1000]                1000 links, 20 ms per create, 16 at once
+//!
+//! Environment: BENCH_WATCH_FIRST_SECS (60), BENCH_WATCH_STEADY_FROM (90), BENCH_WATCH_STEADY_SECS
+//! (60), BENCH_BULK_LATENCY_MS (20), BENCH_BULK_CONCURRENCY (16).
+
+mod app;
+mod bulk;
+mod create;
+mod watch;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let count = |default: usize| args.get(1).and_then(|s| s.parse().ok()).unwrap_or(default);
+    let result = match args.first().map(String::as_str) {
+        Some("create-latency") => create::run(count(200)),
+        Some("watch") => watch::run(count(200)),
+        Some("bulk") => bulk::run(count(1000)),
+        _ => {
+            eprintln!("usage: flowdesk-bench create-latency|watch|bulk [COUNT]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("flowdesk-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// An environment variable as a number, or the default.
+pub fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// The value at quantile `q` (0..=1) of an unsorted sample, in the sample's unit.
+pub fn quantile(sample: &[f64], q: f64) -> f64 {
+    let mut v = sample.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+/// This process's CPU time so far (user + system, all threads), in milliseconds.
+pub fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line (11 and 12 after the name and state);
+    // clock ticks are 100 per second on Linux.
+    (ticks(11) + ticks(12)) * 10.0
+}
