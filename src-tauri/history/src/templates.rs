@@ -295,7 +295,8 @@ fn export_entries(bytes: &[u8]) -> std::result::Result<Vec<Value>, String> {
 fn parse_file(bytes: &[u8]) -> std::result::Result<Vec<Template>, String> {
     export_entries(bytes)?
         .into_iter()
-        .map(|v| serde_json::from_value(v).map_err(|e| format!("unexpected content: {e}")))
+        // Not serde's message: it quotes the offending value, which could be a secret.
+        .map(|v| serde_json::from_value(v).map_err(|_| "a template has a value of the wrong type or shape".to_string()))
         .collect()
 }
 

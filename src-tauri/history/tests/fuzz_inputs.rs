@@ -131,11 +131,9 @@ proptest! {
     }
 }
 
-/// Known finding (docs/fault-matrix.md): a string where templates.json wants another type
-/// makes serde quote it ("unexpected content: invalid type: string \"…\"") in the notice the
-/// window shows. Ignored until the notice stops quoting values; run with `--ignored`.
+/// A string where the file wants another type must not be quoted in the notice the window
+/// shows (it could be a key pasted into the wrong field): serde's own message would quote it.
 #[test]
-#[ignore = "known: the templates notice quotes a mistyped string value (src-tauri/history/src/templates.rs:298)"]
 fn a_mistyped_value_is_not_quoted_in_the_notice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("templates.json");

@@ -163,10 +163,19 @@ fn parse(bytes: &[u8]) -> Result<Settings, String> {
     if !value.is_object() {
         return Err("it is not a JSON object".into());
     }
-    let mut settings: Settings = serde_json::from_value(value).map_err(|e| format!("unexpected content: {e}"))?;
+    let mut settings: Settings = serde_json::from_value(value).map_err(|e| where_only(&e))?;
     settings.ensure_builtins();
     settings.validate().map_err(|e| e.to_string())?;
     Ok(settings)
+}
+
+/// serde's message quotes the offending value (which could be a key pasted into the wrong
+/// field); say only what kind of problem it is.
+fn where_only(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Data => "a value has the wrong type or an unknown shape".into(),
+        _ => "unexpected content".into(),
+    }
 }
 
 fn io(action: &'static str, path: &Path, source: std::io::Error) -> SettingsError {
