@@ -221,3 +221,48 @@ fn create_timeout_before_commit() {
 fn create_timeout_after_commit() {
     check(&[run(&timeout_cell(), "after_commit")]);
 }
+
+/// One-shot reads (opening a flow, "From Dots", a user) are GETs: a transient failure is
+/// asked again with backoff (3 requests at most) before the person sees it; an error that
+/// asking again cannot fix is shown after one request.
+#[test]
+fn one_shot_reads_retry_transient_errors_with_backoff_and_nothing_else() {
+    let t = app();
+    let origin = origin(&t);
+    let flow = t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}}));
+    let id = flow["flow"]["id"].as_str().unwrap().to_string();
+    let gets = || -> u64 {
+        let stats = sandbox_call(reqwest::Method::GET, format!("{origin}/_sandbox/stats"), None);
+        stats["requests"]["GET /api/v2/flows/{id}"].as_u64().unwrap_or(0)
+    };
+    let fault = |spec: Value, count: u32| {
+        sandbox_call(
+            reqwest::Method::POST,
+            format!("{origin}/_sandbox/faults"),
+            Some(json!({"fault": spec, "count": count, "method": "GET", "path_prefix": format!("/api/v2/flows/{id}")})),
+        );
+    };
+    let mut rows = String::from("| read | fault | GETs sent | result |\n|---|---|---|---|\n");
+    for (name, spec, count, want_ok, want_gets) in [
+        ("503 twice", json!({"kind": "status", "status": 503}), 2, true, 3),
+        ("connection reset", json!({"kind": "drop"}), 1, true, 2),
+        ("429 (Retry-After: 1)", json!({"kind": "status", "status": 429, "retry_after": 1}), 1, true, 2),
+        ("500 every time", json!({"kind": "status", "status": 500}), 5, false, 3),
+        ("404", json!({"kind": "status", "status": 404}), 1, false, 1),
+        ("401", json!({"kind": "status", "status": 401}), 1, false, 1),
+    ] {
+        let before = gets();
+        fault(spec, count);
+        let result = t.invoke("get_flow", json!({"id": id, "environmentId": "local"}));
+        let sent = gets() - before;
+        sandbox_call(reqwest::Method::DELETE, format!("{origin}/_sandbox/faults"), None);
+        assert_eq!(result.is_ok(), want_ok, "{name}: {result:?}");
+        assert_eq!(sent, want_gets, "{name}");
+        let shown = match &result {
+            Ok(_) => "the flow".to_string(),
+            Err(e) => format!("`{}`", e["kind"].as_str().unwrap_or("?")),
+        };
+        let _ = writeln!(rows, "| get_flow | {name} | {sent} | {shown} |");
+    }
+    println!("\n{rows}");
+}

@@ -145,7 +145,9 @@ fn audit_create(desk: &Desk, env_id: &str, result: &str, ids: Vec<String>, user_
 /// Reads a flow with the key of the environment it was created in.
 #[tauri::command]
 pub async fn get_flow(desk: State<'_, Desk>, id: String, environment_id: String) -> AppResult<FlowView> {
-    let flow = desk.client(&environment_id)?.get_flow(&id).await?;
+    let client = desk.client(&environment_id)?;
+    // A read: transient failures are asked again (bounded) before the person sees them.
+    let flow = flowdesk_dots::ReadRetry::default().run(|| client.get_flow(&id)).await?;
     Ok(FlowView::new(flow, &environment_id))
 }
 
@@ -156,5 +158,6 @@ pub async fn list_remote_flows(
     environment_id: String,
     params: ListParams,
 ) -> AppResult<Page<Flow>> {
-    Ok(desk.client(&environment_id)?.list_flows(&params).await?)
+    let client = desk.client(&environment_id)?;
+    Ok(flowdesk_dots::ReadRetry::default().run(|| client.list_flows(&params)).await?)
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use flowdesk_dots::money::{PayoutLink, Redelivery, User, UserFilter};
-use flowdesk_dots::Page;
+use flowdesk_dots::{Page, ReadRetry};
 use flowdesk_money::{
     audit, carry_out, confirm, AuditEntry, AuditRead, Intent, Limits, MoneyError, MoneyRequest, Outcome, RetryPolicy,
     Summary,
@@ -33,7 +33,8 @@ fn env(desk: &Desk, environment_id: Option<String>) -> AppResult<Env> {
 #[tauri::command]
 pub async fn users_list(desk: State<'_, Desk>, environment_id: Option<String>, filter: UserFilter) -> AppResult<Page<User>> {
     let env = env(&desk, environment_id)?;
-    Ok(desk.client(&env.id)?.list_users(&filter).await?)
+    let client = desk.client(&env.id)?;
+    Ok(ReadRetry::default().run(|| client.list_users(&filter)).await?)
 }
 
 #[tauri::command]
@@ -44,8 +45,8 @@ pub async fn user_get(desk: State<'_, Desk>, environment_id: Option<String>, use
         return Err(AppError::invalid(format!("\"{}\" is not a Dots user id (a UUID)", id.chars().take(60).collect::<String>())));
     }
     let client = desk.client(&env.id)?;
-    let user = client.get_user(id).await?;
-    let (payout_methods, payout_methods_error) = match client.payout_methods(id).await {
+    let user = ReadRetry::default().run(|| client.get_user(id)).await?;
+    let (payout_methods, payout_methods_error) = match ReadRetry::default().run(|| client.payout_methods(id)).await {
         Ok(m) => (m, None),
         Err(e) => (Vec::new(), Some(e.to_string())),
     };
@@ -175,7 +176,8 @@ pub async fn money_retry(desk: State<'_, Desk>, intent_id: String) -> AppResult<
 #[tauri::command]
 pub async fn payout_link_get(desk: State<'_, Desk>, environment_id: Option<String>, id: String) -> AppResult<PayoutLink> {
     let env = env(&desk, environment_id)?;
-    Ok(desk.client(&env.id)?.get_payout_link(&id).await?)
+    let client = desk.client(&env.id)?;
+    Ok(ReadRetry::default().run(|| client.get_payout_link(&id)).await?)
 }
 
 fn link_entry(env: &Env, action: &str, link: Option<&PayoutLink>, id: &str, result: &str, message: Option<String>) -> AuditEntry {
