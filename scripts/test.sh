@@ -34,6 +34,9 @@ suite() {
   timings+=("$(printf '%-34s %4ss' "$name" $((SECONDS - start)))")
 }
 
+# CI builds from scratch: incremental caches would only double the disk used.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 export DISPLAY=:97
 Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!

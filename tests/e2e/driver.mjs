@@ -56,3 +56,13 @@ export async function startApp() {
     },
   };
 }
+
+/** Debian's Chromium through playwright-core: the browser a user opens a hosted link in. */
+export async function startBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}

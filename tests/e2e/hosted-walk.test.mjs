@@ -4,9 +4,8 @@
 // done by itself, with no manual refresh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { until } from 'selenium-webdriver';
-import { startApp } from './driver.mjs';
+import { startApp, startBrowser } from './driver.mjs';
 import { attrOf, byTestId, textOf, waitForAttr, waitForText } from './ui-helpers.mjs';
 
 let app;
@@ -14,11 +13,7 @@ let browser;
 
 before(async () => {
   app = await startApp();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await startBrowser();
 });
 after(async () => {
   await browser?.close();
