@@ -82,8 +82,39 @@ fn print(rows: &[Row]) {
     println!("\nmoney moved exactly once in {ok} of {} cases\n", rows.len());
 }
 
-#[tokio::test]
-async fn funding_moves_the_money_exactly_once_under_every_fault() {
+/// Which endpoint a matrix run exercises.
+#[derive(Clone, Copy, PartialEq)]
+enum Endpoint {
+    Transfers,
+    PayoutLinks,
+}
+
+impl Endpoint {
+    fn path(self) -> &'static str {
+        match self {
+            Endpoint::Transfers => "/api/v2/transfers",
+            Endpoint::PayoutLinks => "/api/v2/payout-links",
+        }
+    }
+
+    fn action(self, user: &str) -> Action {
+        match self {
+            Endpoint::Transfers => Action::Fund { user_id: user.to_string(), amount_cents: CENTS },
+            Endpoint::PayoutLinks => Action::PayoutLink {
+                amount_cents: CENTS,
+                user_id: Some(user.to_string()),
+                payee: None,
+                delivery: Delivery { method: DeliveryMethod::Link, message: None },
+                memo: None,
+                description: None,
+            },
+        }
+    }
+}
+
+/// Every case against one endpoint: a fresh user per case, the faults queued, the intent
+/// carried out, then the sandbox's books checked: the money moved exactly once.
+async fn run_matrix(endpoint: Endpoint) {
     let (sb, client) = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let store = Mutex::new(IntentStore::open(dir.path().join("intents.jsonl")).unwrap());
@@ -91,55 +122,41 @@ async fn funding_moves_the_money_exactly_once_under_every_fault() {
     let mut rows = Vec::new();
     for case in cases() {
         let user = sb.seed_user(SeedUser::default()).unwrap()["id"].as_str().unwrap().to_string();
-        let before = sb.app_balance_cents();
-        let intent = Intent::new("local", Action::Fund { user_id: user.clone(), amount_cents: CENTS }, user.clone());
+        let (balance_before, links_before) = (sb.app_balance_cents(), sb.payout_link_count());
+        let intent = Intent::new("local", endpoint.action(&user), user.clone());
         confirm(&store, &log, &intent).unwrap();
-        inject(&sb, "/api/v2/transfers", &case.faults);
+        inject(&sb, endpoint.path(), &case.faults);
         let out = carry_out(&client, &store, &log, &intent.id, policy()).await.unwrap();
         sb.clear_faults();
-        let wallet = sb.wallet_cents(&user).unwrap();
-        let moved = before - sb.app_balance_cents();
-        let once = wallet == CENTS && moved == CENTS && sb.transfers_for(&user).len() == 1;
-        assert!(once, "{}: wallet {wallet}, app balance moved {moved}, outcome {:?}", case.name, out.state);
-        assert_ne!(out.state, OutcomeState::Unknown, "{}", case.name);
-        rows.push(Row { endpoint: "POST /v2/transfers", case: case.name, attempts: out.intent.attempts, state: out.state, moved, once });
+        let moved = balance_before - sb.app_balance_cents();
+        let once = moved == CENTS
+            && match endpoint {
+                Endpoint::Transfers => sb.wallet_cents(&user) == Some(CENTS) && sb.transfers_for(&user).len() == 1,
+                Endpoint::PayoutLinks => sb.payout_link_count() - links_before == 1,
+            };
+        assert!(once, "{}: app balance moved {moved}, outcome {:?}", case.name, out.state);
+        match endpoint {
+            Endpoint::Transfers => assert_ne!(out.state, OutcomeState::Unknown, "{}", case.name),
+            // A repeated payout-link key returns the existing link: never "recovered".
+            Endpoint::PayoutLinks => {
+                assert_eq!(out.state, OutcomeState::Done, "{}", case.name);
+                assert_eq!(out.payout_link.as_ref().map(|l| l.amount), Some(CENTS));
+            }
+        }
+        let name = if endpoint == Endpoint::Transfers { "POST /v2/transfers" } else { "POST /v2/payout-links" };
+        rows.push(Row { endpoint: name, case: case.name, attempts: out.intent.attempts, state: out.state, moved, once });
     }
     print(&rows);
 }
 
 #[tokio::test]
+async fn funding_moves_the_money_exactly_once_under_every_fault() {
+    run_matrix(Endpoint::Transfers).await;
+}
+
+#[tokio::test]
 async fn a_payout_link_is_made_exactly_once_under_every_fault() {
-    let (sb, client) = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Mutex::new(IntentStore::open(dir.path().join("intents.jsonl")).unwrap());
-    let log = AuditLog::new(dir.path().join("audit.jsonl"));
-    let mut rows = Vec::new();
-    for case in cases() {
-        let user = sb.seed_user(SeedUser::default()).unwrap()["id"].as_str().unwrap().to_string();
-        let links_before = sb.payout_link_count();
-        let before = sb.app_balance_cents();
-        let action = Action::PayoutLink {
-            amount_cents: CENTS,
-            user_id: Some(user.clone()),
-            payee: None,
-            delivery: Delivery { method: DeliveryMethod::Link, message: None },
-            memo: None,
-            description: None,
-        };
-        let intent = Intent::new("local", action, user.clone());
-        confirm(&store, &log, &intent).unwrap();
-        inject(&sb, "/api/v2/payout-links", &case.faults);
-        let out = carry_out(&client, &store, &log, &intent.id, policy()).await.unwrap();
-        sb.clear_faults();
-        let made = sb.payout_link_count() - links_before;
-        let moved = before - sb.app_balance_cents();
-        let once = made == 1 && moved == CENTS;
-        assert!(once, "{}: {made} links, app balance moved {moved}, outcome {:?}", case.name, out.state);
-        assert_eq!(out.state, OutcomeState::Done, "{}: a repeated key returns the existing link", case.name);
-        assert_eq!(out.payout_link.as_ref().map(|l| l.amount), Some(CENTS));
-        rows.push(Row { endpoint: "POST /v2/payout-links", case: case.name, attempts: out.intent.attempts, state: out.state, moved, once });
-    }
-    print(&rows);
+    run_matrix(Endpoint::PayoutLinks).await;
 }
 
 /// Every attempt fails without a usable reply: the intent stays unknown on disk; a later
