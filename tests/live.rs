@@ -13,7 +13,7 @@ use tauri::{Listener, Manager};
 
 fn complete(link: &str, step: &str) {
     let url = url::Url::parse(link).unwrap();
-    let id = url.path_segments().unwrap().last().unwrap().to_string();
+    let id = url.path_segments().unwrap().next_back().unwrap().to_string();
     let origin = url.origin().ascii_serialization();
     let resp = tauri::async_runtime::block_on(
         reqwest::Client::new().post(format!("{origin}/_sandbox/flows/{id}/complete")).json(&json!({"step": step})).send(),

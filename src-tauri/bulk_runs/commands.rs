@@ -103,7 +103,7 @@ pub fn bulk_rows(desk: State<'_, Desk>, batch_id: String) -> AppResult<Vec<BulkR
 
 #[tauri::command]
 pub fn bulk_results_csv(desk: State<'_, Desk>, batch_id: String) -> AppResult<String> {
-    let bytes = with_journal(desk.inner(), &batch_id, |j| flowdesk_bulk::results_csv(j))?.map_err(bulk_error)?;
+    let bytes = with_journal(desk.inner(), &batch_id, flowdesk_bulk::results_csv)?.map_err(bulk_error)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

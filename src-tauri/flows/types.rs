@@ -17,6 +17,12 @@ impl StepCatalog {
     }
 }
 
+impl Default for StepCatalog {
+    fn default() -> Self {
+        StepCatalog::new()
+    }
+}
+
 /// A flow with the progress derived from it, so the UI never recomputes the rules, and
 /// the environment it lives in, so it is only ever read with that environment's key.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 /// An SVG QR code of a flow's link.
 #[tauri::command]
 pub fn link_qr(link: String) -> AppResult<String> {
-    qr_svg(&link).map_err(|message| AppError::invalid(message))
+    qr_svg(&link).map_err(AppError::invalid)
 }
 
 /// A `mailto:` for "Email to user", from the template in settings.

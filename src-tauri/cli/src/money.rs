@@ -109,7 +109,7 @@ pub struct PayoutLinkCreateArgs {
 #[derive(Subcommand)]
 pub enum PayoutLinkAction {
     /// Create a payout link and print it.
-    Create(PayoutLinkCreateArgs),
+    Create(Box<PayoutLinkCreateArgs>),
     /// Show a payout link and its status.
     Get { id: String },
     /// Cancel a payout link.
@@ -281,6 +281,7 @@ pub async fn fund(g: &Global, a: FundArgs) -> Result<ExitCode, CliError> {
 pub async fn payout_link(g: &Global, action: PayoutLinkAction) -> Result<ExitCode, CliError> {
     match action {
         PayoutLinkAction::Create(a) => {
+            let a = *a;
             let payee = Payee {
                 first_name: a.first_name,
                 last_name: a.last_name,
