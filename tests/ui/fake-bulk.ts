@@ -9,6 +9,7 @@ import type { BulkProgress } from '../../ui/src/bindings/BulkProgress';
 import type { BulkRowView } from '../../ui/src/bindings/BulkRowView';
 import type { BulkTemplate } from '../../ui/src/bindings/BulkTemplate';
 import { Rejection, type FakeBackend } from './fake-backend';
+import { attachedFake, csvText } from './fake-parts';
 
 export const BULK_COMMANDS = [
   'bulk_preview',
@@ -46,11 +47,6 @@ function parseLine(line: string): string[] {
   }
   out.push(cur);
   return out.map((f) => f.trim());
-}
-
-function csvField(v: string | null): string {
-  const s = v ?? '';
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export type FakeBatch = {
@@ -232,14 +228,11 @@ export class FakeBulk {
       case 'bulk_results_csv': {
         const rows = this.batch(args.batchId as string).rows;
         const head = 'row,email,name,reference,state,detail,flow_id,link';
-        const body = rows.map((r) =>
-          [String(r.row), r.email, r.name, r.reference, r.state, r.detail, r.flow_id, r.link].map(csvField).join(','),
-        );
-        return [head, ...body].join('\n') + '\n';
+        return csvText(head, rows.map((r) => [String(r.row), r.email, r.name, r.reference, r.state, r.detail, r.flow_id, r.link]));
       }
       case 'bulk_mail_merge_csv': {
         const rows = this.batch(args.batchId as string).rows.filter((r) => r.link);
-        return ['email,name,reference,link', ...rows.map((r) => [r.email, r.name, r.reference, r.link].map(csvField).join(','))].join('\n') + '\n';
+        return csvText('email,name,reference,link', rows.map((r) => [r.email, r.name, r.reference, r.link]));
       }
       default:
         throw new Rejection({ kind: 'internal', message: `unknown command ${cmd}` });
@@ -252,10 +245,5 @@ export class FakeBulk {
  * routes bulk_* itself (`backend.bulk`), or else a new one wired in with backend.on().
  */
 export function bulkOf(backend: FakeBackend): FakeBulk {
-  const held = (backend as unknown as { bulk?: FakeBulk }).bulk;
-  if (held instanceof FakeBulk) return held;
-  const bulk = new FakeBulk(backend);
-  for (const cmd of BULK_COMMANDS) backend.on(cmd, (args) => bulk.handle(cmd, args));
-  (backend as unknown as { bulk?: FakeBulk }).bulk = bulk;
-  return bulk;
+  return attachedFake(backend, 'bulk', FakeBulk, BULK_COMMANDS);
 }

@@ -18,6 +18,7 @@ import type { User } from '../../ui/src/bindings/User';
 import type { UserFilter } from '../../ui/src/bindings/UserFilter';
 import type { EnvironmentView } from '../../ui/src/bindings/EnvironmentView';
 import { Rejection, type FakeBackend } from './fake-backend';
+import { attachedFake, csvText } from './fake-parts';
 
 export const MONEY_COMMANDS = [
   'users_list',
@@ -53,10 +54,6 @@ export function fakeCents(text: string): number {
   const cents = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
   if (cents <= 0) throw new Rejection({ kind: 'invalid_amount', message: 'The amount must be more than $0.00' });
   return cents;
-}
-
-function csvField(v: string): string {
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export class FakeMoney {
@@ -433,12 +430,8 @@ export class FakeMoney {
         return structuredClone({ entries: this.audit, skipped_lines: this.skippedLines });
       case 'audit_export_csv': {
         const head = 'time,os_user,environment,action,amount_cents,recipient,idempotency_key,intent_id,result,dots_ids,message';
-        const rows = this.audit.map((e) =>
-          [e.time, e.os_user, e.environment, e.action, e.amount_cents === null ? '' : String(e.amount_cents), e.recipient ?? '', e.idempotency_key ?? '', e.intent_id ?? '', e.result, e.dots_ids.join(' '), e.message ?? '']
-            .map(csvField)
-            .join(','),
-        );
-        return [head, ...rows].join('\n') + '\n';
+        const rows = this.audit.map((e) => [e.time, e.os_user, e.environment, e.action, e.amount_cents === null ? '' : String(e.amount_cents), e.recipient, e.idempotency_key, e.intent_id, e.result, e.dots_ids.join(' '), e.message]);
+        return csvText(head, rows);
       }
       case 'limits_get':
         return this.limitsOf(this.env(args).id);
@@ -460,10 +453,5 @@ export class FakeMoney {
 
 /** The FakeMoney answering `backend`'s users and money commands (wired in on first use). */
 export function moneyOf(backend: FakeBackend): FakeMoney {
-  const held = (backend as unknown as { money?: FakeMoney }).money;
-  if (held instanceof FakeMoney) return held;
-  const money = new FakeMoney(backend);
-  for (const cmd of MONEY_COMMANDS) backend.on(cmd, (args) => money.handle(cmd, args));
-  (backend as unknown as { money?: FakeMoney }).money = money;
-  return money;
+  return attachedFake(backend, 'money', FakeMoney, MONEY_COMMANDS);
 }

@@ -17,6 +17,11 @@ async function openUserById(page: Page, id: string) {
   await expect(page.getByTestId('user-detail')).toHaveAttribute('data-user-id', id);
 }
 
+/** Each test id shows exactly its text (the facts of one user, say). */
+async function expectTexts(page: Page, texts: Record<string, string>) {
+  for (const [testId, text] of Object.entries(texts)) await expect(page.getByTestId(testId)).toHaveText(text);
+}
+
 test('formatCents uses integer math: dollars and two-digit cents, grouped, signed', () => {
   expect(formatCents(0)).toBe('$0.00');
   expect(formatCents(5)).toBe('$0.05');
@@ -81,19 +86,21 @@ test('a user shows contact, status, wallet in dollars and cents, payout methods 
   ]);
   await openUsers(page);
   await openUserById(page, user.id);
-  await expect(page.getByTestId('user-name')).toHaveText('Ana Diaz');
-  await expect(page.getByTestId('user-email')).toHaveText('ana@example.com');
-  await expect(page.getByTestId('user-phone')).toHaveText('+1 4155550100');
-  await expect(page.getByTestId('user-status')).toHaveText('verified');
-  await expect(page.getByTestId('user-wallet-amount')).toHaveText('$1,234.56');
-  await expect(page.getByTestId('user-wallet-withdrawable')).toHaveText('$1,000.05');
-  await expect(page.getByTestId('user-default-payout-method')).toHaveText('paypal');
+  await expectTexts(page, {
+    'user-name': 'Ana Diaz',
+    'user-email': 'ana@example.com',
+    'user-phone': '+1 4155550100',
+    'user-status': 'verified',
+    'user-wallet-amount': '$1,234.56',
+    'user-wallet-withdrawable': '$1,000.05',
+    'user-default-payout-method': 'paypal',
+    'user-tax-id-verification': 'verified',
+    'user-id-verified': 'yes',
+    'user-criminal-activity': 'no',
+  });
   await expect(page.getByTestId('user-payout-method-paypal')).toContainText('ana@paypal.example');
   await expect(page.getByTestId('user-payout-method-ach')).toContainText('••6789');
-  await expect(page.getByTestId('user-tax-id-verification')).toHaveText('verified');
-  await expect(page.getByTestId('user-id-verified')).toHaveText('yes');
   await expect(page.getByTestId('user-background-check')).toContainText('clear');
-  await expect(page.getByTestId('user-criminal-activity')).toHaveText('no');
   // No criminal activity: no banner at all.
   await expect(page.getByTestId('criminal-activity')).toHaveCount(0);
   expect(backend.callsTo('user_get').map((c) => c.args)).toEqual([{ environmentId: 'local', userId: user.id }]);

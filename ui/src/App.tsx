@@ -20,6 +20,7 @@ import { MoneyView } from './payouts/MoneyView';
 import { UsersView } from './payouts/UsersView';
 import { Templates } from './components/Templates';
 import { RemoteFlows } from './components/RemoteFlows';
+import { ScreenTabs, type Screen } from './components/ScreenTabs';
 import type { Template } from './bindings/Template';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import { Palette, STEP_DRAG_TYPE } from './components/Palette';
@@ -49,7 +50,7 @@ export function App() {
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
   const [dropping, setDropping] = useState(false);
-  const [screen, setScreen] = useState<'builder' | 'history' | 'remote' | 'bulk' | 'users' | 'money' | 'audit'>('builder');
+  const [screen, setScreen] = useState<Screen>('builder');
   // A user to open in the Users view (from a claimed flow); n makes each request new.
   const [userRequest, setUserRequest] = useState<{ userId: string; n: number } | null>(null);
   const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
@@ -345,71 +346,7 @@ export function App() {
       ) : null}
       {loadError ? <ErrorNote error={loadError} context="Starting" /> : null}
       {envError ? <ErrorNote error={envError.error} context={envError.context} /> : null}
-      <nav className="tabs" aria-label="Screens">
-        <button
-          type="button"
-          className="tab"
-          aria-pressed={screen === 'builder'}
-          onClick={() => setScreen('builder')}
-          data-testid="open-builder"
-        >
-          Builder
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-pressed={screen === 'history'}
-          onClick={() => setScreen('history')}
-          data-testid="open-history"
-        >
-          History
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-pressed={screen === 'remote'}
-          onClick={() => setScreen('remote')}
-          data-testid="open-remote"
-        >
-          From Dots
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-pressed={screen === 'bulk'}
-          onClick={() => setScreen('bulk')}
-          data-testid="open-bulk"
-        >
-          Bulk
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-pressed={screen === 'users'}
-          onClick={() => setScreen('users')}
-          data-testid="open-users"
-        >
-          Users
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-pressed={screen === 'money'}
-          onClick={() => setScreen('money')}
-          data-testid="open-money"
-        >
-          Money
-        </button>
-        <button
-          type="button"
-          className="tab"
-          aria-pressed={screen === 'audit'}
-          onClick={() => setScreen('audit')}
-          data-testid="open-audit"
-        >
-          Audit log
-        </button>
-      </nav>
+      <ScreenTabs current={screen} onSelect={setScreen} />
       {screen === 'users' ? <UsersView env={active} request={userRequest} onNewFlow={newFlowFor} onNotify={notify} /> : null}
       {screen === 'money' ? <MoneyView env={active} onNotify={notify} /> : null}
       {screen === 'audit' ? <AuditView env={active} onNotify={notify} /> : null}

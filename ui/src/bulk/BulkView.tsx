@@ -5,9 +5,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent, type MouseEvent } from 'react';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { Template } from '../bindings/Template';
+import { DataTable } from '../components/DataTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { downloadText } from '../files';
+import { when } from '../when';
 import { bulkIpc, bulkTemplateOf } from './bulkIpc';
 import type { BatchView, BulkPreview, BulkRowState, BulkRowView } from './types';
 import './bulk.css';
@@ -25,6 +28,9 @@ type Props = {
 type Failure = { context: string; error: AppError };
 type Chosen = { name: string; bytes: number[] };
 
+// The row table's columns; a started batch adds its flow id and link.
+const ROW_COLUMNS = ['Row', 'Email', 'Name', 'Reference', 'State'];
+
 const STATE_LABEL: Record<BulkRowState, string> = {
   invalid: 'Invalid',
   pending: 'Pending',
@@ -34,28 +40,10 @@ const STATE_LABEL: Record<BulkRowState, string> = {
   unknown: 'Unknown',
 };
 
-/** Saves text as a file through a Blob link (no navigation of the app window). */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function batchStatus(b: BatchView): string {
   if (b.running) return 'Running';
   if (b.finished) return 'Finished';
   return 'Stopped — can be resumed';
-}
-
-function when(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
 export function BulkView({ env, onNotify }: Props) {
@@ -270,7 +258,7 @@ export function BulkView({ env, onNotify }: Props) {
     if (!batch) return;
     const id = batch.batch_id;
     const read = kind === 'results' ? bulkIpc.resultsCsv(id) : bulkIpc.mailMergeCsv(id);
-    read.then((text) => download(`bulk-${id}-${kind}.csv`, text), fail(kind === 'results' ? 'Results CSV' : 'Mail-merge CSV'));
+    read.then((text) => downloadText(`bulk-${id}-${kind}.csv`, text), fail(kind === 'results' ? 'Results CSV' : 'Mail-merge CSV'));
   };
 
   const copy = (text: string, what: string) => {
@@ -429,75 +417,56 @@ export function BulkView({ env, onNotify }: Props) {
       ) : null}
 
       {shown.length > 0 ? (
-        <div className="bulk-table-wrap">
-          <table className="bulk-table" data-testid="bulk-rows">
-            <thead>
-              <tr>
-                <th>Row</th>
-                <th>Email</th>
-                <th>Name</th>
-                <th>Reference</th>
-                <th>State</th>
-                {batch ? (
-                  <>
-                    <th>Flow id</th>
-                    <th>Link</th>
-                  </>
+        <DataTable headers={batch ? [...ROW_COLUMNS, 'Flow id', 'Link'] : ROW_COLUMNS} testId="bulk-rows">
+          {shown.map((r) => (
+            <tr key={r.row} data-testid={`bulk-row-${r.row}`} data-state={r.state} className={`bulk-row bulk-row--${r.state}`}>
+              <td title={`Line ${r.line} of the file`}>{r.row}</td>
+              <td>{r.email}</td>
+              <td>{r.name ?? ''}</td>
+              <td>{r.reference ?? ''}</td>
+              <td>
+                <span className="bulk-state" data-testid={`bulk-state-${r.row}`}>
+                  {STATE_LABEL[r.state as BulkRowState] ?? r.state}
+                </span>
+                {r.detail ? (
+                  <span className="bulk-detail" data-testid={`bulk-detail-${r.row}`}>
+                    {r.detail}
+                  </span>
                 ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((r) => (
-                <tr key={r.row} data-testid={`bulk-row-${r.row}`} data-state={r.state} className={`bulk-row bulk-row--${r.state}`}>
-                  <td title={`Line ${r.line} of the file`}>{r.row}</td>
-                  <td>{r.email}</td>
-                  <td>{r.name ?? ''}</td>
-                  <td>{r.reference ?? ''}</td>
+              </td>
+              {batch ? (
+                <>
+                  <td>{r.flow_id ? <code data-testid={`bulk-flow-${r.row}`}>{r.flow_id}</code> : null}</td>
                   <td>
-                    <span className="bulk-state" data-testid={`bulk-state-${r.row}`}>
-                      {STATE_LABEL[r.state as BulkRowState] ?? r.state}
-                    </span>
-                    {r.detail ? (
-                      <span className="bulk-detail" data-testid={`bulk-detail-${r.row}`}>
-                        {r.detail}
-                      </span>
+                    {r.link ? (
+                      <div className="bulk-link">
+                        <a
+                          href={r.link}
+                          onClick={(e) => open(e, r.link as string)}
+                          rel="noreferrer"
+                          data-testid={`bulk-link-${r.row}`}
+                        >
+                          {r.link}
+                        </a>
+                        <button
+                          type="button"
+                          className="small"
+                          onClick={() => copy(r.link as string, 'Link')}
+                          data-testid={`bulk-copy-${r.row}`}
+                        >
+                          Copy
+                        </button>
+                        <button type="button" className="small" onClick={() => email(r)} data-testid={`bulk-email-${r.row}`}>
+                          Email
+                        </button>
+                      </div>
                     ) : null}
                   </td>
-                  {batch ? (
-                    <>
-                      <td>{r.flow_id ? <code data-testid={`bulk-flow-${r.row}`}>{r.flow_id}</code> : null}</td>
-                      <td>
-                        {r.link ? (
-                          <div className="bulk-link">
-                            <a
-                              href={r.link}
-                              onClick={(e) => open(e, r.link as string)}
-                              rel="noreferrer"
-                              data-testid={`bulk-link-${r.row}`}
-                            >
-                              {r.link}
-                            </a>
-                            <button
-                              type="button"
-                              className="small"
-                              onClick={() => copy(r.link as string, 'Link')}
-                              data-testid={`bulk-copy-${r.row}`}
-                            >
-                              Copy
-                            </button>
-                            <button type="button" className="small" onClick={() => email(r)} data-testid={`bulk-email-${r.row}`}>
-                              Email
-                            </button>
-                          </div>
-                        ) : null}
-                      </td>
-                    </>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                </>
+              ) : null}
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
 
       <div className="bulk-batches" data-testid="bulk-batches">

@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
+import { ModalDialog } from './ModalDialog';
 
 type Props = {
   env: EnvironmentView;
@@ -13,36 +14,20 @@ type Props = {
 
 /** "Create this flow in Production (api.dots.dev)?": asked before every create in a production environment. */
 export function ConfirmDialog({ env, what = 'this flow', idPrefix = '', onConfirm, onCancel }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
+  // The safe answer has the focus: Enter alone never creates in Production.
   const cancelRef = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) dialog.showModal();
-    // The safe answer has the focus: Enter alone never creates in Production.
-    cancelRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-    };
-  }, []);
 
   const where = env.host ? `${env.name} (${env.host})` : env.name;
   const why = env.production_mark
     ? 'It is marked as a production environment.'
     : `${env.host ?? 'Its host'} is Dots' production API.`;
   return (
-    <dialog
-      ref={ref}
-      className="confirm-dialog"
-      aria-labelledby={`${idPrefix}confirm-title`}
-      aria-describedby={`${idPrefix}confirm-body`}
-      data-testid={`${idPrefix}confirm-dialog`}
-      onCancel={(e) => {
-        // Escape: close through React, like the Cancel button.
-        e.preventDefault();
-        onCancel();
-      }}
+    <ModalDialog
+      labelledBy={`${idPrefix}confirm-title`}
+      describedBy={`${idPrefix}confirm-body`}
+      testId={`${idPrefix}confirm-dialog`}
+      safeButton={cancelRef}
+      onCancel={onCancel}
     >
       <h2 id={`${idPrefix}confirm-title`} className="confirm-title" data-testid={`${idPrefix}confirm-question`}>
         Create {what} in {where}?
@@ -59,6 +44,6 @@ export function ConfirmDialog({ env, what = 'this flow', idPrefix = '', onConfir
           Create {what === 'this flow' ? '' : `${what} `}in {env.name}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,12 +1,12 @@
-import { useEffect, useState, type MouseEvent } from 'react';
+import { useState } from 'react';
 import type { ErrorKind } from '../bindings/ErrorKind';
 import type { FlowView } from '../bindings/FlowView';
 import type { StepInfo } from '../bindings/StepInfo';
 import type { StepName } from '../bindings/StepName';
 import type { StopReason } from '../bindings/StopReason';
-import type { WatchEvent } from '../bindings/WatchEvent';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
+import { LinkAnchor, emailLink, useLinkQr, useWatchEvents } from './linkHandoff';
 
 type Props = {
   initial: FlowView;
@@ -45,8 +45,6 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, 
   const [lastChecked, setLastChecked] = useState<string | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [stopped, setStopped] = useState<Stopped | null>(null);
-  const [qr, setQr] = useState<string | null>(null);
-  const [qrError, setQrError] = useState<AppError | null>(null);
   const { flow, progress } = view;
   const id = flow.id;
   const done = progress.done;
@@ -54,11 +52,13 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, 
   const environmentId = initial.environment_id;
 
   // Listen first, then ask the scheduler to watch (it polls at once): no event is missed.
-  useEffect(() => {
-    let alive = true;
-    let unlisten: (() => void) | null = null;
-    const onEvent = (ev: WatchEvent) => {
-      if (!alive || ev.id !== id) return;
+  useWatchEvents({
+    id,
+    environmentId,
+    wanted: !initial.progress.done,
+    start: () => ipc.watchFlow(id, environmentId),
+    onError: (e) => setError({ context: 'Watch', error: e }),
+    onEvent: (ev) => {
       setLastChecked(ev.checked_at);
       switch (ev.type) {
         case 'updated':
@@ -74,47 +74,10 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, 
           setStopped({ reason: ev.reason, kind: ev.kind ?? null, message: ev.message });
           break;
       }
-    };
-    ipc
-      .onWatch(onEvent)
-      .then((un) => {
-        if (!alive) {
-          un();
-          return;
-        }
-        unlisten = un;
-        if (!initial.progress.done) return ipc.watchFlow(id, environmentId);
-      })
-      .catch((e: unknown) => {
-        if (alive) setError({ context: 'Watch', error: toAppError(e) });
-      });
-    return () => {
-      alive = false;
-      unlisten?.();
-      ipc.unwatchFlow(id).catch(() => {});
-    };
-  }, [id, environmentId, initial.progress.done]);
+    },
+  });
 
-  useEffect(() => {
-    let alive = true;
-    ipc.linkQr(flow.link).then(
-      (svg) => {
-        if (alive) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
-      },
-      (e: unknown) => {
-        if (alive) setQrError(toAppError(e));
-      },
-    );
-    return () => {
-      alive = false;
-    };
-  }, [flow.link]);
-
-  const open = (e: MouseEvent<HTMLAnchorElement>) => {
-    // Never navigate the app window: the system browser opens the link.
-    e.preventDefault();
-    ipc.openLink(flow.link).catch((err: unknown) => setError({ context: 'Open link', error: toAppError(err) }));
-  };
+  const { qr, qrError } = useLinkQr(flow.link);
 
   const refresh = () => {
     setError(null);
@@ -126,13 +89,10 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, 
   const email = () => {
     setError(null);
     const reference = referenceOf(view);
-    ipc
-      .emailLink({ link: flow.link, steps: flow.steps, ...(reference ? { reference } : {}) })
-      .then((mailto) => ipc.openLink(mailto))
-      .then(
-        () => onNotify('Email opened in your mail app'),
-        (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
-      );
+    emailLink({ link: flow.link, steps: flow.steps, ...(reference ? { reference } : {}) }).then(
+      () => onNotify('Email opened in your mail app'),
+      (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
+    );
   };
 
   let status: string;
@@ -151,11 +111,7 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, 
       </div>
       <div className="flow-card-body">
         <div className="flow-card-main">
-          <div className="flow-link-row">
-            <a href={flow.link} onClick={open} onAuxClick={open} data-testid="flow-link" rel="noreferrer">
-              {flow.link}
-            </a>
-          </div>
+          <LinkAnchor link={flow.link} testId="flow-link" onError={(e) => setError({ context: 'Open link', error: e })} />
           <div className="flow-actions">
             <button type="button" className="small" onClick={() => onCopy(flow.link)} data-testid="copy-link" title="Ctrl/Cmd+Shift+C">
               Copy link

@@ -4,6 +4,7 @@ import type { StepInfo } from '../bindings/StepInfo';
 import type { StepName } from '../bindings/StepName';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
+import { when } from '../when';
 
 type Props = {
   catalog: ReadonlyMap<StepName, StepInfo>;
@@ -15,11 +16,6 @@ type Props = {
 };
 
 const LIMIT = 200;
-
-function when(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
 
 /** Every flow created from this app, newest first: search, reopen, duplicate, forget. */
 export function History({ catalog, onOpen, onDuplicate, onNotify }: Props) {

@@ -1,31 +1,13 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
+import { ModalDialog } from '../components/ModalDialog';
 
 type Props = { question: string; body: string; confirmLabel: string; testId: string; onConfirm: () => void; onCancel: () => void };
 
 /** A yes/no question asked before something that cannot be undone; "No" has the focus. */
 export function AskDialog({ question, body, confirmLabel, testId, onConfirm, onCancel }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
   const noRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) dialog.showModal();
-    noRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-    };
-  }, []);
   return (
-    <dialog
-      ref={ref}
-      className="confirm-dialog"
-      aria-labelledby={`${testId}-title`}
-      data-testid={testId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-    >
+    <ModalDialog labelledBy={`${testId}-title`} testId={testId} safeButton={noRef} onCancel={onCancel}>
       <h2 id={`${testId}-title`} className="confirm-title">
         {question}
       </h2>
@@ -38,6 +20,6 @@ export function AskDialog({ question, body, confirmLabel, testId, onConfirm, onC
           {confirmLabel}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -3,12 +3,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditRead } from '../bindings/AuditRead';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
+import { DataTable } from '../components/DataTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { toAppError, type AppError } from '../ipc';
 import { formatCents } from './cents';
 import { LimitsEditor } from './LimitsEditor';
-import { downloadText, moneyIpc, when } from './moneyIpc';
+import { downloadText } from '../files';
+import { when } from '../when';
+import { moneyIpc } from './moneyIpc';
 import './payouts.css';
+
+const AUDIT_COLUMNS = ['Time', 'User', 'Environment', 'Action', 'Amount', 'Recipient', 'Result', 'Dots ids'];
 
 type Props = { env: EnvironmentView | null; onNotify: (text: string, error?: boolean) => void };
 
@@ -61,47 +66,31 @@ export function AuditView({ env, onNotify }: Props) {
           </p>
         ) : null}
         {read && read.entries.length > 0 ? (
-          <div className="bulk-table-wrap">
-            <table className="bulk-table" data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>User</th>
-                  <th>Environment</th>
-                  <th>Action</th>
-                  <th>Amount</th>
-                  <th>Recipient</th>
-                  <th>Result</th>
-                  <th>Dots ids</th>
-                </tr>
-              </thead>
-              <tbody>
-                {read.entries.map((e, i) => (
-                  <tr key={i} data-testid={`audit-row-${i}`}>
-                    <td>{when(e.time)}</td>
-                    <td>{e.os_user}</td>
-                    <td>{e.environment}</td>
-                    <td>
-                      <code>{e.action}</code>
-                    </td>
-                    <td data-testid={`audit-amount-${i}`}>{e.amount_cents === null ? '—' : formatCents(e.amount_cents)}</td>
-                    <td>{e.recipient ?? '—'}</td>
-                    <td data-testid={`audit-result-${i}`}>
-                      {e.result}
-                      {e.message ? <span className="bulk-detail">{e.message}</span> : null}
-                    </td>
-                    <td>
-                      {e.dots_ids.map((id) => (
-                        <code key={id} className="audit-id">
-                          {id}
-                        </code>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable headers={AUDIT_COLUMNS} testId="audit-table">
+            {read.entries.map((e, i) => (
+              <tr key={i} data-testid={`audit-row-${i}`}>
+                <td>{when(e.time)}</td>
+                <td>{e.os_user}</td>
+                <td>{e.environment}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td data-testid={`audit-amount-${i}`}>{e.amount_cents === null ? '—' : formatCents(e.amount_cents)}</td>
+                <td>{e.recipient ?? '—'}</td>
+                <td data-testid={`audit-result-${i}`}>
+                  {e.result}
+                  {e.message ? <span className="bulk-detail">{e.message}</span> : null}
+                </td>
+                <td>
+                  {e.dots_ids.map((id) => (
+                    <code key={id} className="audit-id">
+                      {id}
+                    </code>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </section>
       {env ? <LimitsEditor env={env} /> : null}

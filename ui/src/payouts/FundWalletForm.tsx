@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { Outcome } from '../bindings/Outcome';
+import { TextField } from '../components/TextField';
 import { formatCents, parseDollars } from './cents';
 import { MoneySendPanel } from './MoneySendPanel';
 import { useMoneySend } from './useMoneySend';
@@ -35,18 +36,15 @@ export function FundWalletForm({ env, userId, userName, onSettled, onNotify }: P
     <section className="money-action" aria-labelledby="fund-title">
     <form className="money-form" onSubmit={submit} data-testid="fund-form" aria-labelledby="fund-title">
       <h3 id="fund-title">Fund wallet</h3>
-      <label className="field">
-        <span>Amount ($)</span>
-        <input
-          type="text"
-          inputMode="decimal"
-          placeholder="25.00"
-          value={amount}
-          onChange={(e) => setAmount(e.target.value)}
-          aria-describedby="fund-direction"
-          data-testid="fund-amount"
-        />
-      </label>
+      <TextField
+        label="Amount ($)"
+        inputMode="decimal"
+        placeholder="25.00"
+        value={amount}
+        onChange={setAmount}
+        aria-describedby="fund-direction"
+        testId="fund-amount"
+      />
       <p id="fund-direction" className="money-direction" data-testid="fund-direction">
         {direction}
       </p>

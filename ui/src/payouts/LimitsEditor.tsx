@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { Limits } from '../bindings/Limits';
 import { ErrorNote } from '../components/ErrorNote';
+import { TextField } from '../components/TextField';
 import { toAppError, type AppError } from '../ipc';
 import { formatLimit, parseDollars } from './cents';
 import { moneyIpc } from './moneyIpc';
@@ -73,14 +74,8 @@ export function LimitsEditor({ env }: { env: EnvironmentView }) {
           : 'Reading the limits…'}{' '}
         Leave a field empty for no limit.
       </p>
-      <label className="field">
-        <span>Per action ($)</span>
-        <input type="text" inputMode="decimal" value={perAction} onChange={(e) => setPerAction(e.target.value)} data-testid="limits-per-action" />
-      </label>
-      <label className="field">
-        <span>Per day ($)</span>
-        <input type="text" inputMode="decimal" value={perDay} onChange={(e) => setPerDay(e.target.value)} data-testid="limits-per-day" />
-      </label>
+      <TextField label="Per action ($)" inputMode="decimal" value={perAction} onChange={setPerAction} testId="limits-per-action" />
+      <TextField label="Per day ($)" inputMode="decimal" value={perDay} onChange={setPerDay} testId="limits-per-day" />
       {problem ? (
         <p className="violation" role="alert" data-testid="limits-problem">
           {problem}

@@ -1,13 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Intent } from '../bindings/Intent';
 import type { Outcome } from '../bindings/Outcome';
+import { DataTable } from '../components/DataTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { toAppError, type AppError } from '../ipc';
 import { formatCents } from './cents';
-import { isUnresolved, moneyIpc, when } from './moneyIpc';
+import { when } from '../when';
+import { isUnresolved, moneyIpc } from './moneyIpc';
 import { OutcomeNote } from './OutcomeNote';
 
 const ACTION: Record<Intent['action']['kind'], string> = { fund: 'Fund wallet', payout_link: 'Payout link' };
+
+const ACTIVITY_COLUMNS = [
+  'Created',
+  'Action',
+  'Amount',
+  'Recipient',
+  'Environment',
+  'State',
+  'Dots id',
+  <span className="visually-hidden">Retry</span>,
+];
 
 /** Every money intent, newest first; unsettled ones can be sent again with the same key. */
 export function MoneyActivity() {
@@ -54,48 +67,30 @@ export function MoneyActivity() {
         </p>
       ) : null}
       {intents && intents.length > 0 ? (
-        <div className="bulk-table-wrap">
-          <table className="bulk-table">
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th>Action</th>
-                <th>Amount</th>
-                <th>Recipient</th>
-                <th>Environment</th>
-                <th>State</th>
-                <th>Dots id</th>
-                <th>
-                  <span className="visually-hidden">Retry</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {intents.map((i) => (
-                <tr key={i.id} data-testid={`intent-${i.id}`} data-state={i.state}>
-                  <td>{when(i.created)}</td>
-                  <td>{ACTION[i.action.kind]}</td>
-                  <td>{formatCents(i.action.amount_cents)}</td>
-                  <td>{i.recipient}</td>
-                  <td>{i.environment}</td>
-                  <td className={`intent-state intent-state--${i.state}`} data-testid={`intent-state-${i.id}`}>
-                    {i.state}
-                    {i.attempts > 1 ? ` (${i.attempts} attempts)` : ''}
-                    {i.message ? <span className="bulk-detail">{i.message}</span> : null}
-                  </td>
-                  <td>{i.dots_id ? <code>{i.dots_id}</code> : '—'}</td>
-                  <td>
-                    {isUnresolved(i) ? (
-                      <button type="button" className="small" disabled={busy !== null} onClick={() => retry(i.id)} data-testid={`intent-retry-${i.id}`}>
-                        {busy === i.id ? 'Retrying…' : 'Retry (same key)'}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={ACTIVITY_COLUMNS}>
+          {intents.map((i) => (
+            <tr key={i.id} data-testid={`intent-${i.id}`} data-state={i.state}>
+              <td>{when(i.created)}</td>
+              <td>{ACTION[i.action.kind]}</td>
+              <td>{formatCents(i.action.amount_cents)}</td>
+              <td>{i.recipient}</td>
+              <td>{i.environment}</td>
+              <td className={`intent-state intent-state--${i.state}`} data-testid={`intent-state-${i.id}`}>
+                {i.state}
+                {i.attempts > 1 ? ` (${i.attempts} attempts)` : ''}
+                {i.message ? <span className="bulk-detail">{i.message}</span> : null}
+              </td>
+              <td>{i.dots_id ? <code>{i.dots_id}</code> : '—'}</td>
+              <td>
+                {isUnresolved(i) ? (
+                  <button type="button" className="small" disabled={busy !== null} onClick={() => retry(i.id)} data-testid={`intent-retry-${i.id}`}>
+                    {busy === i.id ? 'Retrying…' : 'Retry (same key)'}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -1,4 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { ModalDialog } from '../components/ModalDialog';
+import { TextField } from '../components/TextField';
 
 export type Fact = { label: string; value: string; testId: string };
 
@@ -18,33 +20,19 @@ type Props = {
 
 /** Step two of every money action: states what will be sent, sends nothing until Confirm. */
 export function MoneyConfirmDialog({ title, sentence, facts, warning, requiresTypedAmount, confirmLabel, onConfirm, onCancel }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
+  // The safe answer has the focus: Enter alone never sends money.
   const cancelRef = useRef<HTMLButtonElement>(null);
   const [typed, setTyped] = useState('');
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) dialog.showModal();
-    // The safe answer has the focus: Enter alone never sends money.
-    cancelRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-    };
-  }, []);
-
   const ready = !requiresTypedAmount || typed.trim() !== '';
   return (
-    <dialog
-      ref={ref}
+    <ModalDialog
       className="confirm-dialog money-dialog"
-      aria-labelledby="money-confirm-title"
-      aria-describedby="money-confirm-sentence"
-      data-testid="money-confirm-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
+      labelledBy="money-confirm-title"
+      describedBy="money-confirm-sentence"
+      testId="money-confirm-dialog"
+      safeButton={cancelRef}
+      onCancel={onCancel}
     >
       <h2 id="money-confirm-title" className="confirm-title">
         {title}
@@ -66,17 +54,15 @@ export function MoneyConfirmDialog({ title, sentence, facts, warning, requiresTy
         </p>
       ) : null}
       {requiresTypedAmount ? (
-        <label className="money-typed">
-          <span>Type the amount to confirm</span>
-          <input
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            data-testid="money-typed-amount"
-          />
-        </label>
+        <TextField
+          labelClass="money-typed"
+          label="Type the amount to confirm"
+          inputMode="decimal"
+          autoComplete="off"
+          value={typed}
+          onChange={setTyped}
+          testId="money-typed-amount"
+        />
       ) : null}
       <div className="confirm-buttons">
         <button ref={cancelRef} type="button" className="secondary" onClick={onCancel} data-testid="money-cancel">
@@ -92,6 +78,6 @@ export function MoneyConfirmDialog({ title, sentence, facts, warning, requiresTy
           {confirmLabel}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,7 +1,8 @@
-import { useEffect, useState, type MouseEvent } from 'react';
+import { useState } from 'react';
 import type { PayoutLink } from '../bindings/PayoutLink';
 import type { WatchEvent } from '../bindings/WatchEvent';
 import { ErrorNote } from '../components/ErrorNote';
+import { LinkAnchor, emailLink, useLinkQr, useWatchEvents } from '../components/linkHandoff';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { AskDialog } from './AskDialog';
 import { formatCents } from './cents';
@@ -24,7 +25,6 @@ function statusOf(ev: WatchEvent): string | null {
 /** A payout link handed off like a flow link (open, copy, QR, email), its status watched. */
 export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
   const [link, setLink] = useState(initial);
-  const [qr, setQr] = useState<string | null>(null);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
   const [lastChecked, setLastChecked] = useState<string | null>(null);
   const [watchNote, setWatchNote] = useState<string | null>(null);
@@ -33,11 +33,13 @@ export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
   const id = link.id;
   const initialFinal = FINAL.includes(initial.status);
 
-  useEffect(() => {
-    let alive = true;
-    let unlisten: (() => void) | null = null;
-    const onEvent = (ev: WatchEvent) => {
-      if (!alive || ev.id !== id) return;
+  useWatchEvents({
+    id,
+    environmentId,
+    wanted: !initialFinal,
+    start: () => moneyIpc.linkWatch(environmentId, id),
+    onError: (e) => setError({ context: 'Watch', error: e }),
+    onEvent: (ev) => {
       setLastChecked(ev.checked_at);
       if (ev.type === 'updated' || ev.type === 'done') {
         const status = statusOf(ev);
@@ -46,44 +48,11 @@ export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
         setWatchNote(null);
       } else if (ev.type === 'failed') setWatchNote(`Check failed (${ev.kind}): ${ev.message}`);
       else setWatchNote(`Stopped watching${ev.kind ? ` (${ev.kind})` : ''}: ${ev.message}`);
-    };
-    ipc
-      .onWatch(onEvent)
-      .then((un) => {
-        if (!alive) {
-          un();
-          return;
-        }
-        unlisten = un;
-        if (!initialFinal) return moneyIpc.linkWatch(environmentId, id);
-      })
-      .catch((e: unknown) => {
-        if (alive) setError({ context: 'Watch', error: toAppError(e) });
-      });
-    return () => {
-      alive = false;
-      unlisten?.();
-      ipc.unwatchFlow(id).catch(() => {});
-    };
-  }, [id, environmentId, initialFinal]);
+    },
+  });
 
-  useEffect(() => {
-    let alive = true;
-    ipc.linkQr(link.link).then(
-      (svg) => {
-        if (alive) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
-      },
-      () => {},
-    );
-    return () => {
-      alive = false;
-    };
-  }, [link.link]);
-
-  const open = (e: MouseEvent<HTMLAnchorElement>) => {
-    e.preventDefault();
-    ipc.openLink(link.link).catch((err: unknown) => setError({ context: 'Open link', error: toAppError(err) }));
-  };
+  // No QR code is shown when it cannot be drawn: the link and its buttons still work.
+  const { qr } = useLinkQr(link.link);
   const copy = () =>
     ipc.copyText(link.link).then(
       () => onNotify('Link copied'),
@@ -91,13 +60,10 @@ export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
     );
   const email = () => {
     setError(null);
-    ipc
-      .emailLink({ link: link.link, steps: ['payout'], ...(link.payee?.email ? { to: link.payee.email } : {}) })
-      .then((mailto) => ipc.openLink(mailto))
-      .then(
-        () => onNotify('Email opened in your mail app'),
-        (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
-      );
+    emailLink({ link: link.link, steps: ['payout'], ...(link.payee?.email ? { to: link.payee.email } : {}) }).then(
+      () => onNotify('Email opened in your mail app'),
+      (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
+    );
   };
   const run = (context: string, p: Promise<PayoutLink>, done: string) => {
     setBusy(true);
@@ -140,11 +106,7 @@ export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
       </div>
       <div className="flow-card-body">
         <div className="flow-card-main">
-          <div className="flow-link-row">
-            <a href={link.link} onClick={open} onAuxClick={open} rel="noreferrer" data-testid="payout-link">
-              {link.link}
-            </a>
-          </div>
+          <LinkAnchor link={link.link} testId="payout-link" onError={(e) => setError({ context: 'Open link', error: e })} />
           <div className="flow-actions">
             <button type="button" className="small" onClick={copy} data-testid="payout-link-copy">
               Copy link

@@ -3,6 +3,7 @@ import type { DeliveryMethod } from '../bindings/DeliveryMethod';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { MoneyRequest } from '../bindings/MoneyRequest';
 import type { Payee } from '../bindings/Payee';
+import { TextField } from '../components/TextField';
 import { formatCents, parseDollars } from './cents';
 import { MoneySendPanel } from './MoneySendPanel';
 import { useMoneySend } from './useMoneySend';
@@ -69,10 +70,7 @@ export function PayoutLinkForm({ env, userId, userName, onNotify }: Props) {
     <section className="money-action" aria-labelledby="payout-title">
     <form className="money-form" onSubmit={submit} data-testid="payout-form" aria-labelledby="payout-title">
       <h3 id="payout-title">Pay out by link{userName ? ` to ${userName}` : ''}</h3>
-      <label className="field">
-        <span>Amount ($)</span>
-        <input type="text" inputMode="decimal" placeholder="25.00" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="payout-amount" />
-      </label>
+      <TextField label="Amount ($)" inputMode="decimal" placeholder="25.00" value={amount} onChange={setAmount} testId="payout-amount" />
       <label className="field">
         <span>Delivery</span>
         <select value={method} onChange={(e) => setMethod(e.target.value as DeliveryMethod)} data-testid="payout-delivery">
@@ -97,14 +95,8 @@ export function PayoutLinkForm({ env, userId, userName, onNotify }: Props) {
           </label>
         ))}
       </fieldset>
-      <label className="field">
-        <span>Memo</span>
-        <input type="text" value={memo} onChange={(e) => setMemo(e.target.value)} data-testid="payout-memo" />
-      </label>
-      <label className="field">
-        <span>Description</span>
-        <input type="text" value={description} onChange={(e) => setDescription(e.target.value)} data-testid="payout-description" />
-      </label>
+      <TextField label="Memo" value={memo} onChange={setMemo} testId="payout-memo" />
+      <TextField label="Description" value={description} onChange={setDescription} testId="payout-description" />
       <p className="money-direction" data-testid="payout-direction">
         {direction}
       </p>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { UserView } from '../bindings/UserView';
 import { ErrorNote } from '../components/ErrorNote';
+import { TextField } from '../components/TextField';
 import { toAppError, type AppError } from '../ipc';
 import { moneyIpc } from './moneyIpc';
 import { UserDetail } from './UserDetail';
@@ -56,17 +57,14 @@ export function UsersView({ env, request, onNewFlow, onNotify }: Props) {
   return (
     <div className="money-view" data-testid="users-view">
       <form className="money-panel money-open" onSubmit={submit} aria-label="Open a user by id">
-        <label className="field">
-          <span>User id</span>
-          <input
-            type="text"
-            value={idText}
-            placeholder="0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60"
-            onChange={(e) => setIdText(e.target.value)}
-            spellCheck={false}
-            data-testid="user-id-input"
-          />
-        </label>
+        <TextField
+          label="User id"
+          value={idText}
+          placeholder="0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60"
+          onChange={setIdText}
+          spellCheck={false}
+          testId="user-id-input"
+        />
         <button type="submit" className="primary" disabled={idText.trim() === '' || loading || !envId} data-testid="user-open">
           {loading ? 'Opening…' : 'Open user'}
         </button>

@@ -55,22 +55,3 @@ export const UNRESOLVED_STATES = ['confirmed', 'sending', 'unknown'] as const;
 export function isUnresolved(i: Intent): boolean {
   return (UNRESOLVED_STATES as readonly string[]).includes(i.state);
 }
-
-/** Saves text as a file through a Blob link (no navigation of the app window). */
-export function downloadText(fileName: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-export function when(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}

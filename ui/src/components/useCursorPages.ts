@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Page } from '../bindings/Page';
+import { toAppError, type AppError } from '../ipc';
+
+/** The cursor fields every Dots list takes (ListParams, UserFilter, …). */
+type Cursor = { starting_after?: string; ending_before?: string };
+
+/** What a Pager needs to show and move. */
+export type CursorPages = { pageNo: number; canPrevious: boolean; canNext: boolean; previous: () => void; next: () => void };
+
+/**
+ * One Dots list read page by page with cursors: the page on screen, loading and error,
+ * and Previous/Next that move the cursor. `restart(base)` goes back to page 1 with new filters.
+ * The list is read again when `source` (the environment) or the cursor changes.
+ */
+export function useCursorPages<T extends { id: string }, P extends Cursor>(
+  source: string,
+  initial: P,
+  read: (source: string, params: P) => Promise<Page<T>>,
+) {
+  const [base, setBase] = useState<P>(initial);
+  const [params, setParams] = useState<P>(initial);
+  const [pageNo, setPageNo] = useState(1);
+  const [page, setPage] = useState<Page<T> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  // The latest reader, without making each render's new function a reason to read again.
+  const readRef = useRef(read);
+  readRef.current = read;
+
+  useEffect(() => {
+    let alive = true;
+    setLoading(true);
+    readRef
+      .current(source, params)
+      .then(
+        (p) => {
+          if (!alive) return;
+          setPage(p);
+          setError(null);
+        },
+        (e: unknown) => {
+          if (alive) setError(toAppError(e));
+        },
+      )
+      .finally(() => {
+        if (alive) setLoading(false);
+      });
+    return () => {
+      alive = false;
+    };
+  }, [source, params]);
+
+  const restart = useCallback((next: P) => {
+    setBase(next);
+    setParams(next);
+    setPageNo(1);
+  }, []);
+
+  const first = page?.data[0]?.id;
+  const last = page?.data[page.data.length - 1]?.id;
+  // Going back: Dots says has_more about the direction asked; page 1 has no previous.
+  const hasNext = params.ending_before ? true : (page?.has_more ?? false);
+
+  const pages: CursorPages & { page: Page<T> | null; loading: boolean; error: AppError | null; restart: (base: P) => void } = {
+    page,
+    loading,
+    error,
+    pageNo,
+    restart,
+    canPrevious: pageNo > 1 && !loading && !!first,
+    canNext: hasNext && !loading && !!last,
+    previous: () => {
+      setPageNo((n) => n - 1);
+      setParams({ ...base, ending_before: first });
+    },
+    next: () => {
+      setPageNo((n) => n + 1);
+      setParams({ ...base, starting_after: last });
+    },
+  };
+  return pages;
+}
