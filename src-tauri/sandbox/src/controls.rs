@@ -4,16 +4,16 @@
 use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 use thiserror::Error;
 use uuid::Uuid;
 
-use crate::api::ApiError;
+use crate::api::{reply, ApiError};
 use crate::faults::FaultSpec;
 use crate::model::{parse_uuid, StepName};
 use crate::seed::SeedUser;
@@ -95,13 +95,6 @@ async fn json_body<T: DeserializeOwned>(req: Request) -> Result<T, ApiError> {
     };
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request("invalid_json", format!("invalid control body: {e}")))
-}
-
-fn reply<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {
-    match r {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
 }
 
 #[derive(Deserialize)]

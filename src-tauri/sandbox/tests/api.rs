@@ -146,15 +146,6 @@ async fn list(
     (resp.status(), resp.json().await.unwrap())
 }
 
-fn ids(page: &Value) -> Vec<String> {
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn list_pages_newest_first_both_directions() {
     let sb = sandbox().await;

@@ -42,6 +42,15 @@ impl Spec {
             .build(&schema)
             .expect("schema compiles")
     }
+
+    /// Asserts `instance` fits the spec's JSON reply to `method path` with this status.
+    fn assert_reply(&self, path: &str, method: &str, status: &str, instance: &Value, what: &str) {
+        assert_valid(
+            &self.validator(&response(path, method, status)),
+            instance,
+            what,
+        );
+    }
 }
 
 /// A few `type` lists in the spec (the user's `compliance.w9`) write `- null` unquoted, which
@@ -123,11 +132,7 @@ async fn replies_fit_the_spec() {
     );
     let (s, created) = call(post_api(&http, &sb, "/v2/users", &user_body)).await;
     assert_eq!(s, 201);
-    assert_valid(
-        &spec.validator(&response("/v2/users", "post", "201")),
-        &created,
-        "created user",
-    );
+    spec.assert_reply("/v2/users", "post", "201", &created, "created user");
     let seeded = sb
         .seed_user(SeedUser {
             status: Some("in_review".into()),
@@ -140,31 +145,21 @@ async fn replies_fit_the_spec() {
         })
         .unwrap();
     assert_valid(&user_schema, &seeded, "seeded user");
-    let uid = seeded["id"].as_str().unwrap().to_string();
+    let uid = id_of(&seeded);
     let (_, got) = call(get_api(&http, &sb, &format!("/v2/users/{uid}"))).await;
-    assert_valid(
-        &spec.validator(&response("/v2/users/{user_id}", "get", "200")),
-        &got,
-        "user",
-    );
+    spec.assert_reply("/v2/users/{user_id}", "get", "200", &got, "user");
     let (_, list) = call(get_api(&http, &sb, "/v2/users")).await;
-    assert_valid(
-        &spec.validator(&response("/v2/users", "get", "200")),
-        &list,
-        "user list",
-    );
+    spec.assert_reply("/v2/users", "get", "200", &list, "user list");
     let (_, methods) = call(get_api(
         &http,
         &sb,
         &format!("/v2/users/{uid}/payout-methods"),
     ))
     .await;
-    assert_valid(
-        &spec.validator(&response(
-            "/v2/users/{user_id}/payout-methods",
-            "get",
-            "200",
-        )),
+    spec.assert_reply(
+        "/v2/users/{user_id}/payout-methods",
+        "get",
+        "200",
         &methods,
         "payout methods",
     );
@@ -176,21 +171,14 @@ async fn replies_fit_the_spec() {
         json!({"amount": 250, "user_id": uid, "tax_exempt": null, "idempotency_key": null, "metadata": null}),
     ] {
         assert_valid(&transfer_body, &body, "transfer body");
-        let (s, t) = call(post_api(&http, &sb, "/v2/transfers", &body)).await;
+        let (s, t) = create_transfer(&http, &sb, body).await;
         assert_eq!(s, 200, "{t:#}");
-        assert_valid(
-            &spec.validator(&response("/v2/transfers", "post", "200")),
-            &t,
-            "created transfer",
-        );
-        let (_, got) = call(get_api(
-            &http,
-            &sb,
-            &format!("/v2/transfers/{}", t["id"].as_str().unwrap()),
-        ))
-        .await;
-        assert_valid(
-            &spec.validator(&response("/v2/transfers/{transfer_id}", "get", "200")),
+        spec.assert_reply("/v2/transfers", "post", "200", &t, "created transfer");
+        let (_, got) = call(get_api(&http, &sb, &format!("/v2/transfers/{}", id_of(&t)))).await;
+        spec.assert_reply(
+            "/v2/transfers/{transfer_id}",
+            "get",
+            "200",
             &got,
             "transfer",
         );
@@ -213,97 +201,73 @@ async fn replies_fit_the_spec() {
     let mut links = Vec::new();
     for body in &bodies {
         assert_valid(&link_body, body, "payout link body");
-        let (s, l) = call(post_api(&http, &sb, "/v2/payout-links", body)).await;
+        let (s, l) = create_link(&http, &sb, body.clone()).await;
         assert_eq!(s, 201, "{l:#}");
-        assert_valid(
-            &spec.validator(&response("/v2/payout-links", "post", "201")),
-            &l,
-            "created payout link",
-        );
+        spec.assert_reply("/v2/payout-links", "post", "201", &l, "created payout link");
         links.push(l);
     }
     sb.set_app_balance_cents(0);
-    let (s, pending) = call(post_api(
-        &http,
-        &sb,
-        "/v2/payout-links",
-        &json!({"amount": 500}),
-    ))
-    .await;
+    let (s, pending) = create_link(&http, &sb, json!({"amount": 500})).await;
     assert_eq!(s, 202);
-    assert_valid(
-        &spec.validator(&response("/v2/payout-links", "post", "202")),
+    spec.assert_reply(
+        "/v2/payout-links",
+        "post",
+        "202",
         &pending,
         "pending payout link",
     );
 
-    let id = |l: &Value| l["id"].as_str().unwrap().to_string();
     let (_, canceled) = call(delete_api(
         &http,
         &sb,
-        &format!("/v2/payout-links/{}", id(&links[0])),
+        &format!("/v2/payout-links/{}", id_of(&links[0])),
     ))
     .await;
-    assert_valid(
-        &spec.validator(&response(
-            "/v2/payout-links/{payout_link_id}",
-            "delete",
-            "200",
-        )),
+    spec.assert_reply(
+        "/v2/payout-links/{payout_link_id}",
+        "delete",
+        "200",
         &canceled,
         "canceled link",
     );
     let (_, redelivered) = call(post_api(
         &http,
         &sb,
-        &format!("/v2/payout-links/{}/redeliver", id(&links[1])),
+        &format!("/v2/payout-links/{}/redeliver", id_of(&links[1])),
         &json!({}),
     ))
     .await;
-    assert_valid(
-        &spec.validator(&response(
-            "/v2/payout-links/{payout_link_id}/redeliver",
-            "post",
-            "200",
-        )),
+    spec.assert_reply(
+        "/v2/payout-links/{payout_link_id}/redeliver",
+        "post",
+        "200",
         &redelivered,
         "redeliver",
     );
-    form(
-        &http,
-        &format!("{}/claim", links[2]["link"].as_str().unwrap()),
-        "",
-    )
-    .await;
-    let claimed = sb.payout_link(id(&links[2])).unwrap();
+    press(&http, &links[2], "/claim").await;
+    let claimed = sb.payout_link(id_of(&links[2])).unwrap();
     assert_eq!(claimed["status"], "claimed");
     assert_valid(&link_schema, &claimed, "claimed link");
     let (_, got) = call(get_api(
         &http,
         &sb,
-        &format!("/v2/payout-links/{}", id(&links[2])),
+        &format!("/v2/payout-links/{}", id_of(&links[2])),
     ))
     .await;
-    assert_valid(
-        &spec.validator(&response("/v2/payout-links/{payout_link_id}", "get", "200")),
+    spec.assert_reply(
+        "/v2/payout-links/{payout_link_id}",
+        "get",
+        "200",
         &got,
         "payout link",
     );
     let (_, list) = call(get_api(&http, &sb, "/v2/payout-links?limit=100")).await;
-    assert_valid(
-        &spec.validator(&response("/v2/payout-links", "get", "200")),
-        &list,
-        "payout link list",
-    );
+    spec.assert_reply("/v2/payout-links", "get", "200", &list, "payout link list");
 
     let payout = &sb.transfers_for(claimed["claimed_user_id"].as_str().unwrap())[0];
     assert_valid(&transfer_schema, payout, "payout transfer");
     let (_, list) = call(get_api(&http, &sb, "/v2/transfers?limit=100")).await;
-    assert_valid(
-        &spec.validator(&response("/v2/transfers", "get", "200")),
-        &list,
-        "transfer list",
-    );
+    spec.assert_reply("/v2/transfers", "get", "200", &list, "transfer list");
     for u in list["data"].as_array().unwrap() {
         assert_valid(&transfer_schema, u, "listed transfer");
     }

@@ -59,13 +59,7 @@ async fn complete_any_order_and_idempotent() {
     ));
 
     // The API sees it.
-    let got: Value = get_api(&http, &sb, &format!("/v2/flows/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got = json_of(get_api(&http, &sb, &format!("/v2/flows/{id}"))).await;
     assert_eq!(got["completed_steps"], json!(["payout", "compliance"]));
 
     // Errors over HTTP.
@@ -205,14 +199,7 @@ async fn stats_count_requests_and_reset_clears() {
         .await
         .unwrap(); // 401 still counts
     http.get(f["link"].as_str().unwrap()).send().await.unwrap();
-    let stats: Value = http
-        .get(format!("{}/_sandbox/stats", sb.origin()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = control_get(&http, &sb, "/stats").await;
     assert_eq!(stats["flows"], 2);
     assert_eq!(stats["requests"]["POST /api/v2/flows"], 2);
     assert_eq!(stats["requests"]["GET /api/v2/flows"], 2);
@@ -236,14 +223,7 @@ async fn stats_count_requests_and_reset_clears() {
     assert_eq!(r.status(), 200);
     assert_eq!(sb.flow_count(), 0);
     assert!(sb.pending_faults().is_empty());
-    let stats: Value = http
-        .get(format!("{}/_sandbox/stats", sb.origin()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = control_get(&http, &sb, "/stats").await;
     assert_eq!(
         stats,
         json!({"flows": 0, "users": 0, "transfers": 0, "payout_links": 0,

@@ -28,13 +28,7 @@ async fn send_create(
 
 /// The only flow's JSON, read through the API (so the fault queue must be empty by now).
 async fn only_flow(http: &reqwest::Client, sb: &SandboxHandle) -> Value {
-    let list: Value = get_api(http, sb, "/v2/flows")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = json_of(get_api(http, sb, "/v2/flows")).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     list["data"][0].clone()
 }
@@ -278,14 +272,7 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
         .await
         .unwrap();
     assert_eq!(page.status(), 404);
-    let pending: Value = http
-        .get(&faults_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pending = json_of(http.get(&faults_url)).await;
     assert_eq!(pending["pending"].as_array().unwrap().len(), 2);
 
     // POST skips the GET-only fault and takes the next matching one.
@@ -348,14 +335,7 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
     assert_eq!(sb.pending_faults().len(), 1);
 
     // DELETE clears over HTTP; clear_faults clears directly.
-    let r: Value = http
-        .delete(&faults_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r = json_of(http.delete(&faults_url)).await;
     assert_eq!(r["cleared"], 1);
     sb.inject(on_create(Fault::Drop, FaultWhen::Before));
     sb.clear_faults();

@@ -31,13 +31,7 @@ fn location(resp: &reqwest::Response) -> String {
 }
 
 async fn api_flow(http: &reqwest::Client, sb: &flowdesk_sandbox::SandboxHandle, id: &str) -> Value {
-    get_api(http, sb, &format!("/v2/flows/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    json_of(get_api(http, sb, &format!("/v2/flows/{id}"))).await
 }
 
 #[tokio::test]

@@ -164,12 +164,7 @@ async fn withdraw_with_an_empty_wallet_moves_nothing_but_completes() {
         json!({"steps": ["compliance"], "user_id": user}),
     )
     .await;
-    let resp = form(
-        &http,
-        &format!("{}/steps/payout/withdraw", other["link"].as_str().unwrap()),
-        "",
-    )
-    .await;
+    let resp = press(&http, &other, "/steps/payout/withdraw").await;
     assert_eq!(resp.status(), 404);
     // A user_id Dots has no wallet for: completes with $0.
     let ghost = create(
@@ -178,12 +173,7 @@ async fn withdraw_with_an_empty_wallet_moves_nothing_but_completes() {
         json!({"steps": ["payout"], "user_id": uuid::Uuid::new_v4()}),
     )
     .await;
-    let resp = form(
-        &http,
-        &format!("{}/steps/payout/withdraw", ghost["link"].as_str().unwrap()),
-        "",
-    )
-    .await;
+    let resp = press(&http, &ghost, "/steps/payout/withdraw").await;
     assert_eq!(resp.status(), 303);
 }
 
@@ -192,13 +182,7 @@ async fn money_sent_by_transfer_is_withdrawn_on_the_hosted_page() {
     let sb = sandbox().await;
     let http = client();
     let user = seed_with(&sb, 0);
-    let (s, _) = call(post_api(
-        &http,
-        &sb,
-        "/v2/transfers",
-        &json!({"amount": -5000, "user_id": user}),
-    ))
-    .await;
+    let (s, _) = create_transfer(&http, &sb, json!({"amount": -5000, "user_id": user})).await;
     assert_eq!(s, 200);
     let flow = create(&http, &sb, json!({"steps": ["payout"], "user_id": user})).await;
     let link = flow["link"].as_str().unwrap();
@@ -213,14 +197,13 @@ async fn money_sent_by_transfer_is_withdrawn_on_the_hosted_page() {
 async fn claiming_a_payout_link() {
     let sb = sandbox().await;
     let http = client();
-    let (_, link) = call(post_api(
+    let (_, link) = create_link(
         &http,
         &sb,
-        "/v2/payout-links",
-        &json!({"amount": 1999, "memo": "<script>alert(1)</script>", "payee": {"first_name": "Lee", "email": "lee@example.com"}}),
-    ))
+        json!({"amount": 1999, "memo": "<script>alert(1)</script>", "payee": {"first_name": "Lee", "email": "lee@example.com"}}),
+    )
     .await;
-    let id = link["id"].as_str().unwrap().to_string();
+    let id = id_of(&link);
     let url = link["link"].as_str().unwrap();
     let (s, html) = page(&http, url).await;
     assert_eq!(s, 200);
@@ -256,60 +239,36 @@ async fn claims_for_the_links_user_canceled_and_unfunded_links() {
     let sb = sandbox().await;
     let http = client();
     let user = seed_with(&sb, 0);
-    let (_, link) = call(post_api(
-        &http,
-        &sb,
-        "/v2/payout-links",
-        &json!({"amount": 100, "user_id": user}),
-    ))
-    .await;
-    form(
-        &http,
-        &format!("{}/claim", link["link"].as_str().unwrap()),
-        "",
-    )
-    .await;
+    let (_, link) = create_link(&http, &sb, json!({"amount": 100, "user_id": user})).await;
+    press(&http, &link, "/claim").await;
     assert_eq!(
         sb.payout_link(link["id"].as_str().unwrap()).unwrap()["claimed_user_id"],
         user.as_str()
     );
     assert_eq!(sb.user_count(), 1, "no new user for a link with a user_id");
 
-    let (_, link) = call(post_api(
-        &http,
-        &sb,
-        "/v2/payout-links",
-        &json!({"amount": 100}),
-    ))
-    .await;
+    let (_, link) = create_link(&http, &sb, json!({"amount": 100})).await;
     let url = link["link"].as_str().unwrap();
     call(delete_api(
         &http,
         &sb,
-        &format!("/v2/payout-links/{}", link["id"].as_str().unwrap()),
+        &format!("/v2/payout-links/{}", id_of(&link)),
     ))
     .await;
     let (_, html) = page(&http, url).await;
     assert!(html.contains("data-testid=\"canceled\"") && !html.contains("data-testid=\"claim\""));
-    assert_eq!(form(&http, &format!("{url}/claim"), "").await.status(), 409);
+    assert_eq!(press(&http, &link, "/claim").await.status(), 409);
 
     sb.set_app_balance_cents(50);
-    let (s, link) = call(post_api(
-        &http,
-        &sb,
-        "/v2/payout-links",
-        &json!({"amount": 100}),
-    ))
-    .await;
+    let (s, link) = create_link(&http, &sb, json!({"amount": 100})).await;
     assert_eq!(s, 202);
-    let url = link["link"].as_str().unwrap();
     assert_eq!(
-        form(&http, &format!("{url}/claim"), "").await.status(),
+        press(&http, &link, "/claim").await.status(),
         409,
         "funds pending"
     );
     sb.set_app_balance_cents(150);
-    assert_eq!(form(&http, &format!("{url}/claim"), "").await.status(), 303);
+    assert_eq!(press(&http, &link, "/claim").await.status(), 303);
     assert_eq!(sb.app_balance_cents(), 50);
 
     let (s, html) = page(

@@ -39,7 +39,7 @@ async fn transfer_commits_once_and_the_retry_is_rejected() {
 
     // The client retries with the same key: rejected, nothing moves again.
     assert_error(
-        &call(post_api(&http, &sb, "/v2/transfers", &body)).await,
+        &create_transfer(&http, &sb, body).await,
         409,
         "idempotency_key_reused",
     );
@@ -64,7 +64,7 @@ async fn transfer_with_a_dropped_connection_still_commits_once() {
         .await
         .is_err());
     assert_error(
-        &call(post_api(&http, &sb, "/v2/transfers", &body)).await,
+        &create_transfer(&http, &sb, body).await,
         409,
         "idempotency_key_reused",
     );
@@ -91,10 +91,7 @@ async fn a_before_fault_moves_nothing() {
     );
     assert_eq!(sb.transfer_count(), 0);
     // The key was never used, so the retry goes through.
-    assert_eq!(
-        call(post_api(&http, &sb, "/v2/transfers", &body)).await.0,
-        200
-    );
+    assert_eq!(create_transfer(&http, &sb, body).await.0, 200);
     assert_eq!(sb.wallet_cents(&user), Some(10));
 }
 
@@ -119,7 +116,7 @@ async fn payout_link_commits_once_and_the_retry_returns_the_same_link() {
         "reserved once"
     );
 
-    let (s, link) = call(post_api(&http, &sb, "/v2/payout-links", &body)).await;
+    let (s, link) = create_link(&http, &sb, body).await;
     assert_eq!(s, 201);
     let (_, list) = call(get_api(&http, &sb, "/v2/payout-links")).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
@@ -128,12 +125,7 @@ async fn payout_link_commits_once_and_the_retry_returns_the_same_link() {
 
     // Claimed through the page, with the reply to the claim lost? The page is not under /api,
     // so faults never touch it: one claim, one payout.
-    form(
-        &http,
-        &format!("{}/claim", link["link"].as_str().unwrap()),
-        "",
-    )
-    .await;
+    press(&http, &link, "/claim").await;
     assert_eq!(sb.transfer_count(), 1);
 }
 

@@ -3,12 +3,8 @@
 mod common;
 
 use common::*;
-use flowdesk_sandbox::{SandboxHandle, DEFAULT_APP_BALANCE_CENTS};
-use serde_json::{json, Value};
-
-async fn create_link(http: &reqwest::Client, sb: &SandboxHandle, body: Value) -> (u16, Value) {
-    call(post_api(http, sb, "/v2/payout-links", &body)).await
-}
+use flowdesk_sandbox::DEFAULT_APP_BALANCE_CENTS;
+use serde_json::json;
 
 #[tokio::test]
 async fn create_reserves_and_a_replayed_key_returns_the_same_link() {
@@ -20,7 +16,7 @@ async fn create_reserves_and_a_replayed_key_returns_the_same_link() {
                       "description": "internal", "metadata": {"flowdesk_intent_id": "fi_9"}, "idempotency_key": key});
     let (s, link) = create_link(&http, &sb, body.clone()).await;
     assert_eq!(s, 201, "{link:#}");
-    let id = link["id"].as_str().unwrap().to_string();
+    let id = id_of(&link);
     assert_eq!(link["link"], format!("{}/payout-link/{id}", sb.origin()));
     assert_eq!(link["amount"], 2500);
     assert_eq!(link["status"], "delivered");
@@ -49,11 +45,7 @@ async fn create_reserves_and_a_replayed_key_returns_the_same_link() {
     let (s, got) = call(get_api(&http, &sb, &format!("/v2/payout-links/{id}"))).await;
     assert_eq!((s, &got), (200, &link));
     assert_eq!(sb.payout_link(&id), Some(link));
-    assert_error(
-        &call(get_api(&http, &sb, "/v2/payout-links/x")).await,
-        404,
-        "not_found",
-    );
+    assert_get_error(&http, &sb, "/v2/payout-links/x", 404, "not_found").await;
 }
 
 #[tokio::test]
@@ -155,7 +147,7 @@ async fn cancel_returns_the_money_once_and_claimed_links_cannot_be_canceled() {
     let sb = sandbox().await;
     let http = client();
     let (_, link) = create_link(&http, &sb, json!({"amount": 700})).await;
-    let id = link["id"].as_str().unwrap().to_string();
+    let id = id_of(&link);
     assert_eq!(link["status"], "created");
     assert_eq!(sb.app_balance_cents(), DEFAULT_APP_BALANCE_CENTS - 700);
     for _ in 0..2 {
@@ -177,13 +169,8 @@ async fn cancel_returns_the_money_once_and_claimed_links_cannot_be_canceled() {
     assert_eq!(r["redelivered"], false);
 
     let (_, claimed) = create_link(&http, &sb, json!({"amount": 300})).await;
-    let cid = claimed["id"].as_str().unwrap().to_string();
-    let resp = form(
-        &http,
-        &format!("{}/payout-link/{cid}/claim", sb.origin()),
-        "",
-    )
-    .await;
+    let cid = id_of(&claimed);
+    let resp = press(&http, &claimed, "/claim").await;
     assert_eq!(resp.status(), 303);
     assert_error(
         &call(delete_api(&http, &sb, &format!("/v2/payout-links/{cid}"))).await,
@@ -240,34 +227,27 @@ async fn redeliver_up_to_five_times() {
 async fn list_pages_newest_first() {
     let sb = sandbox().await;
     let http = client();
-    let mut ids = Vec::new();
+    let mut made = Vec::new();
     for amount in [1, 2, 3] {
         let (_, l) = create_link(&http, &sb, json!({"amount": amount})).await;
-        ids.push(l["id"].as_str().unwrap().to_string());
+        made.push(id_of(&l));
     }
-    ids.reverse();
+    made.reverse();
     let (_, p) = call(get_api(&http, &sb, "/v2/payout-links?limit=2")).await;
-    let got: Vec<&str> = p["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        (got, p["has_more"].as_bool()),
-        (vec![ids[0].as_str(), ids[1].as_str()], Some(true))
+        (ids(&p), p["has_more"].as_bool()),
+        (made[0..2].to_vec(), Some(true))
     );
-    let (_, p) = call(get_api(
+    let after = format!("/v2/payout-links?starting_after={}", made[1]);
+    let (_, p) = call(get_api(&http, &sb, &after)).await;
+    assert_eq!(p["data"][0]["id"], made[2]);
+    assert_eq!(p["has_more"], false);
+    assert_get_error(
         &http,
         &sb,
-        &format!("/v2/payout-links?starting_after={}", ids[1]),
-    ))
-    .await;
-    assert_eq!(p["data"][0]["id"], ids[2]);
-    assert_eq!(p["has_more"], false);
-    assert_error(
-        &call(get_api(&http, &sb, "/v2/payout-links?limit=abc")).await,
+        "/v2/payout-links?limit=abc",
         400,
         "invalid_limit",
-    );
+    )
+    .await;
 }

@@ -3,12 +3,10 @@
 mod common;
 
 use common::*;
-use flowdesk_sandbox::{SandboxHandle, DEFAULT_APP_BALANCE_CENTS};
+use flowdesk_sandbox::DEFAULT_APP_BALANCE_CENTS;
 use serde_json::{json, Value};
 
-async fn transfer(http: &reqwest::Client, sb: &SandboxHandle, body: Value) -> (u16, Value) {
-    call(post_api(http, sb, "/v2/transfers", &body)).await
-}
+use common::create_transfer as transfer;
 
 #[tokio::test]
 async fn negative_pays_the_user_positive_debits_them() {
@@ -38,12 +36,7 @@ async fn negative_pays_the_user_positive_debits_them() {
     let u = sb.user(&user).unwrap();
     assert_eq!(u["wallet"]["withdrawable_amount"], 1000);
 
-    let (s, got) = call(get_api(
-        &http,
-        &sb,
-        &format!("/v2/transfers/{}", t["id"].as_str().unwrap()),
-    ))
-    .await;
+    let (s, got) = call(get_api(&http, &sb, &format!("/v2/transfers/{}", id_of(&t)))).await;
     assert_eq!((s, &got), (200, &t));
 
     let (s, d) = transfer(&http, &sb, json!({"amount": 400, "user_id": user})).await;
@@ -93,14 +86,7 @@ async fn app_balance_limits_and_control() {
         (sb.wallet_cents(&user), sb.app_balance_cents()),
         (Some(500), 0)
     );
-    let got: Value = http
-        .get(format!("{}/_sandbox/app-balance", sb.origin()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got = control_get(&http, &sb, "/app-balance").await;
     assert_eq!(got["app_balance_cents"], 0);
     assert_eq!(
         control(&http, &sb, "/app-balance", json!({"cents": -1}))
@@ -210,51 +196,32 @@ async fn bad_bodies_are_400_and_never_panic() {
         let got = call(post_raw(&http, &sb, "/v2/transfers", raw)).await;
         assert_eq!(got.0, 400, "{raw}: {:#}", got.1);
     }
-    assert_error(
-        &transfer(&http, &sb, json!({"user_id": user})).await,
-        400,
-        "missing_field",
-    );
-    assert_error(
-        &transfer(&http, &sb, json!({"amount": -5})).await,
-        400,
-        "missing_field",
-    );
-    assert_error(
-        &transfer(&http, &sb, json!({"amount": -5, "user_id": "nope"})).await,
-        400,
-        "invalid_uuid",
-    );
-    assert_error(
-        &transfer(
-            &http,
-            &sb,
+    for (body, status, code) in [
+        (json!({"user_id": user}), 400, "missing_field"),
+        (json!({"amount": -5}), 400, "missing_field"),
+        (
+            json!({"amount": -5, "user_id": "nope"}),
+            400,
+            "invalid_uuid",
+        ),
+        (
             json!({"amount": -5, "user_id": user, "metadata": 7}),
-        )
-        .await,
-        400,
-        "invalid_metadata",
-    );
-    assert_error(
-        &transfer(
-            &http,
-            &sb,
+            400,
+            "invalid_metadata",
+        ),
+        (
             json!({"amount": -5, "user_id": user, "tax_exempt": "yes"}),
-        )
-        .await,
-        400,
-        "invalid_boolean",
-    );
-    assert_error(
-        &transfer(
-            &http,
-            &sb,
+            400,
+            "invalid_boolean",
+        ),
+        (
             json!({"amount": -5, "user_id": uuid::Uuid::new_v4()}),
-        )
-        .await,
-        404,
-        "not_found",
-    );
+            404,
+            "not_found",
+        ),
+    ] {
+        assert_error(&transfer(&http, &sb, body).await, status, code);
+    }
     let disabled = sb
         .seed_user(flowdesk_sandbox::SeedUser {
             status: Some("disabled".into()),
@@ -270,30 +237,9 @@ async fn bad_bodies_are_400_and_never_panic() {
         (sb.transfer_count(), sb.wallet_cents(&user)),
         (0, Some(100))
     );
-    assert_error(
-        &call(get_api(&http, &sb, "/v2/transfers/nope")).await,
-        404,
-        "not_found",
-    );
-    assert_error(
-        &call(get_api(
-            &http,
-            &sb,
-            &format!("/v2/transfers/{}", uuid::Uuid::new_v4()),
-        ))
-        .await,
-        404,
-        "not_found",
-    );
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_string())
-        .collect()
+    let unknown = format!("/v2/transfers/{}", uuid::Uuid::new_v4());
+    assert_get_error(&http, &sb, "/v2/transfers/nope", 404, "not_found").await;
+    assert_get_error(&http, &sb, &unknown, 404, "not_found").await;
 }
 
 #[tokio::test]
@@ -304,7 +250,7 @@ async fn list_filters_and_cursors() {
     let mut made = Vec::new(); // oldest first
     for (user, amount) in [(&a, -100), (&b, -200), (&a, -300), (&a, 50), (&b, -400)] {
         let (_, t) = transfer(&http, &sb, json!({"amount": amount, "user_id": user, "metadata": {"flowdesk_intent_id": format!("fi_{amount}")}})).await;
-        made.push(t["id"].as_str().unwrap().to_string());
+        made.push(id_of(&t));
     }
     let newest: Vec<String> = made.iter().rev().cloned().collect();
     let list = |q: String| {
@@ -383,10 +329,6 @@ async fn list_filters_and_cursors() {
         ("?start_date=yesterday", "invalid_date"),
         ("?starting_after=zzz", "invalid_cursor"),
     ] {
-        assert_error(
-            &call(get_api(&http, &sb, &format!("/v2/transfers{q}"))).await,
-            400,
-            code,
-        );
+        assert_get_error(&http, &sb, &format!("/v2/transfers{q}"), 400, code).await;
     }
 }

@@ -17,7 +17,7 @@ async fn create_then_get() {
     let http = client();
     let (s, u) = call(post_api(&http, &sb, "/v2/users", &bob())).await;
     assert_eq!(s, 201, "{u:#}");
-    let id = u["id"].as_str().unwrap().to_string();
+    let id = id_of(&u);
     let id = id.as_str();
     assert_eq!(u["first_name"], "Bob");
     assert_eq!(u["email"], "bob@bobloblaw.com");
@@ -41,21 +41,9 @@ async fn create_then_get() {
     assert_eq!(sb.user(id), Some(u));
     assert_eq!(sb.wallet_cents(id), Some(0));
 
-    assert_error(
-        &call(get_api(
-            &http,
-            &sb,
-            &format!("/v2/users/{}", uuid::Uuid::new_v4()),
-        ))
-        .await,
-        404,
-        "not_found",
-    );
-    assert_error(
-        &call(get_api(&http, &sb, "/v2/users/not-a-uuid")).await,
-        404,
-        "not_found",
-    );
+    let unknown = format!("/v2/users/{}", uuid::Uuid::new_v4());
+    assert_get_error(&http, &sb, &unknown, 404, "not_found").await;
+    assert_get_error(&http, &sb, "/v2/users/not-a-uuid", 404, "not_found").await;
     let (s, pm) = call(get_api(
         &http,
         &sb,
@@ -116,7 +104,7 @@ async fn list_pages_and_filters_by_status() {
                 ..Default::default()
             })
             .unwrap();
-        ids.push(u["id"].as_str().unwrap().to_string());
+        ids.push(id_of(&u));
     }
     ids.reverse(); // newest first
     let page = |q: String| {
@@ -125,13 +113,7 @@ async fn list_pages_and_filters_by_status() {
         async move {
             let (s, v) = call(get_api(&http, sb, &format!("/v2/users{q}"))).await;
             assert_eq!(s, 200, "{v:#}");
-            let got: Vec<String> = v["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|u| u["id"].as_str().unwrap().to_string())
-                .collect();
-            (got, v["has_more"].as_bool().unwrap())
+            (common::ids(&v), v["has_more"].as_bool().unwrap())
         }
     };
     assert_eq!(page(String::new()).await, (ids.clone(), false));
@@ -162,26 +144,14 @@ async fn list_pages_and_filters_by_status() {
         (vec![ids[2].clone()], true)
     );
     assert_eq!(page("?status=in_review".into()).await, (vec![], false));
-    assert_error(
-        &call(get_api(&http, &sb, "/v2/users?status=Verified")).await,
-        400,
-        "invalid_enum",
-    );
-    assert_error(
-        &call(get_api(&http, &sb, "/v2/users?limit=0")).await,
-        400,
-        "invalid_limit",
-    );
-    assert_error(
-        &call(get_api(
-            &http,
-            &sb,
-            &format!("/v2/users?starting_after={}", uuid::Uuid::new_v4()),
-        ))
-        .await,
-        400,
-        "invalid_cursor",
-    );
+    let unknown_cursor = format!("/v2/users?starting_after={}", uuid::Uuid::new_v4());
+    for (path, code) in [
+        ("/v2/users?status=Verified", "invalid_enum"),
+        ("/v2/users?limit=0", "invalid_limit"),
+        (unknown_cursor.as_str(), "invalid_cursor"),
+    ] {
+        assert_get_error(&http, &sb, path, 400, code).await;
+    }
 }
 
 #[tokio::test]
@@ -200,7 +170,7 @@ async fn seeding_over_http_and_wallet_control() {
     .await;
     assert_eq!(resp.status(), 200);
     let u: Value = resp.json().await.unwrap();
-    let id = u["id"].as_str().unwrap().to_string();
+    let id = id_of(&u);
     let id = id.as_str();
     assert_eq!(u["status"], "in_review");
     assert_eq!(u["compliance"]["has_criminal_activity"], true);
@@ -219,14 +189,7 @@ async fn seeding_over_http_and_wallet_control() {
     .await;
     assert_eq!(pm[0]["platform"], "venmo");
 
-    let w: Value = http
-        .get(format!("{}/_sandbox/users/{id}/wallet", sb.origin()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let w = control_get(&http, &sb, &format!("/users/{id}/wallet")).await;
     assert_eq!(
         w["wallet"],
         json!({"amount": 4321, "withdrawable_amount": 4321, "credit_balance": 0})
@@ -263,14 +226,7 @@ async fn seeding_over_http_and_wallet_control() {
     assert_eq!(sb.wallet_cents(id), Some(1));
     assert_eq!(sb.user_count(), 1);
 
-    let stats: Value = http
-        .get(format!("{}/_sandbox/stats", sb.origin()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = control_get(&http, &sb, "/stats").await;
     assert_eq!(stats["users"], 1);
     control(&http, &sb, "/reset", json!({})).await;
     assert_eq!(sb.user_count(), 0);

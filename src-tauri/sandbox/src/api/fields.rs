@@ -177,6 +177,19 @@ pub(crate) fn page_filtered<'a, T: Keyed>(
     }
 }
 
+/// One page of a money list, as Dots answers it: `{"data": [...], "has_more": bool}`.
+pub(crate) fn list_page<T: Keyed>(
+    ordered: &[&T],
+    keep: impl Fn(&T) -> bool,
+    q: &ListQuery,
+    what: &str,
+    to_json: impl Fn(&T) -> Value,
+) -> Result<Value, ApiError> {
+    let (rows, has_more) = page_filtered(ordered, keep, q, what)?;
+    let data: Vec<Value> = rows.into_iter().map(to_json).collect();
+    Ok(serde_json::json!({"data": data, "has_more": has_more}))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

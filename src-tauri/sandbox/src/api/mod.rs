@@ -74,6 +74,14 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// `200` with the value as JSON, or the Dots-shaped error.
+pub(crate) fn reply<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {
+    match r {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/v2/flows", get(flows::list).post(flows::create))

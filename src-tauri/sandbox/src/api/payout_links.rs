@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::fields::{
-    amount, json_object, metadata, one_of, opt_bool, opt_string, opt_uuid, page_filtered, Obj,
+    amount, json_object, list_page, metadata, one_of, opt_bool, opt_string, opt_uuid, Obj,
 };
 use super::flows::parse_list_query;
-use super::ApiError;
+use super::{reply, ApiError};
 use crate::ledger::{NewPayoutLink, Payee, PayoutLink};
 use crate::model::{parse_uuid, StepName};
 use crate::server::{lock, AppState};
@@ -225,21 +225,14 @@ pub(crate) async fn get(
             .map(|l| l.to_json(&st.origin))
             .ok_or_else(|| ApiError::not_found(format!("payout link {id} not found")))
     });
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    reply(result)
 }
 
 pub(crate) async fn cancel(
     State(st): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let result = path_id(path).and_then(|id| Ok(lock(&st.store).cancel_link(id)?));
-    match result {
-        Ok(link) => Json(link.to_json(&st.origin)).into_response(),
-        Err(e) => e.into_response(),
-    }
+    reply(path_id(path).and_then(|id| Ok(lock(&st.store).cancel_link(id)?.to_json(&st.origin))))
 }
 
 pub(crate) async fn redeliver(
@@ -247,13 +240,9 @@ pub(crate) async fn redeliver(
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
     let result = path_id(path).and_then(|id| Ok(lock(&st.store).redeliver_link(id)?));
-    match result {
-        Ok((link, redelivered)) => {
-            Json(json!({"payout_link": link.to_json(&st.origin), "redelivered": redelivered}))
-                .into_response()
-        }
-        Err(e) => e.into_response(),
-    }
+    reply(result.map(|(link, redelivered)| {
+        json!({"payout_link": link.to_json(&st.origin), "redelivered": redelivered})
+    }))
 }
 
 pub(crate) async fn list(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Response {
@@ -261,14 +250,15 @@ pub(crate) async fn list(State(st): State<AppState>, RawQuery(raw): RawQuery) ->
         let q = parse_list_query(raw.as_deref())?;
         let store = lock(&st.store);
         let ordered: Vec<&PayoutLink> = store.ledger.links.newest_first().collect();
-        let (rows, has_more) = page_filtered(&ordered, |_| true, &q, "payout link")?;
-        let data: Vec<Value> = rows.iter().map(|l| l.to_json(&st.origin)).collect();
-        Ok::<_, ApiError>(json!({"data": data, "has_more": has_more}))
+        list_page(
+            &ordered,
+            |_| true,
+            &q,
+            "payout link",
+            |l| l.to_json(&st.origin),
+        )
     })();
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    reply(result)
 }
 
 #[cfg(test)]

@@ -5,14 +5,11 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::fields::{
-    amount, json_object, metadata, missing, opt_bool, opt_uuid, page_filtered, Obj,
-};
+use super::fields::{amount, json_object, list_page, metadata, missing, opt_bool, opt_uuid, Obj};
 use super::flows::parse_list_query;
-use super::ApiError;
+use super::{reply, ApiError};
 use crate::ledger::{NewTransfer, Transfer};
 use crate::model::parse_uuid;
 use crate::server::{lock, AppState};
@@ -47,10 +44,7 @@ pub(crate) async fn create(State(st): State<AppState>, req: Request) -> Response
     }
     .await;
     // The spec answers a created transfer with 200 (not 201).
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    reply(result)
 }
 
 pub(crate) async fn get(
@@ -146,19 +140,15 @@ pub(crate) async fn list(State(st): State<AppState>, RawQuery(raw): RawQuery) ->
         } else {
             store.ledger.transfers.newest_first().collect()
         };
-        let (rows, has_more) = page_filtered(&ordered, |t| f.keep(t), &q, "transfer")?;
-        let data: Vec<Value> = rows.iter().map(|t| t.to_json()).collect();
-        Ok::<_, ApiError>(json!({"data": data, "has_more": has_more}))
+        list_page(&ordered, |t| f.keep(t), &q, "transfer", Transfer::to_json)
     })();
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    reply(result)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     fn parse(v: Value) -> Result<NewTransfer, ApiError> {
         parse_new_transfer(v.as_object().unwrap())

@@ -11,9 +11,9 @@ use regex::Regex;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::fields::{json_object, metadata, missing, one_of, opt_string, page_filtered, Obj};
+use super::fields::{json_object, list_page, metadata, missing, one_of, opt_string, Obj};
 use super::flows::parse_list_query;
-use super::ApiError;
+use super::{reply, ApiError};
 use crate::model::{parse_uuid, User, RAILS, USER_STATUSES};
 use crate::server::{lock, AppState};
 
@@ -164,10 +164,7 @@ pub(crate) async fn get(
     State(st): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    match path_user(&st, path) {
-        Ok(u) => Json(u.to_json()).into_response(),
-        Err(e) => e.into_response(),
-    }
+    reply(path_user(&st, path).map(|u| u.to_json()))
 }
 
 /// `GET /v2/users/{id}/payout-methods`: the rails the user connected. The spec's
@@ -205,14 +202,9 @@ pub(crate) async fn list(State(st): State<AppState>, RawQuery(raw): RawQuery) ->
         let store = lock(&st.store);
         let ordered: Vec<&User> = store.users.newest_first().collect();
         let keep = |u: &User| status.as_deref().map_or(true, |s| u.status == s);
-        let (rows, has_more) = page_filtered(&ordered, keep, &q, "user")?;
-        let data: Vec<Value> = rows.iter().map(|u| u.to_json()).collect();
-        Ok::<_, ApiError>(json!({"data": data, "has_more": has_more}))
+        list_page(&ordered, keep, &q, "user", User::to_json)
     })();
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    reply(result)
 }
 
 #[cfg(test)]

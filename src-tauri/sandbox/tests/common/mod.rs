@@ -128,3 +128,64 @@ pub async fn form(http: &reqwest::Client, url: &str, body: &str) -> reqwest::Res
         .await
         .unwrap()
 }
+
+/// Sends and returns the JSON body, whatever the status.
+pub async fn json_of(req: reqwest::RequestBuilder) -> Value {
+    req.send()
+        .await
+        .expect("request goes through")
+        .json()
+        .await
+        .expect("JSON body")
+}
+
+/// GETs a `/_sandbox` control route and returns its JSON.
+pub async fn control_get(http: &reqwest::Client, sb: &SandboxHandle, path: &str) -> Value {
+    json_of(http.get(format!("{}/_sandbox{path}", sb.origin()))).await
+}
+
+/// Asserts that GET `path` answers a Dots-shaped error with this status and code.
+pub async fn assert_get_error(
+    http: &reqwest::Client,
+    sb: &SandboxHandle,
+    path: &str,
+    status: u16,
+    code: &str,
+) {
+    assert_error(&call(get_api(http, sb, path)).await, status, code);
+}
+
+/// A row's `id` as a string.
+pub fn id_of(v: &Value) -> String {
+    v["id"].as_str().expect("string id").to_string()
+}
+
+/// The ids of a list reply's `data`, in order.
+pub fn ids(page: &Value) -> Vec<String> {
+    page["data"]
+        .as_array()
+        .expect("data array")
+        .iter()
+        .map(id_of)
+        .collect()
+}
+
+/// `POST /v2/transfers`: (status, JSON body).
+pub async fn create_transfer(
+    http: &reqwest::Client,
+    sb: &SandboxHandle,
+    body: Value,
+) -> (u16, Value) {
+    call(post_api(http, sb, "/v2/transfers", &body)).await
+}
+
+/// `POST /v2/payout-links`: (status, JSON body).
+pub async fn create_link(http: &reqwest::Client, sb: &SandboxHandle, body: Value) -> (u16, Value) {
+    call(post_api(http, sb, "/v2/payout-links", &body)).await
+}
+
+/// POSTs the empty form to `{link}{suffix}` (a hosted page's button), e.g. `/claim`.
+pub async fn press(http: &reqwest::Client, link: &Value, suffix: &str) -> reqwest::Response {
+    let url = link["link"].as_str().expect("link URL");
+    form(http, &format!("{url}{suffix}"), "").await
+}
