@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from './bindings/AppInfo';
 import type { EnvironmentsView } from './bindings/EnvironmentsView';
 import type { EnvironmentView } from './bindings/EnvironmentView';
@@ -13,23 +13,46 @@ import { ErrorNote } from './components/ErrorNote';
 import { FlowCard } from './components/FlowCard';
 import { FlowOptions } from './components/FlowOptions';
 import { Header } from './components/Header';
-import { History } from './components/History';
-import { BulkView } from './bulk/BulkView';
-import { AuditView } from './payouts/AuditView';
-import { MoneyView } from './payouts/MoneyView';
-import { UsersView } from './payouts/UsersView';
+// The screens other than the builder load on first use (their own chunks), so the first
+// paint of the builder parses and runs only the builder's code. Their styles stay in the
+// main stylesheet, in the same order as before.
+import './bulk/bulk.css';
+import './payouts/payouts.css';
 import { Templates } from './components/Templates';
-import { RemoteFlows } from './components/RemoteFlows';
 import { ScreenTabs, type Screen } from './components/ScreenTabs';
 import type { Template } from './bindings/Template';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import { Palette, STEP_DRAG_TYPE } from './components/Palette';
 import { Preview } from './components/Preview';
-import { Settings } from './components/Settings';
 import { StepList } from './components/StepList';
 import { emptyDraft, hasUserId, metadataOf, moveItem, newStep, toRequest, type Draft, type StepDraft } from './draft';
 import { ipc, toAppError, type AppError } from './ipc';
 import { useLiveCheck } from './useLiveCheck';
+
+const screens = {
+  history: () => import('./components/History'),
+  bulk: () => import('./bulk/BulkView'),
+  audit: () => import('./payouts/AuditView'),
+  money: () => import('./payouts/MoneyView'),
+  users: () => import('./payouts/UsersView'),
+  remote: () => import('./components/RemoteFlows'),
+  settings: () => import('./components/Settings'),
+};
+const History = lazy(() => screens.history().then((m) => ({ default: m.History })));
+const BulkView = lazy(() => screens.bulk().then((m) => ({ default: m.BulkView })));
+const AuditView = lazy(() => screens.audit().then((m) => ({ default: m.AuditView })));
+const MoneyView = lazy(() => screens.money().then((m) => ({ default: m.MoneyView })));
+const UsersView = lazy(() => screens.users().then((m) => ({ default: m.UsersView })));
+const RemoteFlows = lazy(() => screens.remote().then((m) => ({ default: m.RemoteFlows })));
+const Settings = lazy(() => screens.settings().then((m) => ({ default: m.Settings })));
+
+/** Fetches the other screens' chunks in the background (after the builder's first paint), so a tab opens at once. */
+export function preloadScreens(): void {
+  for (const load of Object.values(screens)) void load().catch(() => {});
+}
+
+/** What a lazy screen shows while its chunk loads (a few milliseconds, from 'self'). */
+const loading = <p className="hint" aria-busy="true">Loading…</p>;
 
 const SHORTCUT = /Mac|iPhone|iPad/.test(navigator.userAgent) ? '⌘ Enter' : 'Ctrl+Enter';
 
@@ -347,6 +370,7 @@ export function App() {
       {loadError ? <ErrorNote error={loadError} context="Starting" /> : null}
       {envError ? <ErrorNote error={envError.error} context={envError.context} /> : null}
       <ScreenTabs current={screen} onSelect={setScreen} />
+      <Suspense fallback={loading}>
       {screen === 'users' ? <UsersView env={active} request={userRequest} onNewFlow={newFlowFor} onNotify={notify} /> : null}
       {screen === 'money' ? <MoneyView env={active} onNotify={notify} /> : null}
       {screen === 'audit' ? <AuditView env={active} onNotify={notify} /> : null}
@@ -355,6 +379,7 @@ export function App() {
       {screen === 'history' ? (
         <History catalog={byName} onOpen={openEntry} onDuplicate={duplicateEntry} onNotify={notify} />
       ) : null}
+      </Suspense>
       <main className="layout" hidden={screen !== 'builder'}>
         <div className="side">
           <Palette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={addStep} />
@@ -436,6 +461,7 @@ export function App() {
       ) : null}
       {pending ? <ConfirmDialog env={pending.env} onConfirm={confirmCreate} onCancel={() => setPending(null)} /> : null}
       {settingsOpen && envs ? (
+        <Suspense fallback={null}>
         <Settings
           envs={envs}
           info={info}
@@ -446,6 +472,7 @@ export function App() {
             requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="open-settings"]')?.focus());
           }}
         />
+        </Suspense>
       ) : null}
     </div>
   );

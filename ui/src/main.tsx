@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { invoke } from '@tauri-apps/api/core';
-import { App } from './App';
+import { App, preloadScreens } from './App';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -12,5 +12,14 @@ createRoot(root).render(
   </StrictMode>,
 );
 // Start to interactive (docs/benchmarks.md): the app logs `flowdesk: ui-ready` once the builder's palette is painted.
-const whenBuilderPainted = (): number => requestAnimationFrame(() => (document.querySelector('.palette-item') ? setTimeout(() => void invoke('ui_ready').catch(() => {})) : whenBuilderPainted()));
+// Then, with the builder on screen, the other screens' chunks load in the background.
+const whenBuilderPainted = (): number =>
+  requestAnimationFrame(() =>
+    document.querySelector('.palette-item')
+      ? setTimeout(() => {
+          void invoke('ui_ready').catch(() => {});
+          setTimeout(preloadScreens, 200);
+        })
+      : whenBuilderPainted(),
+  );
 whenBuilderPainted();
