@@ -24,7 +24,7 @@ import type { Template } from './bindings/Template';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import { Palette, STEP_DRAG_TYPE } from './components/Palette';
 import { Preview } from './components/Preview';
-import { StepList } from './components/StepList';
+import { StepListShell } from './components/StepListShell';
 import { emptyDraft, hasUserId, metadataOf, moveItem, newStep, toRequest, type Draft, type StepDraft } from './draft';
 import { ipc, toAppError, type AppError } from './ipc';
 import { useLiveCheck } from './useLiveCheck';
@@ -37,6 +37,8 @@ const screens = {
   users: () => import('./payouts/UsersView'),
   remote: () => import('./components/RemoteFlows'),
   settings: () => import('./components/Settings'),
+  // The builder's sortable step list: @dnd-kit is not needed for the first paint.
+  stepList: () => import('./components/StepList'),
 };
 const History = lazy(() => screens.history().then((m) => ({ default: m.History })));
 const BulkView = lazy(() => screens.bulk().then((m) => ({ default: m.BulkView })));
@@ -44,6 +46,7 @@ const AuditView = lazy(() => screens.audit().then((m) => ({ default: m.AuditView
 const MoneyView = lazy(() => screens.money().then((m) => ({ default: m.MoneyView })));
 const UsersView = lazy(() => screens.users().then((m) => ({ default: m.UsersView })));
 const RemoteFlows = lazy(() => screens.remote().then((m) => ({ default: m.RemoteFlows })));
+const StepList = lazy(() => screens.stepList().then((m) => ({ default: m.StepList })));
 const Settings = lazy(() => screens.settings().then((m) => ({ default: m.Settings })));
 
 /** Fetches the other screens' chunks in the background (after the builder's first paint), so a tab opens at once. */
@@ -406,15 +409,25 @@ export function App() {
             }}
           >
             <h2 id="flow-title">Flow</h2>
-            <StepList
-              steps={draft.steps}
-              catalog={byName}
-              implicit={catalog && !hasUserId(draft) ? catalog.implicit : null}
-              violations={stepViolations}
-              onMove={moveStep}
-              onRemove={removeStep}
-              onChange={changeStep}
-            />
+            <Suspense
+              fallback={
+                <StepListShell
+                  steps={draft.steps}
+                  catalog={byName}
+                  implicit={catalog && !hasUserId(draft) ? catalog.implicit : null}
+                />
+              }
+            >
+              <StepList
+                steps={draft.steps}
+                catalog={byName}
+                implicit={catalog && !hasUserId(draft) ? catalog.implicit : null}
+                violations={stepViolations}
+                onMove={moveStep}
+                onRemove={removeStep}
+                onChange={changeStep}
+              />
+            </Suspense>
           </section>
           <FlowOptions draft={draft} violations={flowViolations} onChange={update} />
           <div className="create-bar">

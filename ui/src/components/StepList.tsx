@@ -24,6 +24,7 @@ import type { StepName } from '../bindings/StepName';
 import type { StepOption } from '../bindings/StepOption';
 import { useRef } from 'react';
 import type { StepDraft } from '../draft';
+import { ImplicitStepRow, NO_STEPS } from './StepListShell';
 
 type Props = {
   steps: StepDraft[];
@@ -92,21 +93,7 @@ export function StepList({ steps, catalog, implicit, violations, onMove, onRemov
     >
       <SortableContext items={ids} strategy={verticalListSortingStrategy}>
         <ol className="step-list" aria-label="Steps of the flow, in order">
-          {implicit ? (
-            <li className="step step--implicit" data-testid="implicit-step" aria-disabled="true">
-              <div className="step-head">
-                <span className="step-lock" aria-hidden="true">
-                  ⦸
-                </span>
-                <span className="step-pos" aria-hidden="true">
-                  ·
-                </span>
-                <span className="step-title">{implicit.title}</span>
-                <span className="tag">added by Dots</span>
-              </div>
-              <p className="step-desc">{implicit.description}</p>
-            </li>
-          ) : null}
+          {implicit ? <ImplicitStepRow implicit={implicit} /> : null}
           {steps.map((step, index) => (
             <SortableStep
               key={step.name}
@@ -120,7 +107,7 @@ export function StepList({ steps, catalog, implicit, violations, onMove, onRemov
           ))}
         </ol>
       </SortableContext>
-      {count === 0 ? <p className="empty">No steps yet: pick some from the list on the left.</p> : null}
+      {count === 0 ? <p className="empty">{NO_STEPS}</p> : null}
     </DndContext>
   );
 }
