@@ -9,6 +9,7 @@ mod flows;
 mod handoff;
 mod live;
 mod payouts;
+mod rendering;
 mod saved;
 mod settings_store;
 mod startup;
@@ -91,6 +92,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
 
 pub fn run() {
     startup::mark();
+    rendering::prefer_cpu_rendering_without_gpu();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "info".into()),
