@@ -2,8 +2,11 @@
 //!
 //! Line 1 is the batch (id, start time, template, every imported row), written atomically
 //! (temp file, fsync, rename, fsync of the folder). Each later line is one row's new state,
-//! appended and fsynced *before* the action it announces: `sending` is on disk before the
-//! create leaves, so a crash can never hide a create. Opening a journal replays it: a row
+//! appended *before* the action it announces: `sending` is fsynced before the create
+//! leaves, so a crash can never hide a create. Outcomes (`created`, `failed`, ...) are
+//! appended without a sync of their own (the next `sending`, or the batch's last line,
+//! syncs them): losing one to a power cut leaves that row `sending`, which a resume
+//! reconciles like any unknown create, so it halves the syncs without risking a duplicate. Opening a journal replays it: a row
 //! last seen `sending` becomes `unknown` and must be reconciled before anything is re-sent.
 //! A torn last line (a crash mid-append) is cut off; damage anywhere else is refused.
 
@@ -340,7 +343,8 @@ impl Journal {
         BatchProgress::of(self.lock().states.iter())
     }
 
-    /// Appends the row's new state and fsyncs it before returning: call it before the action.
+    /// Appends the row's new state, call it before the action; a `sending` (and the line that
+    /// finishes the batch) is fsynced before this returns.
     pub fn record(&self, row: u32, state: RowState) -> Result<()> {
         let mut inner = self.lock();
         let index = (row as usize).wrapping_sub(1);
@@ -363,8 +367,11 @@ impl Journal {
             .file
             .write_all(&line)
             .map_err(|e| io_err(&self.path, e))?;
-        inner.file.sync_data().map_err(|e| io_err(&self.path, e))?;
+        let must_sync = state == RowState::Sending;
         inner.states[index] = state;
+        if must_sync || BatchProgress::of(inner.states.iter()).finished() {
+            inner.file.sync_data().map_err(|e| io_err(&self.path, e))?;
+        }
         Ok(())
     }
 
