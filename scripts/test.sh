@@ -49,7 +49,8 @@ suite "ui (playwright, chromium)" npx playwright test
 suite "app build (debug)" cargo build --locked --features custom-protocol
 # The .deb from that debug build, installed with dpkg, started under Xvfb, checked, purged.
 suite "package (.deb install test)" bash -c "npx tauri build --debug --bundles deb --ignore-version-mismatches && scripts/package-test.sh --debug"
-suite "e2e (tauri-driver, xvfb)" scripts/with-keyring.sh node --test --test-concurrency=1 tests/e2e/
+# Bounded: a window left open must fail the suite, never hang CI.
+suite "e2e (tauri-driver, xvfb)" timeout --kill-after=10 900 scripts/with-keyring.sh node --test --test-concurrency=1 tests/e2e/
 
 echo "=== time per suite"
 printf '%s\n' "${timings[@]}"

@@ -1,7 +1,7 @@
 // One tauri-driver (WebDriver for the real Tauri window, backed by WebKitWebDriver) per
 // test file, and a session on the debug build of the app. Needs DISPLAY (scripts/test.sh
 // starts one Xvfb for the whole suite).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { Builder } from 'selenium-webdriver';
@@ -39,9 +39,15 @@ function freePort() {
 
 export async function startApp() {
   const [port, nativePort] = [await freePort(), await freePort()];
+  // Its own process group (so stop() can end the driver, WebKitWebDriver and the app
+  // together), and its output through a pipe this process owns: an app left running must
+  // not hold the test runner's own stdout open, or the runner never exits.
   const driverProcess = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  driverProcess.stdout.on('data', (d) => process.stdout.write(d));
+  driverProcess.stderr.on('data', (d) => process.stderr.write(d));
   const exited = new Promise((_, reject) => driverProcess.once('exit', (code) => reject(new Error(`tauri-driver exited (${code})`))));
   await Promise.race([waitForPort(port, 30_000), exited]);
   const driver = await new Builder()
@@ -52,7 +58,15 @@ export async function startApp() {
     driver,
     async stop() {
       await driver.quit().catch(() => {});
-      driverProcess.kill();
+      try {
+        process.kill(-driverProcess.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      // An app WebKitWebDriver started in a session of its own would escape the group.
+      spawnSync('pkill', ['-KILL', '-f', `^${APP}( |$)`]);
+      driverProcess.stdout.destroy();
+      driverProcess.stderr.destroy();
     },
   };
 }
