@@ -48,7 +48,9 @@ while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do dis
 export DISPLAY=:$display NO_AT_BRIDGE=1
 Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
-trap 'kill $xvfb_pid 2>/dev/null || true; rm -rf "$scratch"' EXIT
+# The desktop portal may have mounted its document store (FUSE) in the scratch runtime
+# dir: unmount it first, and never let cleanup change the exit status.
+trap 'kill $xvfb_pid 2>/dev/null || true; fusermount -u -z "$scratch/run/doc" 2>/dev/null || true; rm -rf "$scratch" 2>/dev/null || true' EXIT
 sleep 1
 
 export BENCH_N=$n BENCH_OUT=$out BENCH_APP_DEB=$app_deb BENCH_BASE_DEB=$base_deb \

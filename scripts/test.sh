@@ -40,7 +40,9 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export DISPLAY=:97
 Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
-trap 'kill $xvfb_pid 2>/dev/null || true; rm -rf "$scratch"' EXIT
+# The desktop portal may have mounted its document store (FUSE) in the scratch runtime
+# dir: unmount it first, and never let cleanup change the exit status.
+trap 'kill $xvfb_pid 2>/dev/null || true; fusermount -u -z "$scratch/run/doc" 2>/dev/null || true; rm -rf "$scratch" 2>/dev/null || true' EXIT
 
 suite "ui typecheck + build" bash -c "npm run typecheck && npm run build"
 suite "rust (cargo test --workspace)" scripts/with-keyring.sh cargo test --workspace --locked --features custom-protocol
