@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { before, after } from 'node:test';
 import { Builder } from 'selenium-webdriver';
 
 export const APP = path.resolve(process.env.FLOWDESK_APP ?? 'target/debug/flow-desk');
@@ -79,4 +80,19 @@ export async function startBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** For a test file that needs both: the app window and a Chromium, started before its tests
+ *  and closed after them. Read `session.app.driver` and `session.browser` inside the tests. */
+export function appAndBrowser() {
+  const session = {};
+  before(async () => {
+    session.app = await startApp();
+    session.browser = await startBrowser();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.app?.stop();
+  });
+  return session;
 }

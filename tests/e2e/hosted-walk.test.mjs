@@ -2,26 +2,17 @@
 // and creates a three-step flow on its local sandbox; the user opens the link in Chromium
 // and works through the sandbox's hosted page; the app marks each step and then the flow
 // done by itself, with no manual refresh.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until } from 'selenium-webdriver';
-import { startApp, startBrowser } from './driver.mjs';
+import { appAndBrowser } from './driver.mjs';
 import { attrOf, byTestId, textOf, waitForAttr, waitForText } from './ui-helpers.mjs';
 
-let app;
-let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appAndBrowser();
 
 test('a person walks the hosted page and the app follows every step to done', async () => {
-  const { driver } = app;
+  const { driver } = session.app;
+  const { browser } = session;
   await waitForText(driver, 'env-badge', /Local sandbox/, 30_000);
   const steps = ['compliance', 'id-verification', 'manage-payouts'];
   for (const step of steps) {

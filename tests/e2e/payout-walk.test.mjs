@@ -2,23 +2,13 @@
 // on the hosted page in Chromium; staff open that user from the claimed flow card in the
 // real window and fund the wallet through the two-step confirmation; the user walks the
 // payout step and withdraws; the app shows the wallet back at zero.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until } from 'selenium-webdriver';
-import { startApp, startBrowser } from './driver.mjs';
+import { appAndBrowser } from './driver.mjs';
 import { byTestId, textOf, waitForText } from './ui-helpers.mjs';
 
-let app;
-let browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appAndBrowser();
 
 const click = async (driver, id) => {
   const el = await driver.wait(until.elementLocated(byTestId(id)), 15_000);
@@ -27,7 +17,8 @@ const click = async (driver, id) => {
 };
 
 test('onboard on the hosted page, fund from the app, withdraw on the payout step, wallet back to zero', async () => {
-  const { driver } = app;
+  const { driver } = session.app;
+  const { browser } = session;
   await waitForText(driver, 'env-badge', /Local sandbox/, 30_000);
   await click(driver, 'catalog-payout');
   await click(driver, 'create-flow');
