@@ -81,6 +81,9 @@ fn a_batch_makes_exactly_one_flow_per_valid_row_despite_lost_replies() {
     let history = t.ok("history_search", json!({"query": "REF-7"}));
     assert_eq!(history.as_array().unwrap().len(), 1, "every created row joins the history");
     assert_eq!(history[0]["batch"]["row"], 7);
+    let audit = t.ok("audit_read", json!({}));
+    let batch = audit["entries"].as_array().unwrap().iter().find(|e| e["action"] == "flow.create_batch").expect("audited");
+    assert_eq!(batch["dots_ids"].as_array().unwrap().len(), 12, "every flow of the batch is in the audit log");
 
     let dir = t._dir;
     let again = app_in(dir);

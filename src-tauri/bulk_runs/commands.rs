@@ -173,9 +173,13 @@ fn spawn_run<R: Runtime>(
         }
         // Every created row joins the history (recording one again replaces it).
         let entries = history_entries(&journal, &env, &environment_name);
+        let created: Vec<String> = entries.iter().map(|e| e.flow_id.clone()).collect();
         if let Err(e) = desk.history(|h| h.record_many(entries)) {
             tracing::error!(batch = %id, error = %e, "bulk rows not written to history");
         }
+        let p = journal.progress();
+        let counts = format!("{} created, {} failed, {} unknown, {} not sent", p.created, p.failed, p.unknown, p.remaining);
+        desk.ledger().record(flowdesk_money::AuditEntry::flow_batch(&env, &id, created, &counts));
         desk.clear_running_journal(&id);
         desk.runs().finish(&id);
         let _ = app.emit(EVENT, view(&journal, &env, false));

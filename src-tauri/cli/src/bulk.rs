@@ -126,6 +126,7 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
 
     // The results are written whatever happened, so the links made so far are never lost.
     write_atomically(&a.output, &results_csv(&journal)?)?;
+    audit_batch(&t, &journal);
     if let Some(path) = &a.mail_merge {
         let mail = t.settings.email_template();
         let mail = MailTemplate {
@@ -216,5 +217,23 @@ async fn report(mut rx: watch::Receiver<BatchProgress>) {
                 break;
             }
         }
+    }
+}
+
+/// The app's audit log records every flow creation: one line per run, with the batch's flows.
+fn audit_batch(t: &crate::context::Target, journal: &flowdesk_bulk::Journal) {
+    let created: Vec<String> = journal
+        .snapshot()
+        .into_iter()
+        .filter_map(|(_, state)| match state {
+            flowdesk_bulk::RowState::Created { flow_id, .. } => Some(flow_id),
+            _ => None,
+        })
+        .collect();
+    let p = journal.progress();
+    let counts = format!("{} created, {} failed, {} unknown, {} not sent", p.created, p.failed, p.unknown, p.remaining);
+    let entry = flowdesk_money::AuditEntry::flow_batch(&t.env_id, &journal.batch_id().to_string(), created, &counts);
+    if let Err(e) = flowdesk_money::AuditLog::new(t.data_dir.join("audit.jsonl")).append(&entry) {
+        eprintln!("flowdesk: note: the batch's flows were not written to the audit log: {e}");
     }
 }

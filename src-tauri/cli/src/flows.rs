@@ -105,6 +105,11 @@ pub async fn create(g: &Global, a: CreateArgs) -> Result<ExitCode, CliError> {
         }
         err
     })?;
+    // The app's audit log records every flow creation, from here too.
+    let entry = flowdesk_money::AuditEntry::flow_created(&t.env_id, &flow.id, flow.user_id.as_deref());
+    if let Err(e) = flowdesk_money::AuditLog::new(t.data_dir.join("audit.jsonl")).append(&entry) {
+        eprintln!("flowdesk: note: the flow was created but not written to the audit log: {e}");
+    }
     if a.json {
         print_json(&flow);
     } else {

@@ -377,6 +377,11 @@ async fn bulk_writes_links_and_mail_merge() {
         mail.starts_with("to,subject,body") && mail.contains(&format!("{}/flow/", sb.origin()))
     );
     assert_eq!(sb.flow_count(), 12);
+    // The batch's flows are in the audit log the app shares.
+    let audit = std::fs::read_to_string(s.path("data/com.flowdesk.desk/audit.jsonl")).unwrap();
+    let batch: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
+    assert_eq!(batch["action"], "flow.create_batch");
+    assert_eq!(batch["dots_ids"].as_array().unwrap().len(), 12);
 
     // Running it again resumes the finished journal: nothing new is sent.
     let out = run(bulk_cmd(&s, &sb, &csv, &template)).await;

@@ -73,10 +73,15 @@ async fn fund_moves_exact_cents_once_and_bad_amounts_move_nothing() {
     assert!(text(&out.stdout).starts_with("transfer "));
     assert_eq!(sb.wallet_cents(&user), Some(1234));
 
-    // The audit log has the confirmation and the result, and no key.
+    // A flow created here is audited too.
+    let out = run(args(s.local(&sb), &["create", "--step", "payout", "--json"])).await;
+    let flow: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // The audit log has the confirmation and the result, the flow, and no key.
     let out = run(args(s.local(&sb), &["money", "audit"])).await;
     let csv = text(&out.stdout);
     assert!(csv.contains("wallet.fund") && csv.contains(",confirmed,") && csv.contains(",done,"), "{csv}");
+    assert!(csv.contains("flow.create") && csv.contains(flow["id"].as_str().unwrap()), "{csv}");
     assert!(!csv.contains("sandbox_key"));
 }
 

@@ -56,6 +56,26 @@ impl AuditEntry {
     }
 }
 
+impl AuditEntry {
+    /// A flow created from the CLI or a single create.
+    pub fn flow_created(environment: &str, flow_id: &str, user_id: Option<&str>) -> Self {
+        AuditEntry {
+            dots_ids: vec![flow_id.to_string()],
+            recipient: user_id.map(str::to_string),
+            ..AuditEntry::new(environment, "flow.create", "done")
+        }
+    }
+
+    /// One line per bulk run: every flow its batch holds, and the batch's counts.
+    pub fn flow_batch(environment: &str, batch_id: &str, created: Vec<String>, counts: &str) -> Self {
+        AuditEntry {
+            dots_ids: created,
+            message: Some(format!("batch {batch_id}: {counts}")),
+            ..AuditEntry::new(environment, "flow.create_batch", "done")
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct AuditRead {
