@@ -80,10 +80,7 @@ async fn recipient(desk: &Desk, env: &Env, request: &flowdesk_money::Action) -> 
 
 async fn summarize(desk: &Desk, env: &Env, request: &MoneyRequest) -> AppResult<Summary> {
     let action = request.check().map_err(AppError::from)?;
-    let ledger = desk.ledger();
-    let limits = ledger.limits.lock().unwrap_or_else(|e| e.into_inner()).get(&env.id);
-    let spent = ledger.audit.spent_today(&env.id, chrono::Utc::now()).map_err(AppError::from)?;
-    limits.check(action.amount_cents(), spent).map_err(AppError::from)?;
+    let (limits, spent) = desk.ledger().check_limits(&env.id, &action).map_err(AppError::from)?;
     let who = recipient(desk, env, &action).await;
     Ok(Summary::new(action, who, &env.name, env.production, limits, spent))
 }
@@ -94,27 +91,24 @@ async fn summarize(desk: &Desk, env: &Env, request: &MoneyRequest) -> AppResult<
 pub async fn money_summary(desk: State<'_, Desk>, environment_id: Option<String>, request: MoneyRequest) -> AppResult<Summary> {
     let env = env(&desk, environment_id)?;
     let summary = summarize(&desk, &env, &request).await?;
-    if let Some(open) = unresolved(&desk, &env, &summary)? {
-        return Err(open);
+    if let Some(open) = desk.ledger().open_intent_for(&env.id, &summary.action) {
+        return Err(unresolved(open));
     }
     Ok(summary)
 }
 
-fn unresolved(desk: &Desk, env: &Env, summary: &Summary) -> AppResult<Option<AppError>> {
-    let open = desk.ledger().intents.lock().unwrap_or_else(|e| e.into_inner()).unresolved_for(&env.id, &summary.action);
-    Ok(open.map(|i| {
-        AppError::from(MoneyError::UnresolvedIntent {
-            message: format!(
-                "An earlier {} of {} to {} (intent {}) has an unsettled outcome ({}). Retry it (same key, cannot pay twice) or confirm a new payment knowing that.",
-                i.action.audit_name(),
-                flowdesk_money::format_cents(i.action.amount_cents()),
-                i.recipient,
-                i.id,
-                i.message.as_deref().unwrap_or("not sent yet")
-            ),
-            intent_id: i.id,
-        })
-    }))
+fn unresolved(i: Intent) -> AppError {
+    AppError::from(MoneyError::UnresolvedIntent {
+        message: format!(
+            "An earlier {} of {} to {} (intent {}) has an unsettled outcome ({}). Retry it (same key, cannot pay twice) or confirm a new payment knowing that.",
+            i.action.audit_name(),
+            flowdesk_money::format_cents(i.action.amount_cents()),
+            i.recipient,
+            i.id,
+            i.message.as_deref().unwrap_or("not sent yet")
+        ),
+        intent_id: i.id,
+    })
 }
 
 /// Step two: the person confirmed. In Production the amount must be typed again. The
@@ -131,16 +125,9 @@ pub async fn money_send(
     let env = env(&desk, environment_id)?;
     let summary = summarize(&desk, &env, &request).await?;
     summary.check_typed_amount(typed_amount.as_deref()).map_err(AppError::from)?;
-    if let Some(open) = unresolved(&desk, &env, &summary)? {
-        let open_id = desk
-            .ledger()
-            .intents
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .unresolved_for(&env.id, &summary.action)
-            .map(|i| i.id);
-        if replacing.is_none() || replacing != open_id {
-            return Err(open);
+    if let Some(open) = desk.ledger().open_intent_for(&env.id, &summary.action) {
+        if replacing.as_deref() != Some(open.id.as_str()) {
+            return Err(unresolved(open));
         }
         tracing::warn!(replacing = ?replacing, "a new money intent beside an unsettled one, confirmed by the person");
     }
@@ -155,7 +142,7 @@ pub async fn money_send(
 /// Every money intent on record, newest first (unsettled ones are retried from here).
 #[tauri::command]
 pub fn money_intents(desk: State<'_, Desk>) -> Vec<Intent> {
-    desk.ledger().intents.lock().unwrap_or_else(|e| e.into_inner()).all()
+    desk.ledger().intents()
 }
 
 /// Sends an unsettled intent again with its own key: it cannot pay twice.
@@ -163,11 +150,8 @@ pub fn money_intents(desk: State<'_, Desk>) -> Vec<Intent> {
 pub async fn money_retry(desk: State<'_, Desk>, intent_id: String) -> AppResult<Outcome> {
     let ledger = desk.ledger();
     let environment = ledger
-        .intents
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&intent_id)
-        .map(|i| i.environment.clone())
+        .intent(&intent_id)
+        .map(|i| i.environment)
         .ok_or_else(|| AppError::from(MoneyError::NotFound(intent_id.clone())))?;
     let client = desk.client(&environment)?;
     carry_out(&client, &ledger.intents, &ledger.audit, &intent_id, RetryPolicy::default()).await.map_err(AppError::from)
@@ -241,7 +225,7 @@ pub fn audit_export_csv(desk: State<'_, Desk>) -> AppResult<String> {
 #[tauri::command]
 pub fn limits_get(desk: State<'_, Desk>, environment_id: Option<String>) -> AppResult<Limits> {
     let env = env(&desk, environment_id)?;
-    Ok(desk.ledger().limits.lock().unwrap_or_else(|e| e.into_inner()).get(&env.id))
+    Ok(desk.ledger().limits_for(&env.id))
 }
 
 #[tauri::command]

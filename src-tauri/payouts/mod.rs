@@ -2,10 +2,9 @@
 //! and read the audit log. The rules live in flowdesk-money; this is the app's adapter.
 
 pub mod commands;
-mod ledger;
 mod link_watch;
 
-pub use ledger::Ledger;
+pub use flowdesk_money::Ledger;
 pub use link_watch::{link_status, PayoutLinkSource};
 
 use flowdesk_dots::money::{PayoutMethod, User};

@@ -4,14 +4,13 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use clap::{Args, Subcommand, ValueEnum};
 use flowdesk_dots::money::{Delivery, DeliveryMethod, Payee, UserFilter};
 use flowdesk_dots::ListParams;
 use flowdesk_money::{
-    carry_out, confirm, format_cents, AuditLog, Intent, IntentStore, LimitsBook, MoneyError, MoneyRequest, Outcome,
-    OutcomeState, RetryPolicy, Summary,
+    carry_out, confirm, format_cents, Intent, Ledger, MoneyError, MoneyRequest, Outcome, OutcomeState, RetryPolicy,
+    Summary,
 };
 
 use crate::context::{target, Target};
@@ -137,18 +136,9 @@ fn money_error(e: MoneyError) -> CliError {
     }
 }
 
-struct Ledger {
-    intents: Mutex<IntentStore>,
-    audit: AuditLog,
-    limits: LimitsBook,
-}
-
+/// The app's own money records (shared with the app: the same folder and files).
 fn ledger(t: &Target) -> Result<Ledger, CliError> {
-    Ok(Ledger {
-        intents: Mutex::new(IntentStore::open(t.data_dir.join("intents.jsonl")).map_err(money_error)?),
-        audit: AuditLog::new(t.data_dir.join("audit.jsonl")),
-        limits: LimitsBook::open(t.data_dir.join("money-limits.json")).map_err(money_error)?,
-    })
+    Ledger::open(&t.data_dir).map_err(money_error)
 }
 
 pub async fn user(g: &Global, action: UserAction) -> Result<ExitCode, CliError> {
@@ -225,10 +215,8 @@ async fn send(g: &Global, request: MoneyRequest, c: &Confirmation) -> Result<Out
     let t = target(g)?;
     let l = ledger(&t)?;
     let action = request.check().map_err(money_error)?;
-    let limits = l.limits.get(&t.env_id);
-    let spent = l.audit.spent_today(&t.env_id, chrono::Utc::now()).map_err(money_error)?;
-    limits.check(action.amount_cents(), spent).map_err(money_error)?;
-    if let Some(open) = l.intents.lock().unwrap_or_else(|e| e.into_inner()).unresolved_for(&t.env_id, &action) {
+    let (limits, spent) = l.check_limits(&t.env_id, &action).map_err(money_error)?;
+    if let Some(open) = l.open_intent_for(&t.env_id, &action) {
         return Err(CliError::invalid(format!(
             "an earlier payment to this recipient (intent {}) has an unsettled outcome: run `flowdesk money retry {}` first",
             open.id, open.id
@@ -332,7 +320,7 @@ async fn link_change(g: &Global, id: &str, action: &str) -> Result<ExitCode, Cli
     if let Err(e) = &result {
         entry.message = Some(e.to_string());
     }
-    let _ = l.audit.append(&entry);
+    l.record(entry);
     let (link, changed) = result.map_err(|e| t.error(e))?;
     say!("{} {} ({}){}", link.id, format_cents(link.amount), link.status.as_str(), if changed { "" } else { " — not redelivered" });
     Ok(ExitCode::SUCCESS)
@@ -343,7 +331,7 @@ pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError
     let l = ledger(&t)?;
     match action {
         MoneyAction::Intents => {
-            for i in l.intents.lock().unwrap_or_else(|e| e.into_inner()).all() {
+            for i in l.intents() {
                 say!(
                     "{}  {:<9} {:<18} {:>14}  {}  {}",
                     i.id,
@@ -357,7 +345,7 @@ pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError
             Ok(ExitCode::SUCCESS)
         }
         MoneyAction::Retry { intent_id } => {
-            let env = l.intents.lock().unwrap_or_else(|e| e.into_inner()).get(&intent_id).map(|i| i.environment.clone());
+            let env = l.intent(&intent_id).map(|i| i.environment);
             let env = env.ok_or_else(|| CliError::new(NOT_FOUND, format!("no money action with id {intent_id} is on record")))?;
             if env != t.env_id {
                 return Err(CliError::invalid(format!("that action belongs to environment \"{env}\": pass --env {env}")));

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod error;
 pub mod execute;
 pub mod intents;
+pub mod ledger;
 pub mod limits;
 pub mod request;
 
@@ -21,6 +22,7 @@ pub use audit::{AuditEntry, AuditLog, AuditRead};
 pub use error::{MoneyError, MoneyErrorKind};
 pub use execute::{carry_out, confirm, MoneyApi, Outcome, OutcomeState, RetryPolicy};
 pub use intents::{Intent, IntentState, IntentStore};
+pub use ledger::Ledger;
 pub use limits::{Limits, LimitsBook};
 pub use request::{Action, MoneyRequest, Summary};
 
