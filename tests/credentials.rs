@@ -14,7 +14,7 @@ use flowdesk_settings::{KeyringStore, SecretStore};
 use serde_json::{json, Value};
 
 const CLIENT_ID: &str = "cid_staging_7";
-const KEY: &str = "sk_staging_Qm4Xr8Tz1Lp6Vw3N";
+const KEY: &str = "fake_staging_key_Qm4Xr8Tz1Lp";
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

@@ -116,7 +116,7 @@ fn production_needs_the_amount_typed_and_no_key_reaches_the_money_files() {
     if !keychain_session() {
         return;
     }
-    const KEY: &str = "sk_prod_mirror_Zt7Qw9Lp2Xv4";
+    const KEY: &str = "fake_prod_mirror_key_Zt7Qw9Lp";
     let dots = tauri::async_runtime::block_on(flowdesk_sandbox::start(flowdesk_sandbox::SandboxConfig::new("cid_prod", KEY))).unwrap();
     let t = app();
     let view = t.ok("add_environment", json!({"environment": {"name": "Prod mirror", "base_url": dots.base_url(), "app_id": null, "production": true}}));

@@ -6,7 +6,7 @@
 use flowdesk_history::{History, Templates};
 use proptest::prelude::*;
 
-const SECRET: &str = "sk_live_PLANTEDs3cr3tQ9x";
+const SECRET: &str = "fake_PLANTED_secret_s3cr3tQ9x";
 
 fn clear(message: &str) -> Result<(), TestCaseError> {
     prop_assert!(!message.trim().is_empty(), "empty message");
