@@ -1,93 +1,108 @@
-//! Flow Desk's Tauri shell: one module per domain, each a few thin commands over the
-//! plain-Rust crates (`flowdesk_dots`, `flowdesk_settings`, `flowdesk_sandbox`).
+//! Flow Desk's Tauri shell over `flowdesk_core`: plugins, the command list, the native
+//! confirmation dialog, and the core's events forwarded to the window. Each command is a
+//! few lines in `commands/`; every rule lives in the core.
 
-mod bulk_runs;
-mod desk;
-mod environments;
-mod error;
-mod flows;
-mod handoff;
-mod live;
-mod payouts;
+mod commands;
+mod confirm_dialog;
+mod events;
+mod qr;
 mod rendering;
-mod saved;
-mod settings_store;
 mod startup;
+mod view_state;
 
-pub use desk::{AppInfo, Desk};
-pub use environments::{ConnectionReport, EnvironmentsView};
-pub use error::{AppError, AppErrorKind};
-pub use flows::{FlowView, StepCatalog};
-pub use live::{forward as forward_watch_events, EVENT as WATCH_EVENT};
+use std::sync::Arc;
 
-use tauri::{Manager, Runtime};
+pub use events::{BULK_EVENT, WATCH_EVENT};
+pub use flowdesk_core::Core;
+
+use flowdesk_core::{Confirmer, CoreOptions, LocalMode};
+use flowdesk_settings::Credentials;
+use tauri::{AppHandle, Manager, Runtime};
 
 /// Plugins and commands, shared by the real app and the mock-runtime tests.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    use commands::*;
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
-            desk::app_info,
-            flows::commands::step_catalog,
-            flows::commands::validate_flow,
-            flows::commands::preview_request,
-            flows::commands::create_flow,
-            flows::commands::get_flow,
-            flows::commands::list_remote_flows,
-            environments::commands::environments,
-            environments::commands::set_active_environment,
-            environments::commands::add_environment,
-            environments::commands::update_environment,
-            environments::commands::remove_environment,
-            environments::commands::save_credentials,
-            environments::commands::delete_credentials,
-            environments::commands::test_connection,
-            environments::commands::set_extra_ca,
-            environments::commands::preferences,
-            environments::commands::set_email_template,
-            live::commands::watch_flow,
-            live::commands::unwatch_flow,
-            live::commands::refresh_flow,
-            live::commands::set_poll_interval,
-            handoff::commands::link_qr,
-            handoff::commands::email_link,
-            saved::commands::history_search,
-            saved::commands::history_delete,
-            saved::commands::history_clear,
-            saved::commands::history_retention,
-            saved::commands::templates_list,
-            saved::commands::template_save,
-            saved::commands::template_rename,
-            saved::commands::template_delete,
-            saved::commands::templates_export,
-            saved::commands::templates_import,
-            bulk_runs::commands::bulk_preview,
-            bulk_runs::commands::bulk_start,
-            bulk_runs::commands::bulk_resume,
-            bulk_runs::commands::bulk_cancel,
-            bulk_runs::commands::bulk_batches,
-            bulk_runs::commands::bulk_rows,
-            bulk_runs::commands::bulk_results_csv,
-            bulk_runs::commands::bulk_mail_merge_csv,
+            app_info,
+            flows::step_catalog,
+            flows::validate_flow,
+            flows::preview_request,
+            flows::create_flow,
+            flows::get_flow,
+            flows::list_remote_flows,
+            flows::watch_flow,
+            flows::unwatch_flow,
+            flows::refresh_flow,
+            flows::reset_local_sandbox,
+            environments::environments,
+            environments::set_active_environment,
+            environments::add_environment,
+            environments::update_environment,
+            environments::remove_environment,
+            environments::save_credentials,
+            environments::delete_credentials,
+            environments::test_connection,
+            environments::set_extra_ca,
+            environments::preferences,
+            environments::set_email_template,
+            environments::set_poll_interval,
+            handoff::link_qr,
+            handoff::email_link,
+            saved::history_search,
+            saved::history_delete,
+            saved::history_clear,
+            saved::history_retention,
+            saved::templates_list,
+            saved::template_save,
+            saved::template_rename,
+            saved::template_delete,
+            saved::templates_export,
+            saved::templates_import,
+            bulk::bulk_preview,
+            bulk::bulk_start,
+            bulk::bulk_resume,
+            bulk::bulk_cancel,
+            bulk::bulk_batches,
+            bulk::bulk_rows,
+            bulk::bulk_results_csv,
+            bulk::bulk_mail_merge_csv,
             startup::ui_ready,
-            payouts::commands::users_list,
-            payouts::commands::user_get,
-            payouts::commands::money_summary,
-            payouts::commands::money_send,
-            payouts::commands::money_intents,
-            payouts::commands::money_retry,
-            payouts::commands::payout_link_get,
-            payouts::commands::payout_link_cancel,
-            payouts::commands::payout_link_redeliver,
-            payouts::commands::payout_link_watch,
-            payouts::commands::audit_read,
-            payouts::commands::audit_export_csv,
-            payouts::commands::limits_get,
-            payouts::commands::limits_set,
+            view_state::view_state,
+            view_state::set_view_state,
+            money::users_list,
+            money::user_get,
+            money::money_summary,
+            money::money_send,
+            money::money_intents,
+            money::money_retry,
+            money::payout_link_get,
+            money::payout_link_cancel,
+            money::payout_link_redeliver,
+            money::payout_link_watch,
+            money::audit_read,
+            money::audit_export_csv,
+            money::limits_get,
+            money::limits_set,
         ])
+}
+
+/// Starts the core on the app's data folder, with a confirmer (the native dialog in the
+/// app, a script in tests), and connects its events to the window.
+pub fn attach<R: Runtime>(app: &AppHandle<R>, core: Core) {
+    events::forward(app.clone(), &core);
+    app.manage(core);
+}
+
+pub async fn start_core(data_dir: std::path::PathBuf, credentials: Credentials, confirmer: Arc<dyn Confirmer>) -> Result<Core, flowdesk_core::CoreError> {
+    let mut options = CoreOptions::new(data_dir, credentials, confirmer);
+    options.local = LocalMode::Host;
+    Core::start(options).await
 }
 
 pub fn run() {
@@ -100,11 +115,11 @@ pub fn run() {
         .init();
     let result = app_builder(tauri::Builder::default())
         .setup(|app| {
-            let desk = settings_store::start_desk(app.handle())?;
-            if let Some(events) = desk.take_watch_events() {
-                live::forward(app.handle().clone(), events);
-            }
-            app.manage(desk);
+            let dir = app.path().app_data_dir()?;
+            let confirmer = Arc::new(confirm_dialog::DialogConfirmer(app.handle().clone()));
+            let core = tauri::async_runtime::block_on(start_core(dir, Credentials::keychain(), confirmer))?;
+            view_state::prepare(app.handle());
+            attach(app.handle(), core);
             Ok(())
         })
         .run(tauri::generate_context!());

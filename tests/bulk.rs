@@ -61,7 +61,7 @@ fn a_batch_makes_exactly_one_flow_per_valid_row_despite_lost_replies() {
     let template = json!({"steps": [{"name": "compliance"}, {"name": "manage-payouts"}], "require_auth": null, "hide_go_to_dashboard_on_complete": null});
     let started = t.ok(
         "bulk_start",
-        json!({"bytes": csv(12), "template": template, "environmentId": "local", "concurrency": 4, "confirmProduction": false}),
+        json!({"bytes": csv(12), "template": template, "environmentId": "local", "concurrency": 4}),
     );
     let batch_id = started["batch_id"].as_str().unwrap().to_string();
     let done = wait_finished(&t, &batch_id);
@@ -98,7 +98,7 @@ fn production_batches_need_confirmation_and_bad_files_are_reported() {
     let template = json!({"steps": [{"name": "compliance"}], "require_auth": null, "hide_go_to_dashboard_on_complete": null});
     let err = t.err(
         "bulk_start",
-        json!({"bytes": csv(2), "template": template, "environmentId": "production", "concurrency": 4, "confirmProduction": false}),
+        json!({"bytes": csv(2), "template": template, "environmentId": "production", "concurrency": 4}),
     );
     assert_eq!(err["kind"], "confirmation_required");
     let err = t.err("bulk_preview", json!({"bytes": b"\xff\xfeemail\n".to_vec()}));
@@ -106,7 +106,7 @@ fn production_batches_need_confirmation_and_bad_files_are_reported() {
     assert!(err["message"].as_str().unwrap().contains("UTF-8"), "{err}");
     let err = t.err(
         "bulk_start",
-        json!({"bytes": b"email\nnope\n".to_vec(), "template": template, "environmentId": "local", "concurrency": 4, "confirmProduction": false}),
+        json!({"bytes": b"email\nnope\n".to_vec(), "template": template, "environmentId": "local", "concurrency": 4}),
     );
     assert_eq!(err["kind"], "invalid", "{err}");
 }

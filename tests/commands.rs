@@ -79,20 +79,24 @@ fn errors_reach_the_ui_as_kind_and_message() {
 }
 
 #[test]
-fn production_needs_confirmation_from_the_backend_too() {
+fn production_is_confirmed_by_the_core_and_no_argument_stands_in_for_it() {
     let t = app();
-    let err = t.err(
-        "create_flow",
-        json!({"request": {"steps": steps(&["compliance"])}, "environmentId": "production", "confirmProduction": false}),
-    );
-    assert_eq!(err["kind"], "confirmation_required");
-    assert!(err["message"].as_str().unwrap().contains("api.dots.dev"), "{err}");
-    // Confirmed, it goes on to need a key (none is saved): still nothing sent anywhere.
+    // The confirmer says no: an argument claiming a confirmation changes nothing.
     let err = t.err(
         "create_flow",
         json!({"request": {"steps": steps(&["compliance"])}, "environmentId": "production", "confirmProduction": true}),
     );
+    assert_eq!(err["kind"], "confirmation_required");
+    let asked = t.confirmer.asked();
+    assert_eq!(asked.len(), 1);
+    assert_eq!((asked[0].action.as_str(), asked[0].host.as_deref()), ("flow.create", Some("api.dots.dev")));
+    // Confirmed, it goes on to need a key (none is saved): still nothing sent anywhere.
+    t.confirmer.answer(true);
+    let err = t.err("create_flow", json!({"request": {"steps": steps(&["compliance"])}, "environmentId": "production"}));
     assert_ne!(err["kind"], "confirmation_required", "{err}");
+    // Outside Production nobody is asked.
+    t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}, "environmentId": "local"}));
+    assert_eq!(t.confirmer.asked().len(), 2);
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::{app, steps};
-use flow_desk_lib::{forward_watch_events, Desk, WATCH_EVENT};
+use flow_desk_lib::{Core, WATCH_EVENT};
+use flowdesk_core::CoreEvent;
 use serde_json::{json, Value};
 use tauri::{Listener, Manager};
 
@@ -25,8 +26,6 @@ fn complete(link: &str, step: &str) {
 #[test]
 fn a_watched_flow_is_followed_until_done_through_window_events() {
     let t = app();
-    let events = t.app.state::<Desk>().take_watch_events().expect("events not taken yet");
-    forward_watch_events(t.app.handle().clone(), events);
     let (tx, rx) = mpsc::channel::<Value>();
     t.app.listen_any(WATCH_EVENT, move |e| {
         let _ = tx.send(serde_json::from_str(e.payload()).unwrap());
@@ -61,14 +60,15 @@ fn a_watched_flow_is_followed_until_done_through_window_events() {
 #[test]
 fn an_unwatched_flow_stops_and_a_bad_environment_is_refused() {
     let t = app();
-    let mut events = t.app.state::<Desk>().take_watch_events().unwrap();
+    let mut events = t.app.state::<Core>().subscribe();
     let created = t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}}));
     let id = created["flow"]["id"].as_str().unwrap().to_string();
     t.ok("watch_flow", json!({"id": id, "environmentId": "local"}));
     t.ok("unwatch_flow", json!({"id": id}));
     let kinds: Vec<String> = tauri::async_runtime::block_on(async {
         let mut kinds = Vec::new();
-        while let Ok(Some(e)) = tokio::time::timeout(Duration::from_secs(3), events.recv()).await {
+        while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_secs(3), events.recv()).await {
+            let CoreEvent::Watch(e) = e else { continue };
             kinds.push(serde_json::to_value(&e).unwrap()["type"].as_str().unwrap().to_string());
             if kinds.last().map(String::as_str) == Some("stopped") {
                 break;

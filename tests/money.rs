@@ -136,6 +136,12 @@ fn production_needs_the_amount_typed_and_no_key_reaches_the_money_files() {
         assert_eq!(err["kind"], "confirmation_mismatch", "{err}");
     }
     assert_eq!(dots.wallet_cents(&user), Some(0));
+    // The amount typed right, the native dialog (scripted here) still has to say yes.
+    let err = t.err("money_send", req(Some("$12.34")));
+    assert_eq!(err["kind"], "confirmation_required", "{err}");
+    assert_eq!(dots.wallet_cents(&user), Some(0));
+    assert_eq!(t.confirmer.asked().last().map(|a| a.amount_cents), Some(Some(1234)));
+    t.confirmer.answer(true);
     let out = t.ok("money_send", req(Some("$12.34")));
     assert_eq!(out["state"], "done");
     assert_eq!(dots.wallet_cents(&user), Some(1234));

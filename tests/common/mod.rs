@@ -1,12 +1,15 @@
 //! The app through Tauri's mock runtime: real command handlers, real IPC serialisation,
-//! the in-process local sandbox, a settings file in a scratch folder and the OS keychain
-//! (a throwaway one under scripts/with-keyring.sh).
+//! the core hosting the local sandbox of a scratch data folder, the OS keychain (a
+//! throwaway one under scripts/with-keyring.sh), and a scripted confirmer where the app
+//! would raise a native dialog.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use flow_desk_lib::{app_builder, Desk};
-use flowdesk_settings::{Credentials, SettingsFile};
+use flow_desk_lib::{app_builder, attach, start_core};
+use flowdesk_core::Scripted;
+use flowdesk_settings::Credentials;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
@@ -17,6 +20,8 @@ pub struct TestApp {
     pub app: App<MockRuntime>,
     pub window: WebviewWindow<MockRuntime>,
     pub settings_path: PathBuf,
+    /// Answers the core's confirmations (no by default) and remembers what was asked.
+    pub confirmer: Arc<Scripted>,
     pub _dir: tempfile::TempDir,
 }
 
@@ -28,11 +33,13 @@ pub fn app() -> TestApp {
 /// An app whose settings file lives in `dir` (which may already hold one).
 pub fn app_in(dir: tempfile::TempDir) -> TestApp {
     let settings_path = dir.path().join("settings.json");
-    let desk = tauri::async_runtime::block_on(Desk::start(SettingsFile::at(&settings_path), Credentials::keychain()))
-        .expect("desk starts");
-    let app = app_builder(mock_builder()).manage(desk).build(mock_context(noop_assets())).expect("app builds");
+    let confirmer = Arc::new(Scripted::always(false));
+    let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), Credentials::keychain(), confirmer.clone()))
+        .expect("core starts");
+    let app = app_builder(mock_builder()).build(mock_context(noop_assets())).expect("app builds");
+    attach(app.handle(), core);
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
-    TestApp { app, window, settings_path, _dir: dir }
+    TestApp { app, window, settings_path, confirmer, _dir: dir }
 }
 
 impl TestApp {

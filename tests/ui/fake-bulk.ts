@@ -172,6 +172,7 @@ export class FakeBulk {
         progress: this.progress(rows),
         running: opts.running ?? false,
         finished: false,
+        stopped_by: null,
       },
     });
     this.view(id);

@@ -39,12 +39,12 @@ function isAppError(e: unknown): e is AppError {
   );
 }
 
-/** Any rejection as {kind, message}: the backend's AppError as is, anything else as "internal". */
+/** Any rejection as {kind, message, details}: the core's error as is, anything else as "internal". */
 export function toAppError(e: unknown): AppError {
-  if (isAppError(e)) return { kind: e.kind, message: e.message };
-  if (e instanceof Error) return { kind: 'internal', message: e.message };
-  if (typeof e === 'string') return { kind: 'internal', message: e };
-  return { kind: 'internal', message: 'Unexpected error from the app.' };
+  if (isAppError(e)) return { kind: e.kind, message: e.message, details: e.details ?? {} };
+  if (e instanceof Error) return { kind: 'internal', message: e.message, details: {} };
+  if (typeof e === 'string') return { kind: 'internal', message: e, details: {} };
+  return { kind: 'internal', message: 'Unexpected error from the app.', details: {} };
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {

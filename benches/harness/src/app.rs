@@ -1,8 +1,10 @@
 //! Flow Desk through Tauri's mock runtime, as tests/common/mod.rs builds it: the real
-//! command handlers, real IPC (de)serialisation, the Desk with its in-process sandbox.
+//! command handlers, real IPC (de)serialisation, the core hosting the local sandbox of a scratch data folder.
 
-use flow_desk_lib::{app_builder, forward_watch_events, Desk};
-use flowdesk_settings::{Credentials, SettingsFile};
+use std::sync::Arc;
+
+use flow_desk_lib::{app_builder, attach, start_core, Core};
+use flowdesk_settings::Credentials;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
@@ -20,20 +22,17 @@ impl BenchApp {
     /// session the keychain is reported unavailable, which the local sandbox does not need.
     pub fn start() -> crate::Result<BenchApp> {
         let dir = tempfile::tempdir()?;
-        let file = SettingsFile::at(dir.path().join("settings.json"));
-        let desk = tauri::async_runtime::block_on(Desk::start(file, Credentials::keychain()))?;
-        let events = desk.take_watch_events();
-        let app = app_builder(mock_builder()).manage(desk).build(mock_context(noop_assets()))?;
-        // As the real app does in its setup: scheduler events go to the window.
-        if let Some(events) = events {
-            forward_watch_events(app.handle().clone(), events);
-        }
+        let confirmer = Arc::new(flowdesk_core::Refuse);
+        let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), Credentials::keychain(), confirmer))?;
+        let app = app_builder(mock_builder()).build(mock_context(noop_assets()))?;
+        // As the real app does in its setup: the core's events go to the window.
+        attach(app.handle(), core);
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build()?;
         Ok(BenchApp { app, window, _dir: dir })
     }
 
-    pub fn desk(&self) -> tauri::State<'_, Desk> {
-        self.app.state::<Desk>()
+    pub fn desk(&self) -> tauri::State<'_, Core> {
+        self.app.state::<Core>()
     }
 
     /// Invokes a command as the webview would; the JSON reply or the error's JSON.

@@ -24,7 +24,7 @@ const API_KEY: &str = "sk_bench_key";
 
 pub fn run(creates: usize) -> Result<Value> {
     let app = BenchApp::start()?;
-    let desk_client = app.desk().client("local")?;
+    let desk_client = tauri::async_runtime::block_on(app.desk().client("local"))?;
     let twin = block_on(flowdesk_sandbox::start(SandboxConfig::new(CLIENT_ID, API_KEY)))?;
     let twin_client = DotsClient::new(ClientConfig::new(&twin.base_url(), CLIENT_ID, API_KEY)?)?;
     let http = reqwest::Client::builder().no_proxy().build()?;

@@ -57,7 +57,7 @@ pub fn run(flows: usize) -> Result<Value> {
     let (p2, c2) = (polls(&http, &origin)?, cpu_ms());
     at(steady_from + steady_secs);
     let (p3, c3) = (polls(&http, &origin)?, cpu_ms());
-    let watched = app.desk().watcher().watched_count();
+    let watched = app.desk().watched_count();
 
     let per_min = |n: u64, secs: u64| n as f64 * 60.0 / secs as f64;
     Ok(json!({

@@ -1,5 +1,5 @@
-//! `bulk`: one flow per CSV row through `flowdesk-bulk`, with a journal beside the output so
-//! a stopped or killed run resumes without duplicates.
+//! `bulk`: one flow per CSV row through the core's batch runner. The batch's journal lives
+//! in the data folder (the app lists and resumes it too); the results go where you ask.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -7,32 +7,29 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use flowdesk_bulk::journal::write_atomically;
-use flowdesk_bulk::{
-    mail_merge_csv, parse_csv, results_csv, BatchProgress, BatchTemplate, CancellationToken,
-    Journal, MailTemplate, RunOptions,
-};
+use flowdesk_bulk::{parse_csv, BatchProgress};
+use flowdesk_core::{BulkStart, BulkTemplate};
 use tokio::sync::watch;
 
-use crate::context::target;
+use crate::context::{core, env_id};
 use crate::error::{CliError, INTERRUPTED, PARTIAL};
 use crate::Global;
 
 #[derive(Args)]
 pub struct BulkArgs {
     /// Recipients CSV (UTF-8, header: email, name, reference, user_id, meta.<key>…).
-    csv: PathBuf,
+    #[arg(required_unless_present = "resume")]
+    csv: Option<PathBuf>,
     /// The flow template, JSON: {"steps": ["compliance", {"name": "redirect", "redirect_url": "https://…"}],
     /// "require_auth": true, "hide_go_to_dashboard_on_complete": false}.
-    #[arg(long, value_name = "FILE.json")]
-    template: PathBuf,
+    #[arg(long, value_name = "FILE.json", required_unless_present = "resume")]
+    template: Option<PathBuf>,
     /// Results CSV to write: row, email, reference, flow_id, link, status, detail.
     #[arg(short, long, value_name = "FILE.csv")]
     output: PathBuf,
-    /// The batch journal [default: OUTPUT.journal]. If it exists the batch is resumed
-    /// (the CSV and template are then not read again).
-    #[arg(long, value_name = "FILE")]
-    journal: Option<PathBuf>,
+    /// Resume this batch (see `flowdesk batches`) instead of starting one.
+    #[arg(long, value_name = "BATCH_ID", conflicts_with_all = ["csv", "template"])]
+    resume: Option<String>,
     /// Also write a mail-merge CSV (to, subject, body) from the email template in Settings.
     #[arg(long, value_name = "FILE.csv")]
     mail_merge: Option<PathBuf>,
@@ -48,97 +45,52 @@ pub struct BulkArgs {
 }
 
 pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
-    let journal_path = a.journal.clone().unwrap_or_else(|| {
-        let mut p = a.output.clone().into_os_string();
-        p.push(".journal");
-        PathBuf::from(p)
-    });
-    let journal = if journal_path.exists() {
-        let j = Journal::open(&journal_path)?;
-        let named = a.csv.file_name().map(|n| n.to_string_lossy().into_owned());
-        if j.source().is_some() && j.source() != named.as_deref() {
-            eprintln!(
-                "flowdesk: note: {} belongs to a batch from {}, not {}: resuming that batch (use another -o or --journal for a new one)",
-                journal_path.display(),
-                j.source().unwrap_or_default(),
-                a.csv.display()
-            );
+    let core = core(g).await?;
+    let handle = match &a.resume {
+        Some(batch_id) => core.bulk_resume(batch_id, u32::from(a.concurrency)).await?,
+        None => {
+            let (csv, template_path) = (a.csv.clone().unwrap_or_default(), a.template.clone().unwrap_or_default());
+            let bytes = std::fs::read(&csv).map_err(|e| CliError::invalid(format!("{}: {e}", csv.display())))?;
+            let import = parse_csv(&bytes).map_err(|e| CliError::invalid(e.to_string()))?;
+            eprintln!("{}: {}", csv.display(), import.report());
+            let template = read_template(&template_path)?;
+            if a.dry_run {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let start = BulkStart {
+                csv: bytes,
+                template,
+                environment_id: env_id(g, &core)?,
+                concurrency: u32::from(a.concurrency),
+                source: csv.file_name().map(|n| n.to_string_lossy().into_owned()),
+                settle: a.settle_ms.map(Duration::from_millis),
+            };
+            core.bulk_start(start).await?
         }
-        let p = j.progress();
-        eprintln!(
-            "Resuming batch {} from {}: {} created, {} failed, {} to check, {} to send",
-            j.batch_id(),
-            journal_path.display(),
-            p.created,
-            p.failed,
-            p.unknown,
-            p.remaining
-        );
-        j
-    } else {
-        let bytes = std::fs::read(&a.csv)
-            .map_err(|e| CliError::invalid(format!("{}: {e}", a.csv.display())))?;
-        let import = parse_csv(&bytes)?;
-        eprintln!("{}: {}", a.csv.display(), import.report());
-        let template = read_template(&a.template)?;
-        template.check()?;
-        if a.dry_run {
-            return Ok(ExitCode::SUCCESS);
-        }
-        if import.valid().next().is_none() {
-            return Err(CliError::invalid(format!(
-                "{}: no valid row to send",
-                a.csv.display()
-            )));
-        }
-        let source = a.csv.file_name().map(|n| n.to_string_lossy().into_owned());
-        Journal::create(&journal_path, &template, &import, source)?
     };
-    if a.dry_run {
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    let t = target(g)?;
-    eprintln!("Environment: {}", t.env_name);
-    let mut opts = RunOptions {
-        concurrency: a.concurrency as usize,
-        ..RunOptions::default()
-    };
-    if let Some(ms) = a.settle_ms {
-        opts.settle = Duration::from_millis(ms);
-    }
-    let cancel = CancellationToken::new();
-    let (tx, rx) = watch::channel(journal.progress());
-    let reporter = tokio::spawn(report(rx));
+    let batch_id = handle.batch_id.clone();
+    eprintln!("Batch {batch_id} in {}", handle.first.environment_id);
+    let reporter = tokio::spawn(report(handle.progress.clone()));
     let ctrl_c = {
-        let cancel = cancel.clone();
+        let core = core.clone();
+        let id = batch_id.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 eprintln!("Stopping: creates in flight finish, nothing new starts…");
-                cancel.cancel();
+                core.bulk_cancel(&id);
             }
         })
     };
-    let result = flowdesk_bulk::run(&t.client, &journal, &opts, Some(&tx), &cancel).await;
-    drop(tx);
-    let _ = reporter.await;
+    let result = handle.done.await.map_err(|e| CliError::other(format!("the batch task failed: {e}")))?;
     ctrl_c.abort();
+    let _ = reporter.await;
 
     // The results are written whatever happened, so the links made so far are never lost.
-    write_atomically(&a.output, &results_csv(&journal)?)?;
-    audit_batch(&t, &journal);
+    write_private(&a.output, &core.bulk_results_csv(batch_id.clone()).await?)?;
     if let Some(path) = &a.mail_merge {
-        let mail = t.settings.email_template();
-        let mail = MailTemplate {
-            subject: mail.subject.clone(),
-            body: mail.body.clone(),
-        };
-        write_atomically(path, &mail_merge_csv(&journal, &mail)?)?;
+        write_private(path, &core.bulk_mail_merge_csv(batch_id.clone()).await?)?;
     }
-    let summary = result.map_err(|e| match e {
-        flowdesk_bulk::BulkError::Dots(d) => t.error(d),
-        other => other.into(),
-    })?;
+    let summary = result?;
     let p = summary.progress;
     say!(
         "{} created, {} failed, {} invalid, {} unknown, {} not sent; {} uncertain creates reconciled ({} found, {} re-sent); results in {}",
@@ -153,15 +105,12 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
         a.output.display()
     );
     if !summary.duplicates.is_empty() {
-        eprintln!(
-            "flowdesk: warning: rows with more than one flow in Dots: {:?}",
-            summary.duplicates
-        );
+        eprintln!("flowdesk: warning: rows with more than one flow in Dots: {:?}", summary.duplicates);
     }
     if summary.cancelled {
         return Err(CliError::new(
             INTERRUPTED,
-            "interrupted: run the same command again to resume",
+            format!("interrupted: resume with `flowdesk bulk --resume {batch_id} -o {}`", a.output.display()),
         ));
     }
     if p.finished() && p.failed == 0 {
@@ -171,11 +120,39 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
     }
 }
 
-fn read_template(path: &Path) -> Result<BatchTemplate, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::invalid(format!("{}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| CliError::invalid(format!("template {}: {e}", path.display())))
+/// `flowdesk batches`: every batch in the data folder, the app's included.
+pub async fn batches(g: &Global) -> Result<ExitCode, CliError> {
+    let core = core(g).await?;
+    for b in core.bulk_batches().await? {
+        let p = b.progress;
+        let state = if b.running { "running" } else if b.finished { "finished" } else { "unfinished" };
+        say!(
+            "{}  {:<10} {:<12} {} created, {} failed, {} unknown, {} remaining  {}",
+            b.batch_id,
+            state,
+            b.environment_id,
+            p.created,
+            p.failed,
+            p.unknown,
+            p.remaining,
+            b.started_at.format("%Y-%m-%d %H:%M")
+        );
+        if let Some(stop) = b.stopped_by {
+            say!("    stopped: {}", stop.message);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    flowdesk_bulk::journal::write_atomically(path, bytes).map_err(|e| CliError::other(e.to_string()))
+}
+
+fn read_template(path: &Path) -> Result<BulkTemplate, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::invalid(format!("{}: {e}", path.display())))?;
+    let t: flowdesk_bulk::BatchTemplate =
+        serde_json::from_str(&text).map_err(|e| CliError::invalid(format!("template {}: {e}", path.display())))?;
+    Ok(BulkTemplate { steps: t.steps, require_auth: t.require_auth, hide_go_to_dashboard_on_complete: t.hide_go_to_dashboard_on_complete })
 }
 
 /// A progress bar on a terminal; otherwise a plain line at most once a second and at the end.
@@ -220,20 +197,3 @@ async fn report(mut rx: watch::Receiver<BatchProgress>) {
     }
 }
 
-/// The app's audit log records every flow creation: one line per run, with the batch's flows.
-fn audit_batch(t: &crate::context::Target, journal: &flowdesk_bulk::Journal) {
-    let created: Vec<String> = journal
-        .snapshot()
-        .into_iter()
-        .filter_map(|(_, state)| match state {
-            flowdesk_bulk::RowState::Created { flow_id, .. } => Some(flow_id),
-            _ => None,
-        })
-        .collect();
-    let p = journal.progress();
-    let counts = format!("{} created, {} failed, {} unknown, {} not sent", p.created, p.failed, p.unknown, p.remaining);
-    let entry = flowdesk_money::AuditEntry::flow_batch(&t.env_id, &journal.batch_id().to_string(), created, &counts);
-    if let Err(e) = flowdesk_money::AuditLog::new(t.data_dir.join("audit.jsonl")).append(&entry) {
-        eprintln!("flowdesk: note: the batch's flows were not written to the audit log: {e}");
-    }
-}

@@ -1,118 +1,91 @@
-//! Which environment a command talks to, and the client for it. Settings come from the
-//! app's settings file and keys from the app's keychain entries, so the CLI and the app
-//! share both.
+//! The CLI's way into the core: the same data folder, keychain entries and local sandbox
+//! as the app, and a confirmer that asks at the terminal or takes an explicit flag.
 
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
-use flowdesk_dots::{ClientConfig, DotsClient, DotsError, ErrorKind};
-use flowdesk_settings::{Credentials, Environment, Settings, SettingsFile};
+use flowdesk_core::{Ask, BoxFuture, Confirmer, Core, CoreOptions, LocalMode};
+use flowdesk_settings::Credentials;
 
 use crate::error::CliError;
 use crate::Global;
 
-/// Where `flowdesk sandbox` listens by default, and so where `local` looks.
-pub const LOCAL_PORT: u16 = 4010;
-
-/// The Local sandbox's fixed credentials (a fake key for a loopback emulator), the same
-/// defaults as the `flowdesk-sandbox` binary; `FLOWDESK_SANDBOX_API_KEY` overrides the key
-/// on both sides.
-pub fn local_credentials() -> (String, String) {
-    let key = std::env::var("FLOWDESK_SANDBOX_API_KEY")
-        .ok()
-        .filter(|k| !k.is_empty());
-    (
-        "sandbox_client".into(),
-        key.unwrap_or_else(|| "sandbox_key".into()),
-    )
+/// Production is confirmed at a terminal prompt (type the environment's id, and for money
+/// the amount), or for scripts by `--confirm-production ENV` naming that environment (and
+/// `--confirm-amount` repeating the amount). Anything else is a "no".
+pub struct CliConfirmer {
+    environment: Option<String>,
+    amount: Option<String>,
+    yes: bool,
 }
 
-pub fn load_settings() -> Result<(SettingsFile, Settings), CliError> {
-    let file = SettingsFile::open_default()?;
-    let loaded = file.load()?;
-    if let Some(notice) = loaded.notice {
-        eprintln!("flowdesk: note: {notice}");
-    }
-    Ok((file, loaded.settings))
-}
-
-/// The environment a command runs against: `--env`, else the active one.
-pub fn environment<'a>(g: &Global, settings: &'a Settings) -> Result<&'a Environment, CliError> {
-    match &g.env {
-        Some(id) => Ok(settings.environment(id)?),
-        None => Ok(settings.active()),
-    }
-}
-
-pub struct Target {
-    pub client: DotsClient,
-    pub env_id: String,
-    pub env_name: String,
-    pub local: bool,
-    pub production: bool,
-    pub settings: Settings,
-    /// The settings file's folder, where the app keeps history, intents and the audit log.
-    pub data_dir: std::path::PathBuf,
-}
-
-impl Target {
-    /// A network failure against `local` almost always means no sandbox is running.
-    pub fn error(&self, e: DotsError) -> CliError {
-        if self.local && e.kind() == ErrorKind::Network {
-            return CliError::other(format!(
-                "No local sandbox answers at {}: start one with `flowdesk sandbox` (or pass --base-url). {e}",
-                self.client.base_url()
-            ));
-        }
-        e.into()
-    }
-}
-
-pub fn target(g: &Global) -> Result<Target, CliError> {
-    let (file, settings) = load_settings()?;
-    let data_dir = file.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-    let env = environment(g, &settings)?.clone();
-    let timeout = Duration::from_secs(g.timeout.max(1));
-    let config = if env.is_local() {
-        let url = g
-            .base_url
-            .clone()
-            .unwrap_or_else(|| format!("http://127.0.0.1:{LOCAL_PORT}/api"));
-        let parsed = url::Url::parse(&url)
-            .map_err(|e| CliError::invalid(format!("--base-url \"{url}\": {e}")))?;
-        let loopback = match parsed.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(d)) => d == "localhost",
-            None => false,
+impl CliConfirmer {
+    fn answer(&self, ask: &Ask) -> bool {
+        let amount_matches = |typed: &str| {
+            ask.amount_cents.is_none_or(|cents| flowdesk_money::parse_dollars(typed, flowdesk_money::Sign::Either).is_ok_and(|t| t == cents))
         };
-        if !loopback {
-            return Err(CliError::invalid(format!(
-                "--base-url {url} is not on this machine: the local environment only talks to a sandbox on 127.0.0.1"
-            )));
+        let flagged = self.environment.as_deref() == Some(ask.environment_id.as_str())
+            && self.amount.as_deref().map_or(ask.amount_cents.is_none(), amount_matches);
+        // `--yes` stands for a confirmation only outside Production (e.g. a sandbox reset).
+        if flagged || (self.yes && ask.host.is_none()) {
+            return true;
         }
-        let (client_id, api_key) = local_credentials();
-        let mut c = ClientConfig::new(&url, client_id, api_key)?;
-        c.timeout = timeout;
-        c
-    } else {
-        if g.base_url.is_some() {
-            return Err(CliError::new(
-                2,
-                format!(
-                    "--base-url only applies to the local environment; \"{}\" uses its saved URL",
-                    env.id()
-                ),
-            ));
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            eprintln!(
+                "flowdesk: {} Not confirmed: pass --confirm-production {}{} to confirm from a script.",
+                ask.title,
+                ask.environment_id,
+                if ask.amount_cents.is_some() { " --confirm-amount AMOUNT" } else { "" }
+            );
+            return false;
         }
-        Credentials::keychain().client_config(&settings, env.id(), timeout)?
+        eprintln!("{}\n{}", ask.title, ask.detail);
+        let expected = if ask.host.is_none() { "yes" } else { ask.environment_id.as_str() };
+        eprint!("Type {expected} to confirm: ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line).is_err() || line.trim() != expected {
+            return false;
+        }
+        if ask.amount_cents.is_some() {
+            eprint!("Type the amount again: ");
+            let _ = std::io::stderr().flush();
+            let mut amount = String::new();
+            return std::io::stdin().lock().read_line(&mut amount).is_ok() && amount_matches(amount.trim());
+        }
+        true
+    }
+}
+
+impl Confirmer for CliConfirmer {
+    fn confirm<'a>(&'a self, ask: &'a Ask) -> BoxFuture<'a, bool> {
+        let yes = self.answer(ask);
+        Box::pin(async move { yes })
+    }
+}
+
+/// The core on the user's data folder; the local sandbox is only used, never hosted.
+pub async fn core(g: &Global) -> Result<Core, CliError> {
+    core_with(g, LocalMode::Connect).await
+}
+
+pub async fn core_with(g: &Global, local: LocalMode) -> Result<Core, CliError> {
+    let confirmer = CliConfirmer {
+        environment: g.confirm_production.clone(),
+        amount: g.confirm_amount.clone(),
+        yes: g.yes,
     };
-    Ok(Target {
-        client: DotsClient::new(config)?,
-        env_id: env.id().to_string(),
-        env_name: env.name().to_string(),
-        local: env.is_local(),
-        production: env.is_production(),
-        settings,
-        data_dir,
-    })
+    let mut options =
+        CoreOptions::new(CoreOptions::default_data_dir()?, Credentials::keychain(), Arc::new(confirmer));
+    options.local = local;
+    options.request_timeout = Duration::from_secs(g.timeout.max(1));
+    let core = Core::start(options).await?;
+    Ok(core)
+}
+
+/// `--env`, else the active environment.
+pub fn env_id(g: &Global, core: &Core) -> Result<String, CliError> {
+    Ok(core.environment(g.env.as_deref())?.id().to_string())
 }

@@ -1,14 +1,17 @@
-//! One error for the CLI: a one-line message and the documented exit code.
+//! One error for the CLI: a one-line message and the documented exit code, from the core's
+//! `{kind, message, details}`.
 
-use flowdesk_bulk::{BulkError, ImportError};
-use flowdesk_dots::{DotsError, ErrorKind};
-use flowdesk_settings::{CredentialError, SettingsError};
+use flowdesk_core::{AppErrorKind, AppOnlyKind, CoreError};
+use flowdesk_dots::ErrorKind;
+use flowdesk_money::MoneyErrorKind;
+use flowdesk_settings::ErrorKind as SettingsKind;
 
 pub const OTHER: u8 = 1;
 pub const INVALID: u8 = 3;
 pub const AUTH: u8 = 4;
 pub const NOT_FOUND: u8 = 5;
 pub const PARTIAL: u8 = 6;
+pub const NOT_CONFIRMED: u8 = 7;
 pub const INTERRUPTED: u8 = 130;
 
 #[derive(Debug)]
@@ -19,10 +22,7 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(code: u8, message: impl Into<String>) -> Self {
-        CliError {
-            code,
-            message: message.into(),
-        }
+        CliError { code, message: message.into() }
     }
     pub fn other(message: impl Into<String>) -> Self {
         CliError::new(OTHER, message)
@@ -32,72 +32,27 @@ impl CliError {
     }
 }
 
-impl From<DotsError> for CliError {
-    fn from(e: DotsError) -> Self {
-        let code = match e.kind() {
-            ErrorKind::Invalid | ErrorKind::InvalidRequest => INVALID,
-            ErrorKind::Unauthorized | ErrorKind::Forbidden => AUTH,
-            ErrorKind::NotFound => NOT_FOUND,
+impl From<CoreError> for CliError {
+    fn from(e: CoreError) -> Self {
+        let code = match e.kind {
+            AppErrorKind::Dots(ErrorKind::Invalid | ErrorKind::InvalidRequest) => INVALID,
+            AppErrorKind::Dots(ErrorKind::Unauthorized | ErrorKind::Forbidden) => AUTH,
+            AppErrorKind::Dots(ErrorKind::NotFound) => NOT_FOUND,
+            AppErrorKind::Settings(SettingsKind::Invalid | SettingsKind::BuiltIn) => INVALID,
+            AppErrorKind::Settings(SettingsKind::NotFound) => NOT_FOUND,
+            AppErrorKind::Settings(SettingsKind::NotConfigured) => AUTH,
+            AppErrorKind::Money(MoneyErrorKind::NotFound) => NOT_FOUND,
+            AppErrorKind::Money(MoneyErrorKind::Io) => OTHER,
+            AppErrorKind::Money(_) => INVALID,
+            AppErrorKind::App(AppOnlyKind::ConfirmationRequired) => NOT_CONFIRMED,
             _ => OTHER,
         };
-        let message = match &e {
-            DotsError::Invalid(v) if v.len() > 1 => v
-                .iter()
-                .map(|v| v.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => e.to_string(),
-        };
-        CliError::new(code, message)
+        CliError::new(code, e.message)
     }
 }
 
-impl From<SettingsError> for CliError {
-    fn from(e: SettingsError) -> Self {
-        let code = match e.kind() {
-            flowdesk_settings::ErrorKind::Invalid | flowdesk_settings::ErrorKind::BuiltIn => {
-                INVALID
-            }
-            flowdesk_settings::ErrorKind::NotFound => NOT_FOUND,
-            _ => OTHER,
-        };
-        CliError::new(code, e.to_string())
-    }
-}
-
-impl From<CredentialError> for CliError {
-    fn from(e: CredentialError) -> Self {
-        let code = match e.kind() {
-            flowdesk_settings::ErrorKind::Invalid | flowdesk_settings::ErrorKind::BuiltIn => {
-                INVALID
-            }
-            flowdesk_settings::ErrorKind::NotFound => NOT_FOUND,
-            flowdesk_settings::ErrorKind::NotConfigured => AUTH,
-            _ => OTHER,
-        };
-        let message = match &e {
-            CredentialError::NotConfigured { environment } => format!(
-                "No API key is saved for \"{environment}\": run `flowdesk creds set` (or save it in the app's Settings)"
-            ),
-            _ => e.to_string(),
-        };
-        CliError::new(code, message)
-    }
-}
-
-impl From<ImportError> for CliError {
-    fn from(e: ImportError) -> Self {
-        CliError::invalid(e.to_string())
-    }
-}
-
-impl From<BulkError> for CliError {
-    fn from(e: BulkError) -> Self {
-        match e {
-            BulkError::Dots(d) => d.into(),
-            BulkError::Import(i) => i.into(),
-            BulkError::Template(_) => CliError::invalid(e.to_string()),
-            other => CliError::other(other.to_string()),
-        }
+impl From<flowdesk_settings::SettingsError> for CliError {
+    fn from(e: flowdesk_settings::SettingsError) -> Self {
+        CoreError::from(e).into()
     }
 }

@@ -7,7 +7,9 @@ use clap::Args;
 use flowdesk_dots::{Flow, FlowRequest, ListParams, Metadata};
 use serde_json::{Map, Value};
 
-use crate::context::target;
+use flowdesk_core::{Core, CoreEvent};
+
+use crate::context::{core, env_id};
 use crate::error::CliError;
 use crate::steps::parse_step;
 use crate::Global;
@@ -93,34 +95,22 @@ pub async fn create(g: &Global, a: CreateArgs) -> Result<ExitCode, CliError> {
         hide_go_to_dashboard_on_complete: a.hide_dashboard_button.then_some(true),
         metadata: (!meta.is_empty()).then_some(Metadata::Object(meta)),
     };
-    let t = target(g)?;
-    // Never retried: a create has no idempotency key (see `flowdesk bulk` for batches).
-    let flow = t.client.create_flow(&request).await.map_err(|e| {
-        let unknown = e.outcome_unknown();
-        let mut err = t.error(e);
-        if unknown {
-            err.message.push_str(
-                " The flow may have been created: check `flowdesk list` before trying again.",
-            );
-        }
-        err
-    })?;
-    // The app's audit log records every flow creation, from here too.
-    let entry = flowdesk_money::AuditEntry::flow_created(&t.env_id, &flow.id, flow.user_id.as_deref());
-    if let Err(e) = flowdesk_money::AuditLog::new(t.data_dir.join("audit.jsonl")).append(&entry) {
-        eprintln!("flowdesk: note: the flow was created but not written to the audit log: {e}");
-    }
+    let core = core(g).await?;
+    // Sent once, confirmed first in Production, recorded in History and the audit log; a
+    // lost reply is looked for and recorded instead of sent again (all in the core).
+    let view = core.create_flow(request, g.env.as_deref()).await?;
     if a.json {
-        print_json(&flow);
+        print_json(&view.flow);
     } else {
-        say!("{}", flow.link);
+        say!("{}", view.flow.link);
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn get(g: &Global, a: GetArgs) -> Result<ExitCode, CliError> {
-    let t = target(g)?;
-    let flow = t.client.get_flow(&a.id).await.map_err(|e| t.error(e))?;
+    let core = core(g).await?;
+    let env = env_for(g, &core, &a.id)?;
+    let flow = core.get_flow(&a.id, &env).await?.flow;
     if a.json {
         print_json(&flow);
     } else {
@@ -145,56 +135,75 @@ pub async fn get(g: &Global, a: GetArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Follows the flow with the core's scheduler (the app's: same interval, backoff and
+/// Retry-After), printing each change.
 pub async fn watch(g: &Global, a: WatchArgs) -> Result<ExitCode, CliError> {
-    let t = target(g)?;
-    let every = Duration::from_secs(a.interval.unwrap_or(t.settings.poll_interval_secs()).max(1));
-    let deadline = a
-        .timeout
-        .map(|s| tokio::time::Instant::now() + Duration::from_secs(s));
+    let core = core(g).await?;
+    let env = env_for(g, &core, &a.id)?;
+    if let Some(secs) = a.interval {
+        core.set_poll_interval_for_this_run(Duration::from_secs(secs.max(1)));
+    }
+    let mut events = core.subscribe();
+    core.watch_flow(a.id.clone(), &env).await?;
+    let deadline = a.timeout.map(|s| tokio::time::Instant::now() + Duration::from_secs(s));
     let mut last = String::new();
-    let mut failures = 0;
     loop {
-        match t.client.get_flow(&a.id).await {
-            Ok(flow) => {
-                failures = 0;
+        let next = async {
+            match deadline {
+                Some(d) => tokio::time::timeout_at(d, events.recv()).await.ok(),
+                None => Some(events.recv().await),
+            }
+        };
+        let event = tokio::select! {
+            e = next => e,
+            _ = tokio::signal::ctrl_c() => return Err(CliError::new(crate::error::INTERRUPTED, "interrupted")),
+        };
+        let Some(event) = event else {
+            return Err(CliError::other(format!("flow {} is not done yet: {last}", a.id)));
+        };
+        let Ok(CoreEvent::Watch(event)) = event else { continue };
+        use flowdesk_dots::WatchEvent;
+        match event {
+            WatchEvent::Updated { id, flow, .. } if id == a.id => {
                 let line = progress_line(&flow);
                 if line != last {
                     say!("{line}");
                     last = line;
                 }
-                if flow.progress().done {
-                    return Ok(ExitCode::SUCCESS);
-                }
             }
-            // A read may be asked again; give up only on a lasting failure or a definite one.
-            Err(e) if e.is_transient() && failures < 5 => {
-                failures += 1;
-                eprintln!("flowdesk: {e} (trying again)");
+            WatchEvent::Done { id, flow, .. } if id == a.id => {
+                say!("{}", progress_line(&flow));
+                return Ok(ExitCode::SUCCESS);
             }
-            Err(e) => return Err(t.error(e)),
-        }
-        if deadline.is_some_and(|d| tokio::time::Instant::now() + every > d) {
-            return Err(CliError::other(format!(
-                "flow {} is not done yet: {last}",
-                a.id
-            )));
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = tokio::signal::ctrl_c() => return Err(CliError::new(crate::error::INTERRUPTED, "interrupted")),
+            WatchEvent::Failed { id, message, .. } if id == a.id => eprintln!("flowdesk: {message} (trying again)"),
+            WatchEvent::Stopped { id, message, .. } if id == a.id => {
+                return Err(CliError::other(format!("stopped watching {id}: {message}")));
+            }
+            _ => {}
         }
     }
 }
 
+/// The environment a flow lives in: `--env`, else the one History recorded, else the active one.
+fn env_for(g: &Global, core: &Core, flow_id: &str) -> Result<String, CliError> {
+    if g.env.is_none() {
+        if let Some(entry) = core.history_entry(flow_id) {
+            return Ok(entry.environment_id);
+        }
+    }
+    env_id(g, core)
+}
+
 pub async fn list(g: &Global, a: ListArgs) -> Result<ExitCode, CliError> {
-    let t = target(g)?;
+    let core = core(g).await?;
+    let env = env_id(g, &core)?;
     let mut params = ListParams {
         limit: Some(a.limit),
         starting_after: a.starting_after.clone(),
         ..Default::default()
     };
     loop {
-        let page = t.client.list_flows(&params).await.map_err(|e| t.error(e))?;
+        let page = core.list_flows(&env, params.clone()).await?;
         for flow in &page.data {
             if a.json {
                 say!("{}", serde_json::to_string(flow).unwrap_or_default());

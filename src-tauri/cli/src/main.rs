@@ -20,13 +20,18 @@ mod steps;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use flowdesk_core::LocalMode;
 
 use crate::error::CliError;
 
 const AFTER_HELP: &str = "\
 Environments: the active one comes from the app's settings (`flowdesk env use ID`); --env
-overrides it for one command. With `local` (the Local sandbox) the CLI talks to a running
-`flowdesk sandbox` at http://127.0.0.1:4010/api, or to --base-url; no key is needed.
+overrides it for one command. With `local` (the Local sandbox) the CLI talks to the local
+sandbox the app or `flowdesk sandbox` hosts (found through the data folder); no key is needed.
+
+Production: every action that sends (create, bulk, fund, payout links, raising a limit,
+editing or removing the environment) asks you to type the environment's id at a terminal;
+scripts pass --confirm-production ENV (and --confirm-amount for money) instead.
 
 Exit codes:
   0  ok (for `watch`: the flow is done; for `bulk`: every valid row has its link)
@@ -36,6 +41,7 @@ Exit codes:
   4  authentication (no key saved, or Dots refused the credentials: 401/403)
   5  not found (no such flow or environment)
   6  bulk finished with rows failed or still unknown (see the results file; run again to retry unknown)
+  7  not confirmed: nothing was sent
   130 interrupted (Ctrl-C); `bulk` resumes from its journal when run again
 
 Errors are one line on stderr: `flowdesk: <message>`.";
@@ -54,9 +60,15 @@ pub struct Global {
     /// Environment id to use instead of the active one (see `flowdesk env list`).
     #[arg(long, global = true, value_name = "ID")]
     pub env: Option<String>,
-    /// Dots base URL of the Local sandbox (only with the `local` environment).
-    #[arg(long, global = true, value_name = "URL", env = "FLOWDESK_LOCAL_URL")]
-    pub base_url: Option<String>,
+    /// Confirms an action in this Production environment without a prompt (scripts).
+    #[arg(long, global = true, value_name = "ENV")]
+    pub confirm_production: Option<String>,
+    /// With --confirm-production, for money: the amount again, e.g. 12.34.
+    #[arg(long, global = true, value_name = "DOLLARS")]
+    pub confirm_amount: Option<String>,
+    /// Answer yes to questions outside Production (e.g. `sandbox reset`, a payment on a sandbox).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
     /// Seconds to wait for each Dots reply.
     #[arg(long, global = true, default_value_t = 20, value_name = "SECS")]
     pub timeout: u64,
@@ -72,7 +84,7 @@ enum Command {
         #[command(subcommand)]
         action: config::CredsAction,
     },
-    /// List environments or choose the active one.
+    /// List, add, edit or remove environments, or choose the active one.
     Env {
         #[command(subcommand)]
         action: config::EnvAction,
@@ -87,6 +99,8 @@ enum Command {
     List(flows::ListArgs),
     /// Create one flow per CSV row (no duplicates, resumable), write the links to a CSV.
     Bulk(bulk::BulkArgs),
+    /// Every batch on this computer (the app's and the CLI's), unfinished ones first.
+    Batches,
     /// Look users up: wallet, status, compliance.
     User {
         #[command(subcommand)]
@@ -104,15 +118,19 @@ enum Command {
         #[command(subcommand)]
         action: money::MoneyAction,
     },
-    /// Run the local Dots sandbox (the `local` environment) until Ctrl-C.
-    Sandbox(SandboxArgs),
+    /// Host the local Dots sandbox (the `local` environment) until Ctrl-C, or reset it.
+    Sandbox {
+        #[command(subcommand)]
+        action: Option<SandboxAction>,
+    },
 }
 
-#[derive(Args)]
-struct SandboxArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = context::LOCAL_PORT)]
-    port: u16,
+#[derive(Subcommand)]
+enum SandboxAction {
+    /// Host it until Ctrl-C (the default).
+    Serve,
+    /// Forget every flow, user, wallet, transfer and payout link (asks first).
+    Reset,
 }
 
 fn main() -> ExitCode {
@@ -146,38 +164,41 @@ fn fail(e: CliError) -> ExitCode {
 async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let g = cli.global;
     match cli.command {
-        Command::Creds { action } => config::creds(&g, action),
-        Command::Env { action } => config::env(action),
+        Command::Creds { action } => config::creds(&g, action).await,
+        Command::Env { action } => config::env(&g, action).await,
         Command::Create(a) => flows::create(&g, a).await,
         Command::Get(a) => flows::get(&g, a).await,
         Command::Watch(a) => flows::watch(&g, a).await,
         Command::List(a) => flows::list(&g, a).await,
         Command::Bulk(a) => bulk::bulk(&g, a).await,
+        Command::Batches => bulk::batches(&g).await,
         Command::User { action } => money::user(&g, action).await,
         Command::Fund(a) => money::fund(&g, a).await,
         Command::PayoutLink { action } => money::payout_link(&g, action).await,
         Command::Money { action } => money::money(&g, action).await,
-        Command::Sandbox(a) => sandbox(a.port).await,
+        Command::Sandbox { action: None | Some(SandboxAction::Serve) } => sandbox(&g).await,
+        Command::Sandbox { action: Some(SandboxAction::Reset) } => {
+            context::core(&g).await?.reset_local_sandbox().await?;
+            say!("The local sandbox is empty.");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-async fn sandbox(port: u16) -> Result<ExitCode, CliError> {
-    let (client_id, api_key) = context::local_credentials();
-    let config = flowdesk_sandbox::SandboxConfig {
-        client_id,
-        api_key,
-        port,
-    };
-    let sb = flowdesk_sandbox::start(config)
-        .await
-        .map_err(|e| CliError::other(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-    say!("Dots sandbox base URL: {}", sb.base_url());
-    say!("Hosted flow pages:     {}/flow/{{id}}", sb.origin());
-    say!(
-        "Use it with: flowdesk --env local --base-url {} …  (Ctrl-C stops it)",
-        sb.base_url()
-    );
+/// Hosts the local sandbox of the user's data folder, at its remembered address, until
+/// Ctrl-C. If the app (or another `flowdesk sandbox`) hosts it already, says where.
+async fn sandbox(g: &Global) -> Result<ExitCode, CliError> {
+    let core = context::core_with(g, LocalMode::Host).await?;
+    let (origin, base_url) = core
+        .local_endpoint()
+        .ok_or_else(|| CliError::other("the local sandbox could not start (see the message above)"))?;
+    if !core.hosts_local_sandbox() {
+        say!("The local sandbox is already running at {base_url} (hosted by Flow Desk or another `flowdesk sandbox`).");
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("Dots sandbox base URL: {base_url}");
+    say!("Hosted flow pages:     {origin}/flow/{{id}}");
+    say!("Its state is kept in {}; use it with --env local (Ctrl-C stops it)", core.data_dir().display());
     let _ = tokio::signal::ctrl_c().await;
-    sb.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

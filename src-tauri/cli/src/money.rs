@@ -1,6 +1,6 @@
-//! `flowdesk user`, `flowdesk fund`, `flowdesk payout-link`, `flowdesk money`: the app's
-//! money rules (flowdesk-money) with the same confirmation. Scripts pass `--yes`; in
-//! Production `--yes` alone is refused and `--confirm-amount` must repeat the amount.
+//! `flowdesk user`, `flowdesk fund`, `flowdesk payout-link`, `flowdesk money`: the core's
+//! money methods, so the same rules as the app. Outside Production scripts pass `--yes`; in
+//! Production `--confirm-production ENV --confirm-amount AMOUNT` (or the terminal prompts).
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -8,13 +8,11 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use flowdesk_dots::money::{Delivery, DeliveryMethod, Payee, UserFilter};
 use flowdesk_dots::ListParams;
-use flowdesk_money::{
-    carry_out, confirm, format_cents, Intent, Ledger, MoneyError, MoneyRequest, Outcome, OutcomeState, RetryPolicy,
-    Summary,
-};
+use flowdesk_core::Core;
+use flowdesk_money::{format_cents, MoneyRequest, Outcome, OutcomeState, Summary};
 
-use crate::context::{target, Target};
-use crate::error::{CliError, INVALID, NOT_FOUND, OTHER};
+use crate::context::core;
+use crate::error::{CliError, NOT_CONFIRMED, OTHER};
 use crate::Global;
 
 #[derive(Subcommand)]
@@ -41,16 +39,6 @@ pub enum UserAction {
     },
 }
 
-#[derive(Args, Clone)]
-pub struct Confirmation {
-    /// Do not ask (for scripts). Refused in Production unless --confirm-amount repeats the amount.
-    #[arg(long)]
-    yes: bool,
-    /// The amount again, required with --yes in Production.
-    #[arg(long, value_name = "DOLLARS")]
-    confirm_amount: Option<String>,
-}
-
 #[derive(Args)]
 pub struct FundArgs {
     /// The Dots user id whose wallet is funded from the app's wallet.
@@ -58,8 +46,6 @@ pub struct FundArgs {
     /// Dollars, e.g. 12.34 (at most 2 decimals).
     #[arg(long)]
     amount: String,
-    #[command(flatten)]
-    confirm: Confirmation,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -101,8 +87,6 @@ pub struct PayoutLinkCreateArgs {
     /// Internal, not shown to the payee.
     #[arg(long)]
     description: Option<String>,
-    #[command(flatten)]
-    confirm: Confirmation,
 }
 
 #[derive(Subcommand)]
@@ -127,25 +111,12 @@ pub enum MoneyAction {
     Audit,
 }
 
-fn money_error(e: MoneyError) -> CliError {
-    match e {
-        MoneyError::Dots(d) => d.into(),
-        MoneyError::NotFound(_) => CliError::new(NOT_FOUND, e.to_string()),
-        MoneyError::Io { .. } => CliError::new(OTHER, e.to_string()),
-        other => CliError::new(INVALID, other.to_string()),
-    }
-}
-
-/// The app's own money records (shared with the app: the same folder and files).
-fn ledger(t: &Target) -> Result<Ledger, CliError> {
-    Ledger::open(&t.data_dir).map_err(money_error)
-}
-
 pub async fn user(g: &Global, action: UserAction) -> Result<ExitCode, CliError> {
-    let t = target(g)?;
+    let core = core(g).await?;
+    let env = g.env.as_deref();
     match action {
         UserAction::Get { id, json } => {
-            let u = t.client.get_user(&id).await.map_err(|e| t.error(e))?;
+            let u = core.user_get(env, &id).await?.user;
             if json {
                 say!("{}", serde_json::to_string_pretty(&u).unwrap_or_default());
                 return Ok(ExitCode::SUCCESS);
@@ -167,7 +138,7 @@ pub async fn user(g: &Global, action: UserAction) -> Result<ExitCode, CliError> 
         }
         UserAction::List { status, limit, starting_after, ending_before, json } => {
             let filter = UserFilter { page: ListParams { limit: Some(limit), starting_after, ending_before }, status };
-            let page = t.client.list_users(&filter).await.map_err(|e| t.error(e))?;
+            let page = core.users_list(env, filter).await?;
             if json {
                 say!("{}", serde_json::to_string_pretty(&page).unwrap_or_default());
                 return Ok(ExitCode::SUCCESS);
@@ -184,59 +155,50 @@ pub async fn user(g: &Global, action: UserAction) -> Result<ExitCode, CliError> 
     Ok(ExitCode::SUCCESS)
 }
 
-/// The same two steps as the app: say what will happen, then have it confirmed.
-fn confirmed(summary: &Summary, c: &Confirmation) -> Result<(), CliError> {
+/// The same two steps as the app: the core says what will happen, the person confirms
+/// (and in Production types the amount again; the core checks it and asks the confirmer).
+async fn send(g: &Global, request: MoneyRequest) -> Result<Outcome, CliError> {
+    let core = core(g).await?;
+    let env = g.env.as_deref();
+    let summary = core.money_summary(env, &request).await?;
     eprintln!("{}", summary.sentence);
-    if c.yes {
-        if summary.requires_typed_amount {
-            summary
-                .check_typed_amount(c.confirm_amount.as_deref())
-                .map_err(|_| CliError::new(2, format!("{} is Production: --yes needs --confirm-amount {}", summary.environment, summary.amount_text)))?;
+    let typed = typed_amount(g, &summary)?;
+    Ok(core.money_send(env, &request, typed.as_deref(), None).await?)
+}
+
+/// Outside Production: `--yes` or "yes" at the prompt. In Production: the amount, from
+/// `--confirm-amount` or typed at the prompt (the core checks it).
+fn typed_amount(g: &Global, summary: &Summary) -> Result<Option<String>, CliError> {
+    if summary.requires_typed_amount {
+        if let Some(amount) = &g.confirm_amount {
+            return Ok(Some(amount.clone()));
         }
-        return Ok(());
+    } else if g.yes {
+        return Ok(None);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::new(2, "not confirmed: pass --yes (and --confirm-amount in Production) when not at a terminal"));
+        return Err(CliError::new(
+            NOT_CONFIRMED,
+            "not confirmed, nothing was sent: pass --yes (in Production: --confirm-production ENV --confirm-amount AMOUNT)",
+        ));
     }
-    let prompt = if summary.requires_typed_amount { format!("Type the amount ({}) to confirm: ", summary.amount_text) } else { "Type yes to confirm: ".into() };
+    let prompt = if summary.requires_typed_amount {
+        format!("Type the amount ({}) to confirm: ", summary.amount_text)
+    } else {
+        "Type yes to confirm: ".into()
+    };
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::other(e.to_string()))?;
-    let ok = if summary.requires_typed_amount { summary.check_typed_amount(Some(line.trim())).is_ok() } else { line.trim().eq_ignore_ascii_case("yes") };
-    if ok {
-        Ok(())
+    if summary.requires_typed_amount {
+        return Ok(Some(line.trim().to_string()));
+    }
+    if line.trim().eq_ignore_ascii_case("yes") {
+        Ok(None)
     } else {
-        Err(CliError::new(INVALID, "not confirmed; nothing was sent"))
+        Err(CliError::new(NOT_CONFIRMED, "not confirmed; nothing was sent"))
     }
-}
-
-async fn send(g: &Global, request: MoneyRequest, c: &Confirmation) -> Result<Outcome, CliError> {
-    let t = target(g)?;
-    let l = ledger(&t)?;
-    let action = request.check().map_err(money_error)?;
-    let (limits, spent) = l.check_limits(&t.env_id, &action).map_err(money_error)?;
-    if let Some(open) = l.open_intent_for(&t.env_id, &action) {
-        return Err(CliError::invalid(format!(
-            "an earlier payment to this recipient (intent {}) has an unsettled outcome: run `flowdesk money retry {}` first",
-            open.id, open.id
-        )));
-    }
-    let recipient = match &action {
-        flowdesk_money::Action::Fund { user_id, .. } => match t.client.get_user(user_id).await {
-            Ok(u) => format!("{} ({user_id})", u.display_name()),
-            Err(e) => return Err(t.error(e)),
-        },
-        flowdesk_money::Action::PayoutLink { user_id: Some(u), .. } => u.clone(),
-        flowdesk_money::Action::PayoutLink { payee, .. } => {
-            payee.as_ref().and_then(|p| p.email.clone().or_else(|| p.phone_number.clone())).unwrap_or_else(|| "the link's holder".into())
-        }
-    };
-    let summary = Summary::new(action, recipient, &t.env_name, t.production, limits, spent);
-    confirmed(&summary, c)?;
-    let intent = Intent::new(&t.env_id, summary.action.clone(), summary.recipient.clone());
-    confirm(&l.intents, &l.audit, &intent).map_err(money_error)?;
-    carry_out(&t.client, &l.intents, &l.audit, &intent.id, RetryPolicy::default()).await.map_err(money_error)
 }
 
 fn report(o: &Outcome) -> ExitCode {
@@ -263,7 +225,7 @@ fn report(o: &Outcome) -> ExitCode {
 
 pub async fn fund(g: &Global, a: FundArgs) -> Result<ExitCode, CliError> {
     let request = MoneyRequest::Fund { user_id: a.user, amount: a.amount };
-    Ok(report(&send(g, request, &a.confirm).await?))
+    Ok(report(&send(g, request).await?))
 }
 
 pub async fn payout_link(g: &Global, action: PayoutLinkAction) -> Result<ExitCode, CliError> {
@@ -291,11 +253,10 @@ pub async fn payout_link(g: &Global, action: PayoutLinkAction) -> Result<ExitCod
                 memo: a.memo,
                 description: a.description,
             };
-            Ok(report(&send(g, request, &a.confirm).await?))
+            Ok(report(&send(g, request).await?))
         }
         PayoutLinkAction::Get { id } => {
-            let t = target(g)?;
-            let l = t.client.get_payout_link(&id).await.map_err(|e| t.error(e))?;
+            let l = core(g).await?.payout_link_get(g.env.as_deref(), &id).await?;
             say!("id:      {}", l.id);
             say!("link:    {}", l.link);
             say!("amount:  {}", format_cents(l.amount));
@@ -308,30 +269,23 @@ pub async fn payout_link(g: &Global, action: PayoutLinkAction) -> Result<ExitCod
 }
 
 async fn link_change(g: &Global, id: &str, action: &str) -> Result<ExitCode, CliError> {
-    let t = target(g)?;
-    let l = ledger(&t)?;
-    let result = if action == "payout_link.cancel" {
-        t.client.cancel_payout_link(id).await.map(|l| (l, true))
+    let core: Core = core(g).await?;
+    let env = g.env.as_deref();
+    let (link, changed) = if action == "payout_link.cancel" {
+        (core.payout_link_cancel(env, id).await?, true)
     } else {
-        t.client.redeliver_payout_link(id).await.map(|r| (r.payout_link, r.redelivered))
+        let r = core.payout_link_redeliver(env, id).await?;
+        (r.payout_link, r.redelivered)
     };
-    let mut entry = flowdesk_money::AuditEntry::new(&t.env_id, action, if result.is_ok() { "done" } else { "failed" });
-    entry.dots_ids = vec![id.to_string()];
-    if let Err(e) = &result {
-        entry.message = Some(e.to_string());
-    }
-    l.record(entry);
-    let (link, changed) = result.map_err(|e| t.error(e))?;
     say!("{} {} ({}){}", link.id, format_cents(link.amount), link.status.as_str(), if changed { "" } else { " — not redelivered" });
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError> {
-    let t = target(g)?;
-    let l = ledger(&t)?;
+    let core = core(g).await?;
     match action {
         MoneyAction::Intents => {
-            for i in l.intents() {
+            for i in core.money_intents() {
                 say!(
                     "{}  {:<9} {:<18} {:>14}  {}  {}",
                     i.id,
@@ -344,21 +298,13 @@ pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError
             }
             Ok(ExitCode::SUCCESS)
         }
-        MoneyAction::Retry { intent_id } => {
-            let env = l.intent(&intent_id).map(|i| i.environment);
-            let env = env.ok_or_else(|| CliError::new(NOT_FOUND, format!("no money action with id {intent_id} is on record")))?;
-            if env != t.env_id {
-                return Err(CliError::invalid(format!("that action belongs to environment \"{env}\": pass --env {env}")));
-            }
-            let outcome = carry_out(&t.client, &l.intents, &l.audit, &intent_id, RetryPolicy::default()).await.map_err(money_error)?;
-            Ok(report(&outcome))
-        }
+        MoneyAction::Retry { intent_id } => Ok(report(&core.money_retry(&intent_id).await?)),
         MoneyAction::Audit => {
-            let read = l.audit.read().map_err(money_error)?;
+            let read = core.audit_read().await?;
             if read.skipped_lines > 0 {
                 eprintln!("flowdesk: note: {} unreadable line(s) skipped (a write cut short)", read.skipped_lines);
             }
-            let csv = flowdesk_money::audit::to_csv(&read.entries).map_err(money_error)?;
+            let csv = core.audit_export_csv().await?;
             let _ = std::io::stdout().write_all(csv.as_bytes());
             Ok(ExitCode::SUCCESS)
         }

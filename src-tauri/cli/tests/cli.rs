@@ -11,12 +11,13 @@ use std::time::Duration;
 use common::*;
 
 use flowdesk_dots::{FlowRequest, ListParams, Step, StepName};
+use flowdesk_sandbox::home::SandboxHome;
 use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxHandle};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_get_and_watch_to_completion() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let mut c = s.local(&sb);
     c.args([
         "create",
@@ -90,8 +91,8 @@ async fn create_get_and_watch_to_completion() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_pages_newest_first() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let c = client(&sb);
     let mut ids = Vec::new();
     for _ in 0..23 {
@@ -128,8 +129,8 @@ async fn list_pages_newest_first() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_codes_and_one_line_errors() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let cases: Vec<(Vec<String>, i32, &str)> = vec![
         (
             vec!["create".into(), "--step".into(), "nope".into()],
@@ -160,37 +161,25 @@ async fn exit_codes_and_one_line_errors() {
         assert_eq!(code(&out), expected, "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
     }
-    // One line, prefixed, for errors of our own.
-    let mut c = s.cmd();
-    c.args([
-        "--env",
-        "local",
-        "--base-url",
-        "http://127.0.0.1:9/api",
-        "list",
-    ]);
+    // One line, prefixed, for errors of our own: with nobody hosting the local sandbox,
+    // a one-shot verb says how to start one (and never hosts one that dies with it).
+    let nobody = Scratch::new();
+    let mut c = nobody.cmd();
+    c.args(["--env", "local", "list"]);
     let out = run(c).await;
     let err = text(&out.stderr);
     assert_eq!((code(&out), err.lines().count()), (1, 1), "{err}");
     assert!(
-        err.starts_with("flowdesk: No local sandbox answers") && err.contains("flowdesk sandbox"),
+        err.starts_with("flowdesk: No local sandbox is running") && err.contains("flowdesk sandbox"),
         "{err}"
     );
+    assert!(!SandboxHome::new(nobody.data_dir()).is_hosted());
     // A real environment without a saved key: 4, and the keychain is not even asked.
     let mut c = s.cmd();
     c.args(["--env", "sandbox", "list"]);
     let out = run(c).await;
     assert_eq!(code(&out), 4, "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("flowdesk creds set"));
-    let mut c = s.cmd();
-    c.args([
-        "--env",
-        "sandbox",
-        "--base-url",
-        "http://127.0.0.1:9/api",
-        "list",
-    ]);
-    assert_eq!(code(&run(c).await), 2, "--base-url is for local only");
 }
 
 #[tokio::test]
@@ -211,7 +200,7 @@ async fn help_is_complete() {
         "sandbox",
         "Exit codes",
         "130",
-        "--base-url",
+        "--confirm-production",
     ] {
         assert!(help.contains(word), "{word} missing from --help");
     }
@@ -221,7 +210,7 @@ async fn help_is_complete() {
     for word in [
         "--template",
         "--output",
-        "--journal",
+        "--resume",
         "--mail-merge",
         "--concurrency",
         "--dry-run",
@@ -328,7 +317,7 @@ fn bulk_cmd(s: &Scratch, sb: &SandboxHandle, csv: &Path, template: &Path) -> Com
 }
 
 /// Flows of the environment by `metadata.flowdesk_row` (any batch).
-async fn flows_per_row(sb: &SandboxHandle) -> std::collections::BTreeMap<u64, usize> {
+async fn flows_per_row(sb: &TestSandbox) -> std::collections::BTreeMap<u64, usize> {
     let c = client(sb);
     let mut out = std::collections::BTreeMap::new();
     let mut params = ListParams {
@@ -357,8 +346,8 @@ async fn flows_per_row(sb: &SandboxHandle) -> std::collections::BTreeMap<u64, us
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_writes_links_and_mail_merge() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let (csv, template) = write_inputs(&s, 12);
     let mut c = bulk_cmd(&s, &sb, &csv, &template);
     c.arg("--mail-merge").arg(s.path("mail.csv"));
@@ -383,10 +372,17 @@ async fn bulk_writes_links_and_mail_merge() {
     assert_eq!(batch["action"], "flow.create_batch");
     assert_eq!(batch["dots_ids"].as_array().unwrap().len(), 12);
 
-    // Running it again resumes the finished journal: nothing new is sent.
-    let out = run(bulk_cmd(&s, &sb, &csv, &template)).await;
-    assert_eq!(code(&out), 0);
-    assert!(text(&out.stderr).contains("Resuming batch"));
+    // Its journal is in the data folder: listed (as the app lists it) and resumable; a
+    // finished batch resumed sends nothing new.
+    let mut c = s.local(&sb);
+    c.arg("batches");
+    let listed = text(&run(c).await.stdout);
+    let batch_id = listed.split_whitespace().next().expect("one batch listed").to_string();
+    assert!(listed.contains("finished") && listed.contains("12 created"), "{listed}");
+    let mut c = s.local(&sb);
+    c.args(["bulk", "--resume", &batch_id, "-o"]).arg(s.path("again.csv"));
+    let out = run(c).await;
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(sb.flow_count(), 12);
 
     // A bad file: exit 3, one clear line.
@@ -409,8 +405,8 @@ async fn bulk_writes_links_and_mail_merge() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let rows = 30;
     let (csv, template) = write_inputs(&s, rows);
     // Every create commits at once but answers 300 ms later: a kill lands with creates in
@@ -425,9 +421,18 @@ async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let journal = s.path("links.csv.journal");
+    let batches = s.data_dir().join("batches/local");
+    let journal_in = |dir: &Path| -> Option<PathBuf> {
+        std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).find(|p| {
+            p.extension().is_some_and(|e| e == "journal") && !p.file_name().unwrap().to_string_lossy().starts_with("new-")
+        })
+    };
     let started = std::time::Instant::now();
+    let mut journal = PathBuf::new();
     loop {
+        if let Some(found) = journal_in(&batches) {
+            journal = found;
+        }
         let created = std::fs::read_to_string(&journal)
             .map(|j| j.matches(r#""state":"created""#).count())
             .unwrap_or(0);
@@ -449,7 +454,10 @@ async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
     assert!(flows_at_kill < rows, "killed before the end");
     sb.clear_faults();
 
-    let out = run(bulk_cmd(&s, &sb, &csv, &template)).await;
+    let batch_id = journal.file_stem().unwrap().to_string_lossy().to_string();
+    let mut c = s.local(&sb);
+    c.args(["bulk", "--resume", &batch_id, "--settle-ms", "50", "-o"]).arg(s.path("links.csv"));
+    let out = run(c).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let per_row = flows_per_row(&sb).await;
     let duplicates: usize = per_row.values().map(|n| n - 1).sum();
@@ -478,33 +486,20 @@ async fn the_sandbox_command_serves_the_local_environment() {
     use std::io::BufRead;
     let s = Scratch::new();
     let mut c = s.cmd();
-    c.args(["sandbox", "--port", "0"]).stdout(Stdio::piped());
+    c.arg("sandbox").stdout(Stdio::piped());
     let mut child = c.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let first = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .unwrap();
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
         line
     })
     .await
     .unwrap();
-    let base = first
-        .trim()
-        .strip_prefix("Dots sandbox base URL: ")
-        .expect(&first)
-        .to_string();
+    assert!(first.starts_with("Dots sandbox base URL: http://127.0.0.1:"), "{first}");
+    // The CLI finds it through the data folder: no URL, no key on the command line.
     let mut c = s.cmd();
-    c.args([
-        "--env",
-        "local",
-        "--base-url",
-        &base,
-        "create",
-        "--step",
-        "compliance",
-    ]);
+    c.args(["--env", "local", "create", "--step", "compliance"]);
     let out = run(c).await;
     child.kill().unwrap();
     child.wait().unwrap();

@@ -20,8 +20,8 @@ fn args(mut c: Command, a: &[&str]) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_get_and_list_show_wallet_status_and_criminal_activity() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let flagged = seed(
         &sb,
         SeedUser {
@@ -52,11 +52,11 @@ async fn user_get_and_list_show_wallet_status_and_criminal_activity() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fund_moves_exact_cents_once_and_bad_amounts_move_nothing() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let user = seed(&sb, SeedUser::default());
     let out = run(args(s.local(&sb), &["fund", &user, "--amount", "12.34"])).await;
-    assert_eq!(code(&out), 2, "not confirmed without --yes at no terminal: {}", text(&out.stderr));
+    assert_eq!(code(&out), 7, "not confirmed without --yes at no terminal: {}", text(&out.stderr));
     assert_eq!(sb.wallet_cents(&user), Some(0));
 
     for bad in ["12.345", "-5", "0", "abc", "99999999999"] {
@@ -82,15 +82,15 @@ async fn fund_moves_exact_cents_once_and_bad_amounts_move_nothing() {
     let csv = text(&out.stdout);
     assert!(csv.contains("wallet.fund") && csv.contains(",confirmed,") && csv.contains(",done,"), "{csv}");
     assert!(csv.contains("flow.create") && csv.contains(flow["id"].as_str().unwrap()), "{csv}");
-    assert!(!csv.contains("sandbox_key"));
+    assert!(!csv.contains(&sb.guard.endpoint.api_key));
 }
 
 /// The process is killed (SIGKILL) after the server committed and before the reply: the
 /// intent is on disk, `money retry` re-sends its key, the money moved once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_fund_is_retried_with_the_same_key_and_pays_once() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let user = seed(&sb, SeedUser::default());
     sb.inject(FaultSpec {
         path_prefix: Some("/api/v2/transfers".into()),
@@ -131,8 +131,8 @@ async fn a_killed_fund_is_retried_with_the_same_key_and_pays_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn payout_link_create_get_cancel() {
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     let before = sb.app_balance_cents();
     let out = run(args(
         s.local(&sb),
@@ -153,8 +153,9 @@ async fn payout_link_create_get_cancel() {
     assert_eq!(code(&out), 3, "sms needs a phone: {}", text(&out.stderr));
 }
 
-/// Production: `--yes` alone is refused; `--confirm-amount` must repeat the amount. Needs
-/// a key in a keychain, so only inside scripts/with-keyring.sh.
+/// Production: `--yes` alone is refused; `--confirm-amount` must repeat the amount and
+/// `--confirm-production` name the environment. Needs a key in a keychain, so only inside
+/// scripts/with-keyring.sh.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_needs_the_amount_repeated() {
     if !keyring_is_throwaway() {
@@ -162,25 +163,20 @@ async fn production_needs_the_amount_repeated() {
         eprintln!("skipped: no throwaway keyring (run inside scripts/with-keyring.sh with HOME under /tmp)");
         return;
     }
-    let sb = sandbox().await;
     let s = Scratch::new();
+    let sb = sandbox(&s).await;
     // A production-marked environment pointed at the sandbox (loopback is allowed over http).
-    let file = flowdesk_settings::SettingsFile::at(s.path("data/com.flowdesk.desk/settings.json"));
-    let mut settings = file.load().unwrap().settings;
-    let env = settings
-        .add_environment(flowdesk_settings::NewEnvironment {
-            name: "Prod mirror".into(),
-            base_url: sb.base_url(),
-            app_id: None,
-            production: true,
-        })
-        .unwrap();
-    file.save(&settings).unwrap();
     let mut c = s.cmd();
-    c.args(["--env", &env, "creds", "set", "--client-id", "sandbox_client"]).stdin(Stdio::piped()).stdout(Stdio::null());
+    c.args(["env", "add", "--name", "Prod mirror", "--base-url", &sb.base_url(), "--production"]);
+    let out = run(c).await;
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let env = text(&out.stdout).trim().to_string();
+    let endpoint = sb.guard.endpoint.clone();
+    let mut c = s.cmd();
+    c.args(["--env", &env, "creds", "set", "--client-id", &endpoint.client_id]).stdin(Stdio::piped()).stdout(Stdio::null());
     let mut child = c.spawn().unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"sandbox_key\n").unwrap();
+    child.stdin.take().unwrap().write_all(format!("{}\n", endpoint.api_key).as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
 
     let user = seed(&sb, SeedUser::default());
@@ -190,12 +186,15 @@ async fn production_needs_the_amount_repeated() {
         c
     };
     let out = run(fund(&[])).await;
-    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("--confirm-amount $12.34"), "{}", text(&out.stderr));
-    let out = run(fund(&["--confirm-amount", "12.43"])).await;
-    assert_eq!(code(&out), 2);
-    assert_eq!(sb.wallet_cents(&user), Some(0));
+    assert_eq!(code(&out), 7, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--confirm-amount"), "{}", text(&out.stderr));
+    let out = run(fund(&["--confirm-amount", "12.43", "--confirm-production", &env])).await;
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    // The amount right but the environment not named: the core's confirmer says no.
     let out = run(fund(&["--confirm-amount", "12.34"])).await;
+    assert_eq!(code(&out), 7, "{}", text(&out.stderr));
+    assert_eq!(sb.wallet_cents(&user), Some(0));
+    let out = run(fund(&["--confirm-amount", "12.34", "--confirm-production", &env])).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(sb.wallet_cents(&user), Some(1234));
     let mut c = s.cmd();

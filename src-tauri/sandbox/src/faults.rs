@@ -112,11 +112,11 @@ impl FaultSpec {
     fn matches(&self, method: &str, path: &str) -> bool {
         self.method
             .as_deref()
-            .map_or(true, |m| m.eq_ignore_ascii_case(method))
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
             && self
                 .path_prefix
                 .as_deref()
-                .map_or(true, |p| path.starts_with(p))
+                .is_none_or(|p| path.starts_with(p))
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use thiserror::Error;
 use uuid::Uuid;
@@ -22,7 +23,7 @@ pub const MAX_DELIVERIES: u32 = 5;
 /// The rail a payout uses when the user has no default payout method.
 pub const FALLBACK_RAIL: &str = "paypal";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Transfer {
     pub id: Uuid,
     pub created: String,
@@ -84,7 +85,7 @@ impl Transfer {
 }
 
 /// Who a payout link is for; every field optional, as in the spec.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payee {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -111,7 +112,7 @@ impl Payee {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PayoutLink {
     pub id: Uuid,
     pub created: String,
@@ -187,8 +188,8 @@ impl PayoutLink {
     }
 }
 
-/// The money side of the store.
-#[derive(Debug)]
+/// The money side of the store. Serialized as is for the state file (`crate::persist`).
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Ledger {
     pub transfers: Table<Transfer>,
     pub links: Table<PayoutLink>,

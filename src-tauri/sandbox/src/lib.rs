@@ -2,6 +2,9 @@
 //! links and the app's balance), served on 127.0.0.1 for tests and demos. It is an independent implementation of the contract (it does
 //! not use the app's client crate), so it can check that client honestly.
 //!
+//! With `SandboxConfig::state_file` the state survives restarts and crashes (see [`start`]);
+//! [`home::SandboxHome`] runs one such sandbox per data folder, shared by the processes using it.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = flowdesk_sandbox::start(flowdesk_sandbox::SandboxConfig::new("cid", "key")).await?;
@@ -13,16 +16,19 @@
 pub mod api;
 pub mod controls;
 pub mod faults;
+pub mod home;
 pub mod hosted;
 mod hosted_links;
 pub mod ledger;
 pub mod model;
+mod persist;
 pub mod seed;
 mod server;
 pub mod validate;
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -32,6 +38,7 @@ pub use controls::ControlError;
 pub use faults::{Fault, FaultSpec, FaultSpecError, FaultWhen};
 pub use ledger::{LedgerError, DEFAULT_APP_BALANCE_CENTS, MAX_AMOUNT_CENTS, MAX_DELIVERIES};
 pub use model::{Flow, StepName, Wallet};
+pub use persist::STATE_VERSION;
 pub use seed::SeedUser;
 pub use uuid::Uuid;
 pub use validate::ValidationError;
@@ -44,6 +51,9 @@ pub struct SandboxConfig {
     pub client_id: String,
     pub api_key: String,
     pub port: u16,
+    /// Where the state is kept across restarts and crashes (see `start`); `None` keeps it in
+    /// memory only.
+    pub state_file: Option<PathBuf>,
 }
 
 impl SandboxConfig {
@@ -52,6 +62,7 @@ impl SandboxConfig {
             client_id: client_id.into(),
             api_key: api_key.into(),
             port: 0,
+            state_file: None,
         }
     }
 }
@@ -63,20 +74,46 @@ impl std::fmt::Debug for SandboxConfig {
             .field("client_id", &self.client_id)
             .field("api_key", &"<redacted>")
             .field("port", &self.port)
+            .field("state_file", &self.state_file)
             .finish()
     }
 }
 
 /// Binds 127.0.0.1 (never another interface: the test controls have no auth) and serves
 /// until `shutdown` or drop.
+///
+/// With a `state_file`, the flows, users, wallets, transfers, payout links, app balance and
+/// idempotency keys are loaded from it (when it exists) and saved to it, crash-safely, after
+/// every request that may have changed them and before that request is answered. Faults and
+/// request counts are not saved. A file that cannot be parsed is renamed to
+/// `<name>.corrupt-<unix secs>` and the sandbox starts empty, saying so in
+/// [`SandboxHandle::notice`]; a file that cannot be read, a newer format, or a folder that
+/// cannot be written is an error.
 pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
+    // Bind first: a port in use then leaves the state file untouched.
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let addr = listener.local_addr()?;
-    let shared = Arc::new(Shared::new(
-        config.client_id,
-        config.api_key,
-        format!("http://{addr}"),
-    ));
+    let base = Shared::new(config.client_id, config.api_key, format!("http://{addr}"));
+    let shared = match config.state_file {
+        None => base,
+        Some(path) => {
+            let (store, notice, path) = tokio::task::spawn_blocking(move || {
+                persist::open(&path).map(|(store, notice)| (store, notice, path))
+            })
+            .await
+            .map_err(|e| std::io::Error::other(format!("loading the state failed: {e}")))??;
+            if let Some(n) = &notice {
+                tracing::warn!("{n}");
+            }
+            Shared {
+                store: Mutex::new(store),
+                durable: Some(persist::Durable::new(path)),
+                notice,
+                ..base
+            }
+        }
+    };
+    let shared = Arc::new(shared);
     let app = server::router(shared.clone());
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(server::accept_loop(listener, app, rx));
@@ -109,6 +146,17 @@ impl SandboxHandle {
     /// "http://127.0.0.1:PORT", where the hosted pages and `/_sandbox` controls live.
     pub fn origin(&self) -> String {
         self.shared.origin.clone()
+    }
+
+    /// The state file, when the state is durable.
+    pub fn state_file(&self) -> Option<&Path> {
+        self.shared.durable.as_ref().map(|d| d.path())
+    }
+
+    /// A one-line message about how the state was loaded, e.g. that a corrupt state file was
+    /// set aside and the sandbox started empty. `None` when there is nothing to say.
+    pub fn notice(&self) -> Option<String> {
+        self.shared.notice.clone()
     }
 
     pub fn flow_count(&self) -> usize {
@@ -144,7 +192,9 @@ impl SandboxHandle {
         flow_id: impl AsRef<str>,
         step: impl AsRef<str>,
     ) -> Result<Flow, ControlError> {
-        self.shared.complete_step(flow_id.as_ref(), step.as_ref())
+        let flow = self.shared.complete_step(flow_id.as_ref(), step.as_ref())?;
+        self.shared.persist_logged();
+        Ok(flow)
     }
 
     /// Mirror of `POST /_sandbox/flows/{id}/claim`: `None` claims for a new user.
@@ -153,13 +203,17 @@ impl SandboxHandle {
         flow_id: impl AsRef<str>,
         user_id: Option<Uuid>,
     ) -> Result<Flow, ControlError> {
-        self.shared.claim(flow_id.as_ref(), user_id)
+        let flow = self.shared.claim(flow_id.as_ref(), user_id)?;
+        self.shared.persist_logged();
+        Ok(flow)
     }
 
     /// Mirror of `POST /_sandbox/users`: puts a user in the store as given (any status,
     /// compliance and wallet) and returns it as `GET /v2/users/{id}` would.
     pub fn seed_user(&self, seed: SeedUser) -> Result<serde_json::Value, ControlError> {
-        self.shared.seed_user(seed)
+        let user = self.shared.seed_user(seed)?;
+        self.shared.persist_logged();
+        Ok(user)
     }
 
     /// The user as `GET /v2/users/{id}` returns it.
@@ -193,6 +247,7 @@ impl SandboxHandle {
     /// Mirror of `POST /_sandbox/app-balance`, except that a negative value is stored as 0.
     pub fn set_app_balance_cents(&self, cents: i64) {
         lock(&self.shared.store).ledger.app_balance = cents.max(0);
+        self.shared.persist_logged();
     }
 
     /// The user's transfers as `GET /v2/transfers/{id}` returns them, oldest first.
@@ -228,18 +283,36 @@ impl SandboxHandle {
     }
 
     /// Mirror of `POST /_sandbox/reset`: drops all flows, users, transfers, payout links,
-    /// faults and request counts, and restores the default app balance.
+    /// faults and request counts, and restores the default app balance. With a state file the
+    /// emptied state is saved too (the methods that change the state all save before they
+    /// return; a failed save is logged, and the next save includes the change).
     pub fn reset(&self) {
         self.shared.reset();
+        self.shared.persist_logged();
     }
 
-    /// Stops accepting, closes open connections and waits for the server task.
+    /// Writes the state file now (a no-op without a state file).
+    pub fn save(&self) -> std::io::Result<()> {
+        self.shared.save_upto(self.shared.changed())
+    }
+
+    /// Stops accepting, closes open connections and waits for the server task; then saves
+    /// anything unsaved and stops saving, so nothing this sandbox does can overwrite the state
+    /// file after it returns.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        if self.shared.durable.is_some() {
+            let shared = self.shared.clone();
+            match tokio::task::spawn_blocking(move || shared.close()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "sandbox state not saved at shutdown"),
+                Err(e) => tracing::error!(error = %e, "sandbox state not saved at shutdown"),
+            }
         }
     }
 }

@@ -26,6 +26,11 @@ struct Args {
         default_value = "sandbox_key"
     )]
     api_key: String,
+    /// Keep the state (flows, users, wallets, transfers, payout links, app balance) in FILE:
+    /// loaded at start, saved crash-safely after every change. Without it the state is lost
+    /// when the sandbox stops.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -40,12 +45,13 @@ async fn main() -> std::process::ExitCode {
         client_id: args.client_id,
         api_key: args.api_key,
         port: args.port,
+        state_file: args.state.clone(),
     };
     let sandbox = match flowdesk_sandbox::start(config).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
-                "flowdesk-sandbox: cannot listen on 127.0.0.1:{}: {e}",
+                "flowdesk-sandbox: cannot start on 127.0.0.1:{}: {e}",
                 args.port
             );
             return std::process::ExitCode::FAILURE;
@@ -57,6 +63,12 @@ async fn main() -> std::process::ExitCode {
         "Test controls:         {}/_sandbox (no auth, loopback only)",
         sandbox.origin()
     );
+    if let Some(path) = sandbox.state_file() {
+        println!("State file:            {}", path.display());
+    }
+    if let Some(notice) = sandbox.notice() {
+        eprintln!("flowdesk-sandbox: {notice}");
+    }
     tracing::info!(addr = %sandbox.addr(), "sandbox listening");
     if let Err(e) = tokio::signal::ctrl_c().await {
         tracing::warn!(error = %e, "cannot wait for Ctrl-C; stopping");

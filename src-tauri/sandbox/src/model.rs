@@ -7,7 +7,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// The step names the spec's enum allows, in the spec's request-body order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum StepName {
     Compliance,
     IdVerification,
@@ -63,7 +64,7 @@ impl std::fmt::Display for StepName {
 
 /// One requested step with the options the spec allows. Kept for the hosted page even
 /// though the flow JSON only reports names.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepSpec {
     pub name: StepName,
     pub hide_continue_button: Option<bool>,
@@ -95,7 +96,7 @@ pub struct NewFlow {
 }
 
 /// A stored flow, including what Dots keeps but does not return.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FlowRecord {
     pub id: Uuid,
     pub created: String,
@@ -215,7 +216,7 @@ impl Wallet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Compliance {
     pub tax_id_verification: String,
     pub id_verified: bool,
@@ -237,7 +238,7 @@ impl Default for Compliance {
 
 /// A stored user. Contact fields are optional because a flow claimed through the test
 /// control (or a payout link claimed without a payee) yields a user Dots knows nothing about.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
     pub id: Uuid,
     pub first_name: String,
@@ -364,7 +365,31 @@ impl<T> Default for Table<T> {
     }
 }
 
+/// Saved as the plain list of rows, oldest first; the index is rebuilt when read back.
+impl<T: Serialize> Serialize for Table<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.rows.serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Keyed> Deserialize<'de> for Table<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Table::from_rows(Vec::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
 impl<T: Keyed> Table<T> {
+    /// Rows as saved, oldest first; an id that occurs twice is refused.
+    pub fn from_rows(rows: Vec<T>) -> Result<Self, String> {
+        let mut index = HashMap::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            if index.insert(row.key(), i).is_some() {
+                return Err(format!("id {} occurs twice", row.key()));
+            }
+        }
+        Ok(Table { rows, index })
+    }
+
     /// Inserts, or replaces the row with the same id in place.
     pub fn insert(&mut self, row: T) -> &mut T {
         let i = match self.index.get(&row.key()) {
@@ -418,7 +443,33 @@ impl<T: Keyed> Table<T> {
     }
 }
 
+impl Keyed for FlowRecord {
+    fn key(&self) -> Uuid {
+        self.id
+    }
+}
+
 impl Store {
+    /// A store as saved in a state file (`crate::persist`): flows oldest first.
+    pub fn from_parts(
+        flows: Vec<FlowRecord>,
+        users: Table<User>,
+        ledger: crate::ledger::Ledger,
+    ) -> Result<Self, String> {
+        let Table { rows, index } = Table::from_rows(flows)?;
+        Ok(Store {
+            flows: rows,
+            index,
+            users,
+            ledger,
+        })
+    }
+
+    /// Flows in creation order (oldest first).
+    pub fn flows_oldest_first(&self) -> &[FlowRecord] {
+        &self.flows
+    }
+
     pub fn insert(&mut self, new: NewFlow) -> &FlowRecord {
         let id = Uuid::new_v4();
         let record = FlowRecord {

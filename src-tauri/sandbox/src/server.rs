@@ -21,6 +21,7 @@ use uuid::Uuid;
 use crate::controls::ControlError;
 use crate::faults::{fault_response, Fault, FaultQueue, FaultWhen};
 use crate::model::{parse_uuid, Flow, StepName, Store, User};
+use crate::persist::Durable;
 
 /// Everything the handlers share. Locks are std mutexes held only for short, non-async sections.
 pub(crate) struct Shared {
@@ -31,6 +32,10 @@ pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Mutex<FaultQueue>,
     pub stats: Mutex<BTreeMap<String, u64>>,
+    /// Set when the store is saved to a state file (`SandboxConfig::state_file`).
+    pub durable: Option<Durable>,
+    /// A one-line message about how the state was loaded (e.g. a corrupt file set aside).
+    pub notice: Option<String>,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -50,6 +55,37 @@ impl Shared {
             store: Mutex::default(),
             faults: Mutex::default(),
             stats: Mutex::default(),
+            durable: None,
+            notice: None,
+        }
+    }
+
+    /// Call after changing the store: the generation `save_upto` must reach (0 when not durable).
+    pub fn changed(&self) -> u64 {
+        self.durable.as_ref().map_or(0, Durable::changed)
+    }
+
+    /// Blocks until the store as of `generation` is on disk (group commit; no-op when not durable).
+    pub fn save_upto(&self, generation: u64) -> std::io::Result<()> {
+        match &self.durable {
+            Some(d) => d.save_upto(generation, &self.store),
+            None => Ok(()),
+        }
+    }
+
+    /// For the `SandboxHandle` methods that change the store: saves now, and since they cannot
+    /// report it, logs a failure (the next successful save includes the change).
+    pub fn persist_logged(&self) {
+        if let Err(e) = self.save_upto(self.changed()) {
+            tracing::error!(error = %e, "sandbox state not saved");
+        }
+    }
+
+    /// At shutdown: saves anything unsaved, then refuses later saves.
+    pub fn close(&self) -> std::io::Result<()> {
+        match &self.durable {
+            Some(d) => d.close(&self.store),
+            None => Ok(()),
         }
     }
 
@@ -169,6 +205,40 @@ async fn observe_and_inject(
     resp
 }
 
+/// Inside the fault layer, around every handler: after a request that may have changed the
+/// state (any method but GET/HEAD/OPTIONS, except the fault controls), the state is saved
+/// before the response goes out. A save that fails turns the response into a 500, so no
+/// client is told of a change that a crash would lose.
+async fn persist_changes(State(st): State<AppState>, req: Request, next: Next) -> Response<Body> {
+    let reads_only = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if st.durable.is_none() || reads_only || req.uri().path().starts_with("/_sandbox/faults") {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    let generation = st.changed();
+    let writer = st.clone();
+    let saved = tokio::task::spawn_blocking(move || writer.save_upto(generation))
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(format!("the writer failed: {e}"))));
+    match saved {
+        Ok(()) => resp,
+        Err(e) => {
+            tracing::error!(%method, %path, error = %e, "state not saved");
+            let body =
+                serde_json::json!({"success": false, "error": format!("state not saved: {e}")});
+            let mut r = Response::new(Body::from(body.to_string()));
+            *r.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+            r.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            );
+            r
+        }
+    }
+}
+
 async fn apply_fault(fault: Fault, when: FaultWhen, req: Request, next: Next) -> Response<Body> {
     let kill = req.extensions().get::<ConnCtx>().map(|c| c.kill.clone());
     match (fault, when) {
@@ -217,6 +287,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .nest("/api", crate::api::router(state.clone()))
         .merge(crate::hosted::router())
         .nest("/_sandbox", crate::controls::router())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            persist_changes,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             observe_and_inject,

@@ -81,6 +81,7 @@ impl Credentials {
             return Err(CredentialError::KeychainNotPersisted);
         }
         settings.set_client_id(env_id, Some(&client_id))?;
+        settings.set_key_hint(env_id, last4(key.expose_secret()))?;
         tracing::info!(env = env_id, %account, "credentials saved");
         Ok(CredentialStatus { configured: true, client_id: Some(client_id), key_last4: last4(key.expose_secret()) })
     }
@@ -95,6 +96,20 @@ impl Credentials {
             configured: key.is_some() && env.client_id.is_some(),
             client_id: env.client_id.clone(),
             key_last4: key.as_ref().and_then(|k| last4(k.expose_secret())),
+        })
+    }
+
+    /// The status as the settings remember it, without reading the keychain: a client ID is
+    /// only ever stored together with its key, and the key's last four were noted then.
+    pub fn stored_status(&self, settings: &Settings, env_id: &str) -> Result<CredentialStatus, CredentialError> {
+        let env = settings.environment(env_id)?;
+        if env.account().is_none() {
+            return Ok(CredentialStatus { configured: true, client_id: None, key_last4: None });
+        }
+        Ok(CredentialStatus {
+            configured: env.client_id.is_some(),
+            client_id: env.client_id.clone(),
+            key_last4: env.key_hint.clone(),
         })
     }
 

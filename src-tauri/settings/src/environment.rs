@@ -37,6 +37,10 @@ pub struct Environment {
     pub(crate) app_id: Option<String>,
     /// Not secret (it is the Basic auth user name); the key itself is in the keychain.
     pub(crate) client_id: Option<String>,
+    /// The key's last four characters, stored when the key is saved so that listing
+    /// environments never reads a secret. Absent for short keys and keys saved before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) key_hint: Option<String>,
     /// The user's own "this is production" mark.
     pub(crate) production: bool,
     /// Fields a newer Flow Desk wrote: kept so saving here does not drop them.
@@ -53,6 +57,7 @@ impl Default for Environment {
             base_url: None,
             app_id: None,
             client_id: None,
+            key_hint: None,
             production: false,
             extra: Map::new(),
         }

@@ -20,7 +20,7 @@ pub use environment::{
 pub use error::{CredentialError, ErrorKind, SettingsError, ADVICE};
 pub use file::{Loaded, SettingsFile, FILE_NAME};
 pub use settings::{EmailTemplate, Settings, DEFAULT_POLL_SECS, POLL_RANGE};
-pub use store::{KeyringStore, SecretStore};
+pub use store::{KeyringStore, MemoryStore, SecretStore};
 
 /// The app's identifier: the keychain service name and the data folder's name.
 pub const APP_IDENTIFIER: &str = "com.flowdesk.desk";

@@ -98,6 +98,7 @@ impl Settings {
             base_url: Some(parse_base_url(&new.base_url)?),
             app_id: new.app_id.as_deref().map(clean_app_id).transpose()?.flatten(),
             client_id: None,
+            key_hint: None,
             production: new.production,
             extra: Map::new(),
         };
@@ -149,6 +150,7 @@ impl Settings {
                     update.key_unbound = env.client_id.is_some();
                     update.old_account = old_account;
                     env.client_id = None;
+                    env.key_hint = None;
                 }
             }
             if let Some(app_id) = app_id {
@@ -201,7 +203,23 @@ impl Settings {
             if env.is_local() && client_id.is_some() {
                 return Err(SettingsError::invalid("client_id", "The Local sandbox needs no client ID or key"));
             }
+            if client_id.is_none() {
+                env.key_hint = None;
+            }
             env.client_id = client_id;
+            Ok(())
+        })
+    }
+
+    /// Remembers the saved key's last four characters (see [`crate::Credentials::save`]).
+    pub(crate) fn set_key_hint(&mut self, id: &str, hint: Option<String>) -> Result<(), SettingsError> {
+        self.mutate(|s| {
+            let env = s
+                .environments
+                .iter_mut()
+                .find(|e| e.id == id)
+                .ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))?;
+            env.key_hint = hint;
             Ok(())
         })
     }

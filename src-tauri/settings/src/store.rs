@@ -83,20 +83,19 @@ fn map_error(e: keyring::Error) -> CredentialError {
     }
 }
 
-#[cfg(test)]
-pub(crate) use memory::MemoryStore;
+pub use memory::MemoryStore;
 
-#[cfg(test)]
 mod memory {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex};
 
     use super::*;
 
-    /// Unit tests only. `forgetful` accepts writes and keeps nothing, as keyring does when
+    /// A keychain in memory, for logic tests that must run on every OS (the real keychain
+    /// is tested on its own). `forgetful` accepts writes and keeps nothing, as keyring does when
     /// built with no platform feature; `unavailable` fails like a missing Secret Service.
     #[derive(Clone, Default)]
-    pub(crate) struct MemoryStore {
+    pub struct MemoryStore {
         entries: Arc<Mutex<HashMap<String, SecretString>>>,
         forgetful: bool,
         unavailable: bool,
@@ -113,12 +112,12 @@ mod memory {
             MemoryStore { unavailable: true, ..Default::default() }
         }
         pub fn accounts(&self) -> Vec<String> {
-            let mut v: Vec<_> = self.entries.lock().unwrap().keys().cloned().collect();
+            let mut v: Vec<_> = self.entries.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect();
             v.sort();
             v
         }
         pub fn raw(&self, account: &str) -> Option<String> {
-            self.entries.lock().unwrap().get(account).map(|s| s.expose_secret().to_string())
+            self.entries.lock().unwrap_or_else(|p| p.into_inner()).get(account).map(|s| s.expose_secret().to_string())
         }
         fn check(&self) -> Result<(), CredentialError> {
             if self.unavailable {
@@ -133,17 +132,17 @@ mod memory {
         fn set(&self, account: &str, secret: &SecretString) -> Result<(), CredentialError> {
             self.check()?;
             if !self.forgetful {
-                self.entries.lock().unwrap().insert(account.into(), secret.clone());
+                self.entries.lock().unwrap_or_else(|p| p.into_inner()).insert(account.into(), secret.clone());
             }
             Ok(())
         }
         fn get(&self, account: &str) -> Result<Option<SecretString>, CredentialError> {
             self.check()?;
-            Ok(self.entries.lock().unwrap().get(account).cloned())
+            Ok(self.entries.lock().unwrap_or_else(|p| p.into_inner()).get(account).cloned())
         }
         fn delete(&self, account: &str) -> Result<(), CredentialError> {
             self.check()?;
-            self.entries.lock().unwrap().remove(account);
+            self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(account);
             Ok(())
         }
     }

@@ -3,4 +3,8 @@
 /**
  * What the window shows about the app itself. Never carries a key.
  */
-export type AppInfo = { environment: string, base_url: string, local_sandbox: boolean, version: string, };
+export type AppInfo = { environment: string, 
+/**
+ * The local sandbox's Dots base URL, when it is known.
+ */
+base_url: string, local_sandbox: boolean, version: string, };

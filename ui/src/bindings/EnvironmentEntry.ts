@@ -8,6 +8,6 @@ import type { EnvironmentView } from "./EnvironmentView";
  */
 export type EnvironmentEntry = { environment: EnvironmentView, credential: CredentialStatus | null, 
 /**
- * Why the credential status could not be read (e.g. the keychain is locked).
+ * Why the credential status could not be read.
  */
 credential_error: AppError | null, };

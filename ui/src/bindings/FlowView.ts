@@ -3,7 +3,7 @@ import type { Flow } from "./Flow";
 import type { Progress } from "./Progress";
 
 /**
- * A flow with the progress derived from it, so the UI never recomputes the rules, and
- * the environment it lives in, so it is only ever read with that environment's key.
+ * A flow with the progress derived from it, so no shell recomputes the rules, and the
+ * environment it lives in, so it is only ever read with that environment's key.
  */
 export type FlowView = { flow: Flow, progress: Progress, environment_id: string, };

@@ -378,6 +378,11 @@ export function BulkView({ env, onNotify }: Props) {
               {batchStatus(batch)}
             </span>
             <progress value={done} max={Math.max(max, 1)} aria-label="Batch progress" />
+            {batch.stopped_by ? (
+              <span className="note note--warn" role="alert" data-testid="bulk-stopped-by">
+                Stopped: {batch.stopped_by.message}
+              </span>
+            ) : null}
             {batch.running ? (
               <button type="button" className="small small--danger" onClick={cancel} data-testid="bulk-cancel">
                 Cancel

@@ -9,7 +9,7 @@ import type { MoneyRequest } from '../bindings/MoneyRequest';
 import type { Outcome } from '../bindings/Outcome';
 import type { Summary } from '../bindings/Summary';
 import { toAppError, type AppError } from '../ipc';
-import { isUnresolved, moneyIpc } from './moneyIpc';
+import { moneyIpc } from './moneyIpc';
 
 export type Unresolved = { request: MoneyRequest; message: string; intent: Intent | null };
 
@@ -35,14 +35,11 @@ export type MoneySend = {
 };
 
 /** The unsettled intent the backend means: same environment and recipient, else the id in its message. */
-async function findUnresolved(envId: string, request: MoneyRequest, message: string): Promise<Intent | null> {
+/** The intent the core named in the error's details (never guessed from its text). */
+async function findUnresolved(intentId: string | undefined): Promise<Intent | null> {
+  if (!intentId) return null;
   const intents = await moneyIpc.intents().catch(() => [] as Intent[]);
-  const open = intents.filter((i) => isUnresolved(i) && i.environment === envId && i.action.kind === request.kind);
-  const userId = request.user_id ?? null;
-  const byUser = open.find((i) => (i.action.user_id ?? null) === userId);
-  if (byUser) return byUser;
-  const named = open.find((i) => message.includes(i.id)) ?? intents.find((i) => message.includes(i.id));
-  return named ?? null;
+  return intents.find((i) => i.id === intentId) ?? null;
 }
 
 export function useMoneySend(env: EnvironmentView | null, onSettled?: (o: Outcome) => void): MoneySend {
@@ -57,10 +54,10 @@ export function useMoneySend(env: EnvironmentView | null, onSettled?: (o: Outcom
   settled.current = onSettled;
 
   const fail = useCallback(
-    (context: string, request: MoneyRequest, envId: string) => (e: unknown) => {
+    (context: string, request: MoneyRequest) => (e: unknown) => {
       const err = toAppError(e);
       if (err.kind === 'unresolved_intent') {
-        void findUnresolved(envId, request, err.message).then((intent) => setUnresolved({ request, message: err.message, intent }));
+        void findUnresolved(err.details?.intent_id).then((intent) => setUnresolved({ request, message: err.message, intent }));
         return;
       }
       setError({ context, error: err });
@@ -90,7 +87,7 @@ export function useMoneySend(env: EnvironmentView | null, onSettled?: (o: Outcom
       const envId = env.id;
       moneyIpc
         .summary(envId, request)
-        .then((summary) => setPending({ request, summary }), fail('Review', request, envId))
+        .then((summary) => setPending({ request, summary }), fail('Review', request))
         .finally(() => setBusy(null));
     },
     [env, fail, reset],
@@ -107,7 +104,7 @@ export function useMoneySend(env: EnvironmentView | null, onSettled?: (o: Outcom
         .then((o) => {
           setUnresolved(null);
           show(o, envId);
-        }, fail('Send', request, envId))
+        }, fail('Send', request))
         .finally(() => setBusy(null));
     },
     [env, fail, show],

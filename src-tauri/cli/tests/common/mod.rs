@@ -1,12 +1,14 @@
-//! Shared by the CLI tests: the `flowdesk` binary on throwaway HOME and XDG folders, a
-//! sandbox started by the test, and small output helpers.
+//! Shared by the CLI tests: the `flowdesk` binary on throwaway HOME and XDG folders, the
+//! local sandbox of that data folder hosted by the test (as the app would host it), and
+//! small output helpers.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use flowdesk_dots::{ClientConfig, DotsClient};
-use flowdesk_sandbox::{SandboxConfig, SandboxHandle};
+use flowdesk_sandbox::home::{HostGuard, Hosted, SandboxHome};
+use flowdesk_sandbox::SandboxHandle;
 
 pub struct Scratch {
     pub dir: tempfile::TempDir,
@@ -36,8 +38,6 @@ impl Scratch {
             .env("XDG_DATA_HOME", self.path("data"))
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("XDG_CACHE_HOME", self.path("cache"))
-            .env_remove("FLOWDESK_LOCAL_URL")
-            .env_remove("FLOWDESK_SANDBOX_API_KEY")
             .env_remove("RUST_LOG")
             .stdin(Stdio::null());
         if !keyring_is_throwaway() {
@@ -46,10 +46,28 @@ impl Scratch {
         c
     }
 
-    pub fn local(&self, sb: &SandboxHandle) -> Command {
+    /// The data folder the CLI uses (the app's, on this scratch HOME).
+    pub fn data_dir(&self) -> PathBuf {
+        self.path("data/com.flowdesk.desk")
+    }
+
+    /// `flowdesk --env local`: it finds the sandbox the test hosts through the data folder.
+    pub fn local(&self, _sb: &SandboxHandle) -> Command {
         let mut c = self.cmd();
-        c.args(["--env", "local", "--base-url", &sb.base_url()]);
+        c.args(["--env", "local"]);
         c
+    }
+}
+
+/// The local sandbox of a scratch data folder, hosted by the test as the app would.
+pub struct TestSandbox {
+    pub guard: HostGuard,
+}
+
+impl std::ops::Deref for TestSandbox {
+    type Target = SandboxHandle;
+    fn deref(&self) -> &SandboxHandle {
+        &self.guard.sandbox
     }
 }
 
@@ -58,15 +76,16 @@ pub fn keyring_is_throwaway() -> bool {
         && std::env::var("HOME").is_ok_and(|h| h.starts_with("/tmp/"))
 }
 
-pub async fn sandbox() -> SandboxHandle {
-    flowdesk_sandbox::start(SandboxConfig::new("sandbox_client", "sandbox_key"))
-        .await
-        .unwrap()
+pub async fn sandbox(s: &Scratch) -> TestSandbox {
+    match SandboxHome::new(s.data_dir()).host().await.unwrap() {
+        Hosted::Here(guard) => TestSandbox { guard },
+        Hosted::Elsewhere(_) => panic!("a fresh data folder has no host"),
+    }
 }
 
-pub fn client(sb: &SandboxHandle) -> DotsClient {
-    DotsClient::new(ClientConfig::new(&sb.base_url(), "sandbox_client", "sandbox_key").unwrap())
-        .unwrap()
+pub fn client(sb: &TestSandbox) -> DotsClient {
+    let e = &sb.guard.endpoint;
+    DotsClient::new(ClientConfig::new(&e.base_url(), e.client_id.clone(), e.api_key.clone()).unwrap()).unwrap()
 }
 
 /// Runs the command off the async runtime, so the sandbox keeps serving meanwhile.

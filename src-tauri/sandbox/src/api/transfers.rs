@@ -121,11 +121,11 @@ impl Filters {
     }
 
     fn keep(&self, t: &Transfer) -> bool {
-        self.user_id.map_or(true, |u| t.user_id == u)
-            && self.kind.as_deref().map_or(true, |k| t.kind == k)
-            && self.status.as_deref().map_or(true, |s| t.status == s)
-            && self.start.map_or(true, |s| t.created_at >= s)
-            && self.end.map_or(true, |e| t.created_at <= e)
+        self.user_id.is_none_or(|u| t.user_id == u)
+            && self.kind.as_deref().is_none_or(|k| t.kind == k)
+            && self.status.as_deref().is_none_or(|s| t.status == s)
+            && self.start.is_none_or(|s| t.created_at >= s)
+            && self.end.is_none_or(|e| t.created_at <= e)
     }
 }
 

@@ -201,7 +201,7 @@ pub(crate) async fn list(State(st): State<AppState>, RawQuery(raw): RawQuery) ->
         }
         let store = lock(&st.store);
         let ordered: Vec<&User> = store.users.newest_first().collect();
-        let keep = |u: &User| status.as_deref().map_or(true, |s| u.status == s);
+        let keep = |u: &User| status.as_deref().is_none_or(|s| u.status == s);
         list_page(&ordered, keep, &q, "user", User::to_json)
     })();
     reply(result)

@@ -1,0 +1,20 @@
+//! The app's commands: each parses its arguments, calls one method of the core and returns
+//! what the core says. No rule lives here.
+
+pub mod bulk;
+pub mod environments;
+pub mod flows;
+pub mod handoff;
+pub mod money;
+pub mod saved;
+
+use flowdesk_core::{AppInfo, Core};
+use tauri::State;
+
+/// Every command's result: the core's `{kind, message, details}` on failure.
+pub type Reply<T> = Result<T, flowdesk_core::CoreError>;
+
+#[tauri::command]
+pub fn app_info(core: State<'_, Core>) -> AppInfo {
+    core.info()
+}

@@ -1,0 +1,86 @@
+//! Money goes summary (nothing made) → send (intent on disk, then the request) → retry
+//! (same key). In Production the core checks the typed amount and raises a native dialog.
+
+use flowdesk_core::{Core, UserView};
+use flowdesk_dots::money::{PayoutLink, Redelivery, User, UserFilter};
+use flowdesk_dots::Page;
+use flowdesk_money::{AuditRead, Intent, Limits, MoneyRequest, Outcome, Summary};
+use tauri::State;
+
+use super::Reply;
+
+#[tauri::command]
+pub async fn users_list(core: State<'_, Core>, environment_id: Option<String>, filter: UserFilter) -> Reply<Page<User>> {
+    core.users_list(environment_id.as_deref(), filter).await
+}
+
+#[tauri::command]
+pub async fn user_get(core: State<'_, Core>, environment_id: Option<String>, user_id: String) -> Reply<UserView> {
+    core.user_get(environment_id.as_deref(), &user_id).await
+}
+
+#[tauri::command]
+pub async fn money_summary(core: State<'_, Core>, environment_id: Option<String>, request: MoneyRequest) -> Reply<Summary> {
+    core.money_summary(environment_id.as_deref(), &request).await
+}
+
+#[tauri::command]
+pub async fn money_send(
+    core: State<'_, Core>,
+    environment_id: Option<String>,
+    request: MoneyRequest,
+    typed_amount: Option<String>,
+    replacing: Option<String>,
+) -> Reply<Outcome> {
+    core.money_send(environment_id.as_deref(), &request, typed_amount.as_deref(), replacing.as_deref()).await
+}
+
+#[tauri::command]
+pub fn money_intents(core: State<'_, Core>) -> Vec<Intent> {
+    core.money_intents()
+}
+
+#[tauri::command]
+pub async fn money_retry(core: State<'_, Core>, intent_id: String) -> Reply<Outcome> {
+    core.money_retry(&intent_id).await
+}
+
+#[tauri::command]
+pub async fn payout_link_get(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLink> {
+    core.payout_link_get(environment_id.as_deref(), &id).await
+}
+
+#[tauri::command]
+pub async fn payout_link_cancel(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLink> {
+    core.payout_link_cancel(environment_id.as_deref(), &id).await
+}
+
+#[tauri::command]
+pub async fn payout_link_redeliver(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<Redelivery> {
+    core.payout_link_redeliver(environment_id.as_deref(), &id).await
+}
+
+#[tauri::command]
+pub async fn payout_link_watch(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<()> {
+    core.payout_link_watch(environment_id.as_deref(), id).await
+}
+
+#[tauri::command]
+pub async fn audit_read(core: State<'_, Core>) -> Reply<AuditRead> {
+    core.audit_read().await
+}
+
+#[tauri::command]
+pub async fn audit_export_csv(core: State<'_, Core>) -> Reply<String> {
+    core.audit_export_csv().await
+}
+
+#[tauri::command]
+pub fn limits_get(core: State<'_, Core>, environment_id: Option<String>) -> Reply<Limits> {
+    core.limits_get(environment_id.as_deref())
+}
+
+#[tauri::command]
+pub async fn limits_set(core: State<'_, Core>, environment_id: Option<String>, limits: Limits) -> Reply<Limits> {
+    core.limits_set(environment_id.as_deref(), limits).await
+}

@@ -1,0 +1,42 @@
+//! `flowdesk-core`: the whole of Flow Desk with no Tauri in it. One [`Core`] owns the
+//! settings and keys, a Dots client per environment, history and templates, the money
+//! ledger and audit log, bulk runs, the watch scheduler and the local sandbox, and every
+//! rule a person can observe: production confirmation ([`confirm`]), creates never
+//! retried and recovered into history when their reply is lost, read retries, an audit
+//! line for every action, money limits and unresolved intents.
+//!
+//! The app's Tauri commands and the `flowdesk` CLI's verbs are adapters over it: parse,
+//! call one method, render. Each shell brings only a [`Confirmer`] (how it asks) and its
+//! way of showing [`CoreEvent`]s.
+
+mod bulk;
+pub mod confirm;
+mod connection;
+pub mod email;
+mod environments;
+mod error;
+mod events;
+mod files;
+mod flows;
+mod link_watch;
+mod local;
+mod money;
+mod saved;
+mod service;
+
+pub use bulk::{BatchView, BulkPreview, BulkProgress, BulkRowView, BulkStart, BulkTemplate, RunHandle};
+pub use confirm::{Ask, BoxFuture, Clearance, Confirmation, Confirmer, Refuse, Scripted};
+pub use connection::ConnectionReport;
+pub use email::{mailto, EmailDraft};
+pub use environments::{EnvironmentEntry, EnvironmentUpdateView, EnvironmentsView, KeychainStatus, Preferences};
+pub use error::{AppErrorKind, AppOnlyKind, CoreError, CoreResult, ErrorDetails};
+pub use events::CoreEvent;
+pub use flows::{FlowView, StepCatalog};
+pub use link_watch::link_status;
+pub use local::LocalMode;
+pub use money::UserView;
+pub use saved::HistoryItem;
+pub use service::{AppInfo, Core, CoreOptions};
+
+/// The app's identifier: its data folder's name and the keychain's service.
+pub use flowdesk_settings::APP_IDENTIFIER;

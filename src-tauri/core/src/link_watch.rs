@@ -1,0 +1,128 @@
+//! The one poll scheduler watches every open flow and payout link. Its events update each
+//! flow's last known progress in History, then go to whoever listens ([`CoreEvent::Watch`]).
+//!
+//! Payout links are watched by the same scheduler as flows. The scheduler reads flows, so
+//! a link is shown to it as a one-step flow: the step is done when the link reaches a
+//! final status, and the status itself rides in `metadata.payout_link_status`.
+
+use std::sync::Arc;
+
+use flowdesk_dots::money::PayoutLink;
+use flowdesk_dots::watch::FlowFuture;
+use flowdesk_dots::{DotsClient, Flow, FlowSource, WatchEvent};
+use serde_json::json;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::error::CoreResult;
+use crate::events::CoreEvent;
+use crate::service::lock;
+use crate::Core;
+
+impl Core {
+    /// Watches a flow with the key of the environment it was created in; polls at once.
+    pub async fn watch_flow(&self, id: String, environment_id: &str) -> CoreResult<()> {
+        let client = self.client(environment_id).await?;
+        self.watcher.watch_now(id, Arc::new(client));
+        Ok(())
+    }
+
+    /// A poll interval for this process only (the CLI's `watch --interval`); the saved
+    /// setting is unchanged.
+    pub fn set_poll_interval_for_this_run(&self, every: std::time::Duration) {
+        self.watcher.set_interval(every);
+    }
+
+    /// How many flows and links the scheduler watches now.
+    pub fn watched_count(&self) -> usize {
+        self.watcher.watched_count()
+    }
+
+    pub fn unwatch_flow(&self, id: String) {
+        self.watcher.unwatch(id);
+    }
+
+    /// Polls now (no sooner than a Retry-After the server asked for).
+    pub fn refresh_flow(&self, id: String) {
+        self.watcher.refresh(id);
+    }
+
+    /// Watches a payout link's status with the flows' scheduler.
+    pub async fn payout_link_watch(&self, environment_id: Option<&str>, id: String) -> CoreResult<()> {
+        let env = self.environment(environment_id)?;
+        let client = self.client(env.id()).await?;
+        self.watcher.watch_now(id, Arc::new(PayoutLinkSource(client)));
+        Ok(())
+    }
+}
+
+/// Remembers each flow's progress in History, then passes the event on.
+/// Holds the core weakly, so dropping the core ends the scheduler and this task.
+pub(crate) fn pump(core: std::sync::Weak<crate::service::Inner>, mut events: UnboundedReceiver<WatchEvent>) {
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let Some(core) = Core::upgrade(&core) else { break };
+            if let WatchEvent::Updated { id, progress, checked_at, .. } | WatchEvent::Done { id, progress, checked_at, .. } =
+                &event
+            {
+                let (id, progress, at) = (id.clone(), progress.clone(), *checked_at);
+                let saved = core.blocking(move |c| Ok(lock(&c.history).update_progress(&id, progress, at)?)).await;
+                if let Err(e) = saved {
+                    tracing::warn!(error = %e, "progress not written to history");
+                }
+            }
+            core.emit(CoreEvent::Watch(event));
+        }
+    });
+}
+
+pub const STEP: &str = "payout-link";
+
+pub struct PayoutLinkSource(pub DotsClient);
+
+impl FlowSource for PayoutLinkSource {
+    fn get_flow<'a>(&'a self, id: &'a str) -> FlowFuture<'a> {
+        Box::pin(async move { self.0.get_payout_link(id).await.map(as_flow) })
+    }
+}
+
+/// The payout link status of a watched link (`None` for a real flow).
+pub fn link_status(flow: &Flow) -> Option<&str> {
+    if flow.steps != [STEP] {
+        return None;
+    }
+    flow.metadata.as_ref()?.get("payout_link_status")?.as_str()
+}
+
+pub fn as_flow(l: PayoutLink) -> Flow {
+    Flow {
+        id: l.id.clone(),
+        created: None,
+        user_id: l.claimed_user_id.clone(),
+        steps: vec![STEP.into()],
+        completed_steps: if l.status.is_final() { vec![STEP.into()] } else { Vec::new() },
+        link: l.link.clone(),
+        metadata: Some(json!({ "payout_link_status": l.status.as_str(), "amount_cents": l.amount })),
+        payout_link_id: Some(l.id),
+        updated: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flowdesk_dots::money::PayoutLinkStatus;
+
+    use super::*;
+
+    #[test]
+    fn a_link_is_done_when_its_status_is_final() {
+        let mut l: PayoutLink =
+            serde_json::from_value(json!({"id": "l", "amount": 500, "status": "sent", "link": "http://x"})).unwrap();
+        assert!(!as_flow(l.clone()).progress().done);
+        l.status = PayoutLinkStatus::Claimed;
+        let f = as_flow(l);
+        assert!(f.progress().done);
+        assert_eq!(link_status(&f), Some("claimed"));
+        let flow: Flow = serde_json::from_value(json!({"id": "f", "steps": ["payout"], "completed_steps": []})).unwrap();
+        assert_eq!(link_status(&flow), None);
+    }
+}

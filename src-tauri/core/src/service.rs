@@ -1,0 +1,319 @@
+//! The one service: loads the data folder, checks the keychain, reaches the local sandbox,
+//! starts the watch scheduler, and hands out a Dots client per environment. Everything
+//! that touches disk or the keychain runs off the async workers (`spawn_blocking`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use flowdesk_dots::{DotsClient, Scheduler, WatchConfig, WatchHandle};
+use flowdesk_history::{History, Templates};
+use flowdesk_money::{AuditEntry, Ledger};
+use flowdesk_settings::{Credentials, Environment, Settings, SettingsFile, LOCAL};
+use serde::Serialize;
+use tokio::sync::broadcast;
+use ts_rs::TS;
+
+use crate::bulk::Runs;
+use crate::confirm::{Ask, Clearance, Confirmation, Confirmer};
+use crate::environments::KeychainStatus;
+use crate::error::{CoreError, CoreResult};
+use crate::events::CoreEvent;
+use crate::local::{Local, LocalMode};
+
+/// What the window shows about the app itself. Never carries a key.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub environment: String,
+    /// The local sandbox's Dots base URL, when it is known.
+    pub base_url: String,
+    pub local_sandbox: bool,
+    pub version: String,
+}
+
+/// How a shell starts the core.
+pub struct CoreOptions {
+    /// The data folder: settings, history, templates, money, batches, the local sandbox.
+    pub data_dir: PathBuf,
+    pub credentials: Credentials,
+    pub confirmer: Arc<dyn Confirmer>,
+    /// The app hosts the local sandbox when nobody does; the CLI's one-shot verbs connect.
+    pub local: LocalMode,
+    /// How long each Dots request may take.
+    pub request_timeout: Duration,
+}
+
+impl CoreOptions {
+    pub fn new(data_dir: impl Into<PathBuf>, credentials: Credentials, confirmer: Arc<dyn Confirmer>) -> Self {
+        CoreOptions {
+            data_dir: data_dir.into(),
+            credentials,
+            confirmer,
+            local: LocalMode::Connect,
+            request_timeout: Duration::from_secs(20),
+        }
+    }
+
+    /// `<platform data dir>/com.flowdesk.desk`: the same folder as the app's `app_data_dir()`.
+    pub fn default_data_dir() -> CoreResult<PathBuf> {
+        let settings = SettingsFile::default_path()?;
+        Ok(settings.parent().map(Path::to_path_buf).unwrap_or_default())
+    }
+}
+
+struct Config {
+    file: SettingsFile,
+    settings: Settings,
+}
+
+#[doc(hidden)]
+pub struct Inner {
+    config: Mutex<Config>,
+    credentials: Credentials,
+    keychain: Mutex<KeychainStatus>,
+    pub(crate) notice: Option<String>,
+    pub(crate) local: Local,
+    clients: Mutex<HashMap<String, DotsClient>>,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) runs: Runs,
+    pub(crate) history: Mutex<History>,
+    pub(crate) templates: Mutex<Templates>,
+    pub(crate) watcher: WatchHandle,
+    pub(crate) ledger: Ledger,
+    pub(crate) events: broadcast::Sender<CoreEvent>,
+    confirmer: Arc<dyn Confirmer>,
+    timeout: Duration,
+}
+
+/// A cheap handle to the one service (clone it freely).
+#[derive(Clone)]
+pub struct Core(Arc<Inner>);
+
+impl std::ops::Deref for Core {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not take the data down with it.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Core {
+    /// Loads the settings, history, templates and money records (a corrupt file is set
+    /// aside and reported once), checks the keychain (unavailable is reported, never worked
+    /// around), reaches the local sandbox, and starts the watch scheduler.
+    pub async fn start(options: CoreOptions) -> CoreResult<Core> {
+        let CoreOptions { data_dir, credentials, confirmer, local, request_timeout } = options;
+        let dir = data_dir.clone();
+        let (loaded_parts, credentials) = tokio::task::spawn_blocking(move || {
+            let parts = load_data(&dir);
+            let keychain = match credentials.check_available() {
+                Ok(()) => KeychainStatus { available: true, message: None },
+                Err(e) => {
+                    tracing::warn!(error = %e, "keychain unavailable");
+                    KeychainStatus { available: false, message: Some(e.to_string()) }
+                }
+            };
+            (parts.map(|p| (p, keychain)), credentials)
+        })
+        .await
+        .map_err(|e| CoreError::internal(format!("start-up failed: {e}")))?;
+        let (parts, keychain) = loaded_parts?;
+        let local = Local::open(&data_dir, local).await;
+        let watch_config =
+            WatchConfig { interval: Duration::from_secs(parts.settings.poll_interval_secs()), ..WatchConfig::default() };
+        let (scheduler, watcher, watch_events) = Scheduler::new(watch_config);
+        tokio::spawn(scheduler.run());
+        let (events, _) = broadcast::channel(1024);
+        let notices: Vec<String> = parts.notices.into_iter().chain(local.notice()).collect();
+        for notice in &notices {
+            tracing::warn!(%notice, "a data file needed repair");
+        }
+        let core = Core(Arc::new(Inner {
+            config: Mutex::new(Config { file: parts.file, settings: parts.settings }),
+            credentials,
+            keychain: Mutex::new(keychain),
+            notice: (!notices.is_empty()).then(|| notices.join(" ")),
+            local,
+            clients: Mutex::new(HashMap::new()),
+            data_dir,
+            runs: Runs::default(),
+            history: Mutex::new(parts.history),
+            templates: Mutex::new(parts.templates),
+            watcher,
+            ledger: parts.ledger,
+            events,
+            confirmer,
+            timeout: request_timeout,
+        }));
+        crate::link_watch::pump(Arc::downgrade(&core.0), watch_events);
+        Ok(core)
+    }
+
+    pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<Core> {
+        weak.upgrade().map(Core)
+    }
+
+    /// Every change the core reports, from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<CoreEvent> {
+        self.events.subscribe()
+    }
+
+    pub(crate) fn emit(&self, event: CoreEvent) {
+        // No listener (the CLI does not always listen) is fine.
+        let _ = self.events.send(event);
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn settings(&self) -> Settings {
+        lock(&self.config).settings.clone()
+    }
+
+    /// An environment by id, or the active one.
+    pub fn environment(&self, id: Option<&str>) -> CoreResult<Environment> {
+        let settings = self.settings();
+        Ok(match id {
+            Some(id) => settings.environment(id)?.clone(),
+            None => settings.active().clone(),
+        })
+    }
+
+    /// Runs blocking work (files, fsync, keychain D-Bus calls) off the async workers.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Core) -> CoreResult<T> + Send + 'static,
+    ) -> CoreResult<T> {
+        let core = self.clone();
+        tokio::task::spawn_blocking(move || f(&core))
+            .await
+            .map_err(|e| CoreError::internal(format!("a background task failed: {e}")))?
+    }
+
+    /// Changes a copy of the settings, saves it atomically, and only then makes it the
+    /// current one: a failed rule or a failed write changes nothing. Blocking.
+    pub(crate) fn change<T>(&self, f: impl FnOnce(&mut Settings, &Credentials) -> CoreResult<T>) -> CoreResult<T> {
+        let mut config = lock(&self.config);
+        let mut next = config.settings.clone();
+        let out = f(&mut next, &self.credentials)?;
+        config.file.save(&next)?;
+        config.settings = next;
+        lock(&self.clients).clear();
+        Ok(out)
+    }
+
+    /// The client for an environment: the local sandbox's, or one built from the keychain,
+    /// bound to that environment's host, with the extra CA from settings.
+    pub async fn client(&self, environment_id: &str) -> CoreResult<DotsClient> {
+        if let Some(client) = lock(&self.clients).get(environment_id) {
+            return Ok(client.clone());
+        }
+        let id = environment_id.to_string();
+        let timeout = self.timeout;
+        let client = if environment_id == LOCAL {
+            DotsClient::new(self.local.client_config(timeout)?)?
+        } else {
+            self.blocking(move |core| {
+                let settings = core.settings();
+                let mut config = core.credentials.client_config(&settings, &id, timeout)?;
+                if let Some(path) = settings.extra_ca_path() {
+                    let pem = std::fs::read(path).map_err(|e| {
+                        CoreError::invalid(format!("The extra CA certificate {} cannot be read: {e}", path.display()))
+                    })?;
+                    config.extra_ca_pem = Some(pem);
+                }
+                Ok(DotsClient::new(config)?)
+            })
+            .await?
+        };
+        lock(&self.clients).insert(environment_id.to_string(), client.clone());
+        Ok(client)
+    }
+
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub(crate) fn keychain_status(&self) -> KeychainStatus {
+        lock(&self.keychain).clone()
+    }
+
+    /// After a keychain operation: what it taught us about the keychain.
+    pub(crate) fn note_keychain<T>(&self, result: &CoreResult<T>) {
+        let status = match result {
+            Ok(_) => KeychainStatus { available: true, message: None },
+            Err(e) if e.is_keychain_failure() => KeychainStatus { available: false, message: Some(e.message.clone()) },
+            Err(_) => return,
+        };
+        *lock(&self.keychain) = status;
+    }
+
+    /// Production is confirmed by the person through the shell's confirmer, or the action
+    /// does not happen. Outside Production no one is asked.
+    pub(crate) async fn clear(&self, env: &Environment, ask: impl FnOnce(&Environment) -> Ask) -> CoreResult<Clearance> {
+        if !env.is_production() {
+            return Ok(Clearance::not_production());
+        }
+        self.ask(ask(env)).await.map(Clearance::Confirmed)
+    }
+
+    /// Asks the person whatever the environment (e.g. before resetting the local sandbox).
+    pub(crate) async fn ask(&self, ask: Ask) -> CoreResult<Confirmation> {
+        if self.confirmer.confirm(&ask).await {
+            tracing::info!(action = %ask.action, environment = %ask.environment_id, "confirmed by the person");
+            Ok(Confirmation::granted(&ask))
+        } else {
+            self.audit(AuditEntry {
+                message: Some("not confirmed: nothing was sent".into()),
+                ..AuditEntry::new(&ask.environment_id, &ask.action, "declined")
+            });
+            Err(CoreError::not_confirmed(format!(
+                "{} was not confirmed: nothing was sent.",
+                ask.title.trim_end_matches('?')
+            ))
+            .with_details(|d| d.environment_id = Some(ask.environment_id.clone())))
+        }
+    }
+
+    /// One audit line per action; a failed write is logged, never fatal to an action that
+    /// already happened on Dots.
+    pub(crate) fn audit(&self, entry: AuditEntry) {
+        self.ledger.record(entry);
+    }
+
+    pub fn info(&self) -> AppInfo {
+        let settings = self.settings();
+        AppInfo {
+            environment: settings.active().name().to_string(),
+            base_url: self.local.base_url().unwrap_or_default(),
+            local_sandbox: settings.active().is_local(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+struct Loaded {
+    file: SettingsFile,
+    settings: Settings,
+    history: History,
+    templates: Templates,
+    ledger: Ledger,
+    notices: Vec<String>,
+}
+
+fn load_data(dir: &Path) -> CoreResult<Loaded> {
+    let file = SettingsFile::at(dir.join(flowdesk_settings::FILE_NAME));
+    let loaded = file.load()?;
+    let (history, history_notice) = History::open(dir.join(flowdesk_history::history::FILE_NAME))?;
+    let (templates, templates_notice) = Templates::open(dir.join(flowdesk_history::templates::FILE_NAME))?;
+    let ledger = Ledger::open(dir)?;
+    let notices = [loaded.notice, history_notice, templates_notice].into_iter().flatten().collect();
+    Ok(Loaded { file, settings: loaded.settings, history, templates, ledger, notices })
+}

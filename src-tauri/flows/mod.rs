@@ -1,6 +1,0 @@
-//! Composing, creating and reading flows: thin commands over `flowdesk_dots`.
-
-pub mod commands;
-mod types;
-
-pub use types::{FlowView, StepCatalog};
