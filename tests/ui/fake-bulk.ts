@@ -205,6 +205,7 @@ export class FakeBulk {
             progress: this.progress(preview.rows),
             running: true,
             finished: false,
+            stopped_by: null,
           },
         });
         return this.view(id);
