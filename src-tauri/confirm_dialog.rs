@@ -10,20 +10,13 @@ pub struct DialogConfirmer<R: Runtime>(pub AppHandle<R>);
 impl<R: Runtime> Confirmer for DialogConfirmer<R> {
     fn confirm<'a>(&'a self, ask: &'a Ask) -> BoxFuture<'a, bool> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let host = ask
-            .host
-            .as_deref()
-            .map(|h| format!("\n\n{} — {h}", ask.environment_name))
-            .unwrap_or_default();
+        let host = ask.host.as_deref().map(|h| format!("\n\n{} — {h}", ask.environment_name)).unwrap_or_default();
         self.0
             .dialog()
             .message(format!("{}{host}", ask.detail))
             .title(&ask.title)
             .kind(MessageDialogKind::Warning)
-            .buttons(MessageDialogButtons::OkCancelCustom(
-                "Confirm".into(),
-                "Cancel".into(),
-            ))
+            .buttons(MessageDialogButtons::OkCancelCustom("Confirm".into(), "Cancel".into()))
             .show(move |yes| {
                 let _ = tx.send(yes);
             });

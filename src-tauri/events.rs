@@ -21,30 +21,17 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, core: &Core) {
                     if let Err(e) = app.emit(WATCH_EVENT, &event) {
                         tracing::warn!(error = %e, "could not send a flow event to the window");
                     }
-                    if let WatchEvent::Done {
-                        id, progress, flow, ..
-                    } = &event
-                    {
+                    if let WatchEvent::Done { id, progress, flow, .. } = &event {
                         match link_status(flow) {
-                            Some(status) => notify(
-                                &app,
-                                "Payout link finished",
-                                format!("Payout link {id} is {status}."),
-                            ),
-                            None => notify(
-                                &app,
-                                "Flow complete",
-                                format!("All {} steps are done (flow {id}).", progress.total),
-                            ),
+                            Some(status) => notify(&app, "Payout link finished", format!("Payout link {id} is {status}.")),
+                            None => notify(&app, "Flow complete", format!("All {} steps are done (flow {id}).", progress.total)),
                         }
                     }
                 }
                 Ok(CoreEvent::Batch(view)) => {
                     let _ = app.emit(BULK_EVENT, &view);
                 }
-                Err(RecvError::Lagged(n)) => {
-                    tracing::warn!(missed = n, "the window missed core events")
-                }
+                Err(RecvError::Lagged(n)) => tracing::warn!(missed = n, "the window missed core events"),
                 Err(RecvError::Closed) => break,
             }
         }

@@ -99,11 +99,7 @@ pub fn attach<R: Runtime>(app: &AppHandle<R>, core: Core) {
     app.manage(core);
 }
 
-pub async fn start_core(
-    data_dir: std::path::PathBuf,
-    credentials: Credentials,
-    confirmer: Arc<dyn Confirmer>,
-) -> Result<Core, flowdesk_core::CoreError> {
+pub async fn start_core(data_dir: std::path::PathBuf, credentials: Credentials, confirmer: Arc<dyn Confirmer>) -> Result<Core, flowdesk_core::CoreError> {
     let mut options = CoreOptions::new(data_dir, credentials, confirmer);
     options.local = LocalMode::Host;
     Core::start(options).await
@@ -114,19 +110,14 @@ pub fn run() {
     rendering::prefer_cpu_rendering_without_gpu();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG")
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "info".into()),
         )
         .init();
     let result = app_builder(tauri::Builder::default())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             let confirmer = Arc::new(confirm_dialog::DialogConfirmer(app.handle().clone()));
-            let core = tauri::async_runtime::block_on(start_core(
-                dir,
-                Credentials::keychain(),
-                confirmer,
-            ))?;
+            let core = tauri::async_runtime::block_on(start_core(dir, Credentials::keychain(), confirmer))?;
             view_state::prepare(app.handle());
             attach(app.handle(), core);
             Ok(())

@@ -5,9 +5,7 @@
 /// its own CPU renderer is the better path there. A value the user set is kept.
 pub fn prefer_cpu_rendering_without_gpu() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_SKIA_ENABLE_CPU_RENDERING").is_none()
-        && !std::path::Path::new("/dev/dri").exists()
-    {
+    if std::env::var_os("WEBKIT_SKIA_ENABLE_CPU_RENDERING").is_none() && !std::path::Path::new("/dev/dri").exists() {
         // Called first thing in main, before any thread that could read the environment.
         std::env::set_var("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }

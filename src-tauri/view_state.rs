@@ -13,58 +13,34 @@ const MAX_VALUE: usize = 4096;
 
 /// Creates the file 0600 before the plugin first writes it (its writes keep the mode).
 pub fn prepare<R: Runtime>(app: &AppHandle<R>) {
-    let Ok(dir) = app.path().app_data_dir() else {
-        return;
-    };
+    let Ok(dir) = app.path().app_data_dir() else { return };
     let path = dir.join(FILE);
     if !path.exists() {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        if let Err(e) = options
-            .open(&path)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, b"{}"))
-        {
+        if let Err(e) = options.open(&path).and_then(|mut f| std::io::Write::write_all(&mut f, b"{}")) {
             tracing::warn!(error = %e, "view state file not created");
         }
     }
 }
 
 #[tauri::command]
-pub async fn view_state<R: Runtime>(
-    app: AppHandle<R>,
-) -> Result<Map<String, Value>, flowdesk_core::CoreError> {
-    let store = app
-        .store(FILE)
-        .map_err(|e| flowdesk_core::CoreError::internal(e.to_string()))?;
-    Ok(KEYS
-        .iter()
-        .filter_map(|k| store.get(*k).map(|v| (k.to_string(), v)))
-        .collect())
+pub async fn view_state<R: Runtime>(app: AppHandle<R>) -> Result<Map<String, Value>, flowdesk_core::CoreError> {
+    let store = app.store(FILE).map_err(|e| flowdesk_core::CoreError::internal(e.to_string()))?;
+    Ok(KEYS.iter().filter_map(|k| store.get(*k).map(|v| (k.to_string(), v))).collect())
 }
 
 #[tauri::command]
-pub async fn set_view_state<R: Runtime>(
-    app: AppHandle<R>,
-    key: String,
-    value: Value,
-) -> Result<(), flowdesk_core::CoreError> {
+pub async fn set_view_state<R: Runtime>(app: AppHandle<R>, key: String, value: Value) -> Result<(), flowdesk_core::CoreError> {
     if !KEYS.contains(&key.as_str()) {
-        return Err(flowdesk_core::CoreError::invalid(format!(
-            "\"{key}\" is not a view setting"
-        )));
+        return Err(flowdesk_core::CoreError::invalid(format!("\"{key}\" is not a view setting")));
     }
     if value.to_string().len() > MAX_VALUE {
-        return Err(flowdesk_core::CoreError::invalid(
-            "That view setting is too large",
-        ));
+        return Err(flowdesk_core::CoreError::invalid("That view setting is too large"));
     }
-    let store = app
-        .store(FILE)
-        .map_err(|e| flowdesk_core::CoreError::internal(e.to_string()))?;
+    let store = app.store(FILE).map_err(|e| flowdesk_core::CoreError::internal(e.to_string()))?;
     store.set(key, value);
-    store
-        .save()
-        .map_err(|e| flowdesk_core::CoreError::internal(format!("view state not saved: {e}")))
+    store.save().map_err(|e| flowdesk_core::CoreError::internal(format!("view state not saved: {e}")))
 }

@@ -24,9 +24,7 @@ fn inject(origin: &str, fault: Value) {
 }
 
 fn sandbox_flow_count(origin: &str) -> u64 {
-    sandbox_get(origin, "/_sandbox/stats")["flows"]
-        .as_u64()
-        .unwrap()
+    sandbox_get(origin, "/_sandbox/stats")["flows"].as_u64().unwrap()
 }
 
 /// Waits (bounded) until the batch has stopped running.
@@ -34,13 +32,7 @@ fn wait_finished(t: &TestApp, batch_id: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let batches = t.ok("bulk_batches", json!({}));
-        let batch = batches
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["batch_id"] == batch_id)
-            .cloned()
-            .expect("listed");
+        let batch = batches.as_array().unwrap().iter().find(|b| b["batch_id"] == batch_id).cloned().expect("listed");
         if batch["running"] == false {
             return batch;
         }
@@ -53,16 +45,8 @@ fn wait_finished(t: &TestApp, batch_id: &str) -> Value {
 fn a_batch_makes_exactly_one_flow_per_valid_row_despite_lost_replies() {
     let t = app();
     let preview = t.ok("bulk_preview", json!({"bytes": csv(12)}));
-    assert_eq!(
-        (preview["valid"].as_u64(), preview["invalid"].as_u64()),
-        (Some(12), Some(2))
-    );
-    let bad = preview["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["state"] == "invalid")
-        .count();
+    assert_eq!((preview["valid"].as_u64(), preview["invalid"].as_u64()), (Some(12), Some(2)));
+    let bad = preview["rows"].as_array().unwrap().iter().filter(|r| r["state"] == "invalid").count();
     assert_eq!(bad, 2, "invalid rows are kept and flagged");
 
     let origin = sandbox_origin(&t);
@@ -84,47 +68,22 @@ fn a_batch_makes_exactly_one_flow_per_valid_row_despite_lost_replies() {
     assert_eq!(done["finished"], true, "{done}");
     assert_eq!(done["progress"]["created"], 12, "{done}");
     assert_eq!(done["progress"]["invalid"], 2);
-    assert_eq!(
-        sandbox_flow_count(&origin),
-        12,
-        "exactly one flow per valid row"
-    );
+    assert_eq!(sandbox_flow_count(&origin), 12, "exactly one flow per valid row");
 
     let rows = t.ok("bulk_rows", json!({"batchId": batch_id}));
-    let links: Vec<&str> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["link"].as_str())
-        .collect();
+    let links: Vec<&str> = rows.as_array().unwrap().iter().filter_map(|r| r["link"].as_str()).collect();
     assert_eq!(links.len(), 12);
     let results = t.ok("bulk_results_csv", json!({"batchId": batch_id}));
-    assert!(
-        results.as_str().unwrap().lines().count() >= 15,
-        "a line per row plus the header"
-    );
+    assert!(results.as_str().unwrap().lines().count() >= 15, "a line per row plus the header");
     let mail = t.ok("bulk_mail_merge_csv", json!({"batchId": batch_id}));
     assert!(mail.as_str().unwrap().contains("person7@example.com"));
 
     let history = t.ok("history_search", json!({"query": "REF-7"}));
-    assert_eq!(
-        history.as_array().unwrap().len(),
-        1,
-        "every created row joins the history"
-    );
+    assert_eq!(history.as_array().unwrap().len(), 1, "every created row joins the history");
     assert_eq!(history[0]["batch"]["row"], 7);
     let audit = t.ok("audit_read", json!({}));
-    let batch = audit["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["action"] == "flow.create_batch")
-        .expect("audited");
-    assert_eq!(
-        batch["dots_ids"].as_array().unwrap().len(),
-        12,
-        "every flow of the batch is in the audit log"
-    );
+    let batch = audit["entries"].as_array().unwrap().iter().find(|e| e["action"] == "flow.create_batch").expect("audited");
+    assert_eq!(batch["dots_ids"].as_array().unwrap().len(), 12, "every flow of the batch is in the audit log");
 
     let dir = t._dir;
     let again = app_in(dir);
@@ -142,10 +101,7 @@ fn production_batches_need_confirmation_and_bad_files_are_reported() {
         json!({"bytes": csv(2), "template": template, "environmentId": "production", "concurrency": 4}),
     );
     assert_eq!(err["kind"], "confirmation_required");
-    let err = t.err(
-        "bulk_preview",
-        json!({"bytes": b"\xff\xfeemail\n".to_vec()}),
-    );
+    let err = t.err("bulk_preview", json!({"bytes": b"\xff\xfeemail\n".to_vec()}));
     assert_eq!(err["kind"], "invalid", "{err}");
     assert!(err["message"].as_str().unwrap().contains("UTF-8"), "{err}");
     let err = t.err(

@@ -27,87 +27,28 @@ struct Cell {
 fn cells() -> Vec<Cell> {
     let status = |s: u16| json!({"kind": "status", "status": s});
     vec![
-        Cell {
-            fault: "400",
-            spec: json!({"kind": "status", "status": 400, "body": "{\"message\":\"steps are odd\"}"}),
-            kind: "invalid_request",
-        },
-        Cell {
-            fault: "401",
-            spec: status(401),
-            kind: "unauthorized",
-        },
-        Cell {
-            fault: "403",
-            spec: status(403),
-            kind: "forbidden",
-        },
-        Cell {
-            fault: "404",
-            spec: status(404),
-            kind: "not_found",
-        },
-        Cell {
-            fault: "429 + Retry-After: 1",
-            spec: json!({"kind": "status", "status": 429, "retry_after": 1}),
-            kind: "rate_limited",
-        },
-        Cell {
-            fault: "429, no Retry-After",
-            spec: status(429),
-            kind: "rate_limited",
-        },
-        Cell {
-            fault: "500",
-            spec: status(500),
-            kind: "server",
-        },
-        Cell {
-            fault: "502",
-            spec: json!({"kind": "status", "status": 502, "body": "<html>Bad Gateway</html>"}),
-            kind: "server",
-        },
-        Cell {
-            fault: "503",
-            spec: status(503),
-            kind: "server",
-        },
-        Cell {
-            fault: "connection reset",
-            spec: json!({"kind": "drop"}),
-            kind: "network",
-        },
-        Cell {
-            fault: "malformed JSON",
-            spec: json!({"kind": "malformed_json"}),
-            kind: "decode",
-        },
-        Cell {
-            fault: "wrong content type",
-            spec: json!({"kind": "wrong_content_type"}),
-            kind: "decode",
-        },
-        Cell {
-            fault: "10 MB body",
-            spec: json!({"kind": "huge_body", "bytes": 10 * 1024 * 1024}),
-            kind: "decode",
-        },
+        Cell { fault: "400", spec: json!({"kind": "status", "status": 400, "body": "{\"message\":\"steps are odd\"}"}), kind: "invalid_request" },
+        Cell { fault: "401", spec: status(401), kind: "unauthorized" },
+        Cell { fault: "403", spec: status(403), kind: "forbidden" },
+        Cell { fault: "404", spec: status(404), kind: "not_found" },
+        Cell { fault: "429 + Retry-After: 1", spec: json!({"kind": "status", "status": 429, "retry_after": 1}), kind: "rate_limited" },
+        Cell { fault: "429, no Retry-After", spec: status(429), kind: "rate_limited" },
+        Cell { fault: "500", spec: status(500), kind: "server" },
+        Cell { fault: "502", spec: json!({"kind": "status", "status": 502, "body": "<html>Bad Gateway</html>"}), kind: "server" },
+        Cell { fault: "503", spec: status(503), kind: "server" },
+        Cell { fault: "connection reset", spec: json!({"kind": "drop"}), kind: "network" },
+        Cell { fault: "malformed JSON", spec: json!({"kind": "malformed_json"}), kind: "decode" },
+        Cell { fault: "wrong content type", spec: json!({"kind": "wrong_content_type"}), kind: "decode" },
+        Cell { fault: "10 MB body", spec: json!({"kind": "huge_body", "bytes": 10 * 1024 * 1024}), kind: "decode" },
     ]
 }
 
 fn timeout_cell() -> Cell {
-    Cell {
-        fault: "timeout (20 s)",
-        spec: json!({"kind": "latency", "ms": TIMEOUT_LATENCY_MS}),
-        kind: "timeout",
-    }
+    Cell { fault: "timeout (20 s)", spec: json!({"kind": "latency", "ms": TIMEOUT_LATENCY_MS}), kind: "timeout" }
 }
 
 fn origin(t: &TestApp) -> String {
-    let base = t.ok("app_info", json!({}))["base_url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let base = t.ok("app_info", json!({}))["base_url"].as_str().unwrap().to_string();
     base.trim_end_matches("/api").to_string()
 }
 
@@ -118,27 +59,15 @@ fn sandbox_call(method: reqwest::Method, url: String, body: Option<Value>) -> Va
             req = req.json(&body);
         }
         let resp = req.send().await.expect("sandbox control reachable");
-        assert!(
-            resp.status().is_success(),
-            "control refused: {}",
-            resp.status()
-        );
+        assert!(resp.status().is_success(), "control refused: {}", resp.status());
         resp.json().await.unwrap()
     })
 }
 
 /// Every flow id on the app's sandbox, read through the app's own list command.
 fn sandbox_flow_ids(t: &TestApp) -> Vec<String> {
-    let page = t.ok(
-        "list_remote_flows",
-        json!({"environmentId": "local", "params": {"limit": 100}}),
-    );
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect()
+    let page = t.ok("list_remote_flows", json!({"environmentId": "local", "params": {"limit": 100}}));
+    page["data"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
 }
 
 struct Row {
@@ -158,9 +87,7 @@ fn run(cell: &Cell, when: &'static str) -> Row {
     sandbox_call(
         reqwest::Method::POST,
         format!("{origin}/_sandbox/faults"),
-        Some(
-            json!({"fault": cell.spec, "when": when, "method": "POST", "path_prefix": "/api/v2/flows"}),
-        ),
+        Some(json!({"fault": cell.spec, "when": when, "method": "POST", "path_prefix": "/api/v2/flows"})),
     );
     let request = json!({"steps": steps(&["compliance", "manage-payouts"]), "metadata": {"reference": format!("{} {when}", cell.fault)}});
     let mut problems = Vec::new();
@@ -173,9 +100,7 @@ fn run(cell: &Cell, when: &'static str) -> Row {
     };
     if cell.spec["kind"] == "latency" {
         // Let the sandbox finish sleeping, so a late commit would be seen.
-        std::thread::sleep(Duration::from_millis(
-            TIMEOUT_LATENCY_MS.saturating_sub(20_000) + 1_000,
-        ));
+        std::thread::sleep(Duration::from_millis(TIMEOUT_LATENCY_MS.saturating_sub(20_000) + 1_000));
     }
     let kind = err["kind"].as_str().unwrap_or("?").to_string();
     let message = err["message"].as_str().unwrap_or("").to_string();
@@ -185,22 +110,13 @@ fn run(cell: &Cell, when: &'static str) -> Row {
     if message.trim().is_empty() || err.as_object().map_or(0, |o| o.len()) != 2 {
         problems.push(format!("not a {{kind, message}}: {err}"));
     }
-    let stats = sandbox_call(
-        reqwest::Method::GET,
-        format!("{origin}/_sandbox/stats"),
-        None,
-    );
-    let posts = stats["requests"]["POST /api/v2/flows"]
-        .as_u64()
-        .unwrap_or(0);
+    let stats = sandbox_call(reqwest::Method::GET, format!("{origin}/_sandbox/stats"), None);
+    let posts = stats["requests"]["POST /api/v2/flows"].as_u64().unwrap_or(0);
     if posts != 1 {
-        problems.push(format!(
-            "POST /v2/flows sent {posts} times: a create is never retried"
-        ));
+        problems.push(format!("POST /v2/flows sent {posts} times: a create is never retried"));
     }
     let made = sandbox_flow_ids(&t);
-    let history: Vec<String> = t
-        .ok("history_search", json!({"query": ""}))
+    let history: Vec<String> = t.ok("history_search", json!({"query": ""}))
         .as_array()
         .unwrap()
         .iter()
@@ -208,43 +124,22 @@ fn run(cell: &Cell, when: &'static str) -> Row {
         .collect();
     let in_history = made.iter().filter(|id| history.contains(id)).count();
     if in_history != made.len() {
-        problems.push(format!(
-            "{} flow(s) made but only {in_history} in history: a created flow was lost",
-            made.len()
-        ));
+        problems.push(format!("{} flow(s) made but only {in_history} in history: a created flow was lost", made.len()));
     }
     if history.len() != made.len() {
-        problems.push(format!(
-            "history has {} entries for {} flows made",
-            history.len(),
-            made.len()
-        ));
+        problems.push(format!("history has {} entries for {} flows made", history.len(), made.len()));
     }
     let want_made = usize::from(when == "after_commit");
     if made.len() != want_made && !(cell.spec["kind"] == "latency" && when == "before") {
         problems.push(format!("{} flows made, want {want_made}", made.len()));
     }
     if !made.is_empty() && !message.contains("saved to History") {
-        problems.push(format!(
-            "the message does not say the flow was found and kept: {message}"
-        ));
+        problems.push(format!("the message does not say the flow was found and kept: {message}"));
     }
-    if made.is_empty()
-        && matches!(cell.kind, "server" | "timeout" | "network" | "decode")
-        && !message.contains("may still have been created")
-    {
+    if made.is_empty() && matches!(cell.kind, "server" | "timeout" | "network" | "decode") && !message.contains("may still have been created") {
         problems.push(format!("an unknown outcome is not said: {message}"));
     }
-    Row {
-        fault: cell.fault,
-        when,
-        kind,
-        message,
-        posts,
-        made: made.len(),
-        in_history,
-        problems,
-    }
+    Row { fault: cell.fault, when, kind, message, posts, made: made.len(), in_history, problems }
 }
 
 fn table(rows: &[Row]) -> String {
@@ -252,11 +147,7 @@ fn table(rows: &[Row]) -> String {
     writeln!(out, "| Fault on POST /v2/flows | When | `kind` (UI) | `message` (UI) | POSTs sent | Flows made | In history | Cell |").unwrap();
     writeln!(out, "|---|---|---|---|---|---|---|---|").unwrap();
     for r in rows {
-        let cell = if r.problems.is_empty() {
-            "ok".to_string()
-        } else {
-            format!("FAIL: {}", r.problems.join("; "))
-        };
+        let cell = if r.problems.is_empty() { "ok".to_string() } else { format!("FAIL: {}", r.problems.join("; ")) };
         writeln!(
             out,
             "| {} | {} | `{}` | {} | {} | {} | {} | {} |",
@@ -283,13 +174,7 @@ fn redact_ids(s: &str) -> String {
         out.push_str(head);
         let token: String = tail.chars().take(36).collect();
         let is_uuid = token.len() == 36
-            && token.chars().enumerate().all(|(n, c)| {
-                if [8, 13, 18, 23].contains(&n) {
-                    c == '-'
-                } else {
-                    c.is_ascii_hexdigit()
-                }
-            });
+            && token.chars().enumerate().all(|(n, c)| if [8, 13, 18, 23].contains(&n) { c == '-' } else { c.is_ascii_hexdigit() });
         if is_uuid {
             out.push_str("<id>");
             rest = &tail[36..];
@@ -310,12 +195,7 @@ fn check(rows: &[Row]) {
         .filter(|r| !r.problems.is_empty())
         .map(|r| format!("{} / {}: {}", r.fault, r.when, r.problems.join("; ")))
         .collect();
-    assert!(
-        failures.is_empty(),
-        "{} cell(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} cell(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -349,54 +229,25 @@ fn create_timeout_after_commit() {
 fn one_shot_reads_retry_transient_errors_with_backoff_and_nothing_else() {
     let t = app();
     let origin = origin(&t);
-    let flow = t.ok(
-        "create_flow",
-        json!({"request": {"steps": steps(&["compliance"])}}),
-    );
+    let flow = t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}}));
     let id = flow["flow"]["id"].as_str().unwrap().to_string();
     let gets = || -> u64 {
-        let stats = sandbox_call(
-            reqwest::Method::GET,
-            format!("{origin}/_sandbox/stats"),
-            None,
-        );
-        stats["requests"]["GET /api/v2/flows/{id}"]
-            .as_u64()
-            .unwrap_or(0)
+        let stats = sandbox_call(reqwest::Method::GET, format!("{origin}/_sandbox/stats"), None);
+        stats["requests"]["GET /api/v2/flows/{id}"].as_u64().unwrap_or(0)
     };
     let fault = |spec: Value, count: u32| {
         sandbox_call(
             reqwest::Method::POST,
             format!("{origin}/_sandbox/faults"),
-            Some(
-                json!({"fault": spec, "count": count, "method": "GET", "path_prefix": format!("/api/v2/flows/{id}")}),
-            ),
+            Some(json!({"fault": spec, "count": count, "method": "GET", "path_prefix": format!("/api/v2/flows/{id}")})),
         );
     };
     let mut rows = String::from("| read | fault | GETs sent | result |\n|---|---|---|---|\n");
     for (name, spec, count, want_ok, want_gets) in [
-        (
-            "503 twice",
-            json!({"kind": "status", "status": 503}),
-            2,
-            true,
-            3,
-        ),
+        ("503 twice", json!({"kind": "status", "status": 503}), 2, true, 3),
         ("connection reset", json!({"kind": "drop"}), 1, true, 2),
-        (
-            "429 (Retry-After: 1)",
-            json!({"kind": "status", "status": 429, "retry_after": 1}),
-            1,
-            true,
-            2,
-        ),
-        (
-            "500 every time",
-            json!({"kind": "status", "status": 500}),
-            5,
-            false,
-            3,
-        ),
+        ("429 (Retry-After: 1)", json!({"kind": "status", "status": 429, "retry_after": 1}), 1, true, 2),
+        ("500 every time", json!({"kind": "status", "status": 500}), 5, false, 3),
         ("404", json!({"kind": "status", "status": 404}), 1, false, 1),
         ("401", json!({"kind": "status", "status": 401}), 1, false, 1),
     ] {
@@ -404,11 +255,7 @@ fn one_shot_reads_retry_transient_errors_with_backoff_and_nothing_else() {
         fault(spec, count);
         let result = t.invoke("get_flow", json!({"id": id, "environmentId": "local"}));
         let sent = gets() - before;
-        sandbox_call(
-            reqwest::Method::DELETE,
-            format!("{origin}/_sandbox/faults"),
-            None,
-        );
+        sandbox_call(reqwest::Method::DELETE, format!("{origin}/_sandbox/faults"), None);
         assert_eq!(result.is_ok(), want_ok, "{name}: {result:?}");
         assert_eq!(sent, want_gets, "{name}");
         let shown = match &result {

@@ -14,18 +14,10 @@ use tauri::{Listener, Manager};
 
 fn complete(link: &str, step: &str) {
     let url = url::Url::parse(link).unwrap();
-    let id = url
-        .path_segments()
-        .unwrap()
-        .next_back()
-        .unwrap()
-        .to_string();
+    let id = url.path_segments().unwrap().next_back().unwrap().to_string();
     let origin = url.origin().ascii_serialization();
     let resp = tauri::async_runtime::block_on(
-        reqwest::Client::new()
-            .post(format!("{origin}/_sandbox/flows/{id}/complete"))
-            .json(&json!({"step": step}))
-            .send(),
+        reqwest::Client::new().post(format!("{origin}/_sandbox/flows/{id}/complete")).json(&json!({"step": step})).send(),
     )
     .unwrap();
     assert!(resp.status().is_success());
@@ -40,23 +32,14 @@ fn a_watched_flow_is_followed_until_done_through_window_events() {
     });
 
     t.ok("set_poll_interval", json!({"seconds": 1}));
-    let created = t.ok(
-        "create_flow",
-        json!({"request": {"steps": steps(&["compliance", "payout"])}}),
-    );
+    let created = t.ok("create_flow", json!({"request": {"steps": steps(&["compliance", "payout"])}}));
     let id = created["flow"]["id"].as_str().unwrap().to_string();
     let link = created["flow"]["link"].as_str().unwrap().to_string();
     t.ok("watch_flow", json!({"id": id, "environmentId": "local"}));
 
-    let next = || {
-        rx.recv_timeout(Duration::from_secs(15))
-            .expect("an event within 15 s")
-    };
+    let next = || rx.recv_timeout(Duration::from_secs(15)).expect("an event within 15 s");
     let first = next();
-    assert_eq!(
-        (first["type"].as_str(), first["id"].as_str()),
-        (Some("updated"), Some(id.as_str()))
-    );
+    assert_eq!((first["type"].as_str(), first["id"].as_str()), (Some("updated"), Some(id.as_str())));
     assert_eq!(first["progress"]["completed"], 0);
 
     complete(&link, "compliance");
@@ -68,15 +51,9 @@ fn a_watched_flow_is_followed_until_done_through_window_events() {
     let last = next();
     assert_eq!(last["type"], "done", "{last}");
     assert_eq!(last["progress"]["done"], true);
-    assert!(
-        rx.recv_timeout(Duration::from_secs(3)).is_err(),
-        "nothing more once done"
-    );
+    assert!(rx.recv_timeout(Duration::from_secs(3)).is_err(), "nothing more once done");
     let history = t.ok("history_search", json!({"query": id}));
-    assert_eq!(
-        history[0]["progress"]["done"], true,
-        "the history keeps the last known progress"
-    );
+    assert_eq!(history[0]["progress"]["done"], true, "the history keeps the last known progress");
     assert!(history[0]["last_checked"].is_string());
 }
 
@@ -84,10 +61,7 @@ fn a_watched_flow_is_followed_until_done_through_window_events() {
 fn an_unwatched_flow_stops_and_a_bad_environment_is_refused() {
     let t = app();
     let mut events = t.app.state::<Core>().subscribe();
-    let created = t.ok(
-        "create_flow",
-        json!({"request": {"steps": steps(&["compliance"])}}),
-    );
+    let created = t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}}));
     let id = created["flow"]["id"].as_str().unwrap().to_string();
     t.ok("watch_flow", json!({"id": id, "environmentId": "local"}));
     t.ok("unwatch_flow", json!({"id": id}));
@@ -95,23 +69,14 @@ fn an_unwatched_flow_stops_and_a_bad_environment_is_refused() {
         let mut kinds = Vec::new();
         while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_secs(3), events.recv()).await {
             let CoreEvent::Watch(e) = e else { continue };
-            kinds.push(
-                serde_json::to_value(&e).unwrap()["type"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-            );
+            kinds.push(serde_json::to_value(&e).unwrap()["type"].as_str().unwrap().to_string());
             if kinds.last().map(String::as_str) == Some("stopped") {
                 break;
             }
         }
         kinds
     });
-    assert_eq!(
-        kinds.last().map(String::as_str),
-        Some("stopped"),
-        "{kinds:?}"
-    );
+    assert_eq!(kinds.last().map(String::as_str), Some("stopped"), "{kinds:?}");
     let err = t.err("watch_flow", json!({"id": id, "environmentId": "sandbox"}));
     assert_eq!(err["kind"], "not_configured", "{err}");
     let err = t.err("set_poll_interval", json!({"seconds": 0}));
@@ -121,21 +86,12 @@ fn an_unwatched_flow_stops_and_a_bad_environment_is_refused() {
 #[test]
 fn link_hand_off_qr_and_email() {
     let t = app();
-    let svg = t.ok(
-        "link_qr",
-        json!({"link": "https://pls.senddotssandbox.com/flow/abc"}),
-    );
+    let svg = t.ok("link_qr", json!({"link": "https://pls.senddotssandbox.com/flow/abc"}));
     assert!(svg.as_str().unwrap().contains("<svg"));
     let err = t.err("link_qr", json!({"link": "javascript:alert(1)"}));
     assert_eq!(err["kind"], "invalid");
     let mail = t.ok("email_link", json!({"draft": {"link": "https://x.example.com/flow/1", "steps": ["compliance"], "to": "ann@example.com"}}));
     let mail = mail.as_str().unwrap();
-    assert!(
-        mail.starts_with("mailto:ann@example.com?subject="),
-        "{mail}"
-    );
-    assert!(
-        mail.contains("https%3A%2F%2Fx.example.com%2Fflow%2F1"),
-        "{mail}"
-    );
+    assert!(mail.starts_with("mailto:ann@example.com?subject="), "{mail}");
+    assert!(mail.contains("https%3A%2F%2Fx.example.com%2Fflow%2F1"), "{mail}");
 }

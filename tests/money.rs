@@ -8,16 +8,11 @@ use common::{app, keychain_session, sandbox_get, sandbox_origin, sandbox_post, s
 use serde_json::{json, Value};
 
 fn seed(origin: &str, user: Value) -> String {
-    sandbox_post(origin, "/_sandbox/users", user)["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    sandbox_post(origin, "/_sandbox/users", user)["id"].as_str().unwrap().to_string()
 }
 
 fn wallet(origin: &str, user: &str) -> i64 {
-    sandbox_get(origin, &format!("/_sandbox/users/{user}/wallet"))["wallet"]["amount"]
-        .as_i64()
-        .unwrap()
+    sandbox_get(origin, &format!("/_sandbox/users/{user}/wallet"))["wallet"]["amount"].as_i64().unwrap()
 }
 
 fn fund(user: &str, amount: &str) -> Value {
@@ -26,13 +21,7 @@ fn fund(user: &str, amount: &str) -> Value {
 
 fn audit_results(t: &TestApp, action: &str) -> Vec<String> {
     let read = t.ok("audit_read", json!({}));
-    read["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == action)
-        .map(|e| e["result"].as_str().unwrap().to_string())
-        .collect()
+    read["entries"].as_array().unwrap().iter().filter(|e| e["action"] == action).map(|e| e["result"].as_str().unwrap().to_string()).collect()
 }
 
 #[test]
@@ -50,15 +39,8 @@ fn a_user_is_shown_funded_once_after_confirmation_and_everything_is_audited() {
     assert_eq!(view["user"]["wallet"]["amount"], 500);
     assert_eq!(view["payout_methods"][0]["platform"], "paypal");
     let listed = t.ok("users_list", json!({"filter": {"status": "verified"}}));
-    assert!(listed["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|u| u["id"] == user.as_str()));
-    assert_eq!(
-        t.err("user_get", json!({"userId": "bob"}))["kind"],
-        "invalid"
-    );
+    assert!(listed["data"].as_array().unwrap().iter().any(|u| u["id"] == user.as_str()));
+    assert_eq!(t.err("user_get", json!({"userId": "bob"}))["kind"], "invalid");
 
     // Step one says what will happen and sends nothing.
     let summary = t.ok("money_summary", fund(&user, "12.34"));
@@ -78,26 +60,14 @@ fn a_user_is_shown_funded_once_after_confirmation_and_everything_is_audited() {
     assert_eq!(audit_results(&t, "wallet.fund"), ["confirmed", "done"]);
 
     // Bad input and limits: clear errors, nothing moves.
-    assert_eq!(
-        t.err("money_send", fund(&user, "12.345"))["kind"],
-        "invalid_amount"
-    );
-    t.ok(
-        "limits_set",
-        json!({"limits": {"per_action_cents": 1000, "per_day_cents": null}}),
-    );
+    assert_eq!(t.err("money_send", fund(&user, "12.345"))["kind"], "invalid_amount");
+    t.ok("limits_set", json!({"limits": {"per_action_cents": 1000, "per_day_cents": null}}));
     let err = t.err("money_send", fund(&user, "10.01"));
     assert_eq!(err["kind"], "over_limit", "{err}");
     assert_eq!(wallet(&origin, &user), 1734);
-    t.ok(
-        "limits_set",
-        json!({"limits": {"per_action_cents": 100000, "per_day_cents": 2000}}),
-    );
+    t.ok("limits_set", json!({"limits": {"per_action_cents": 100000, "per_day_cents": 2000}}));
     let err = t.err("money_summary", fund(&user, "8"));
-    assert!(
-        err["message"].as_str().unwrap().contains("per day"),
-        "{err}"
-    );
+    assert!(err["message"].as_str().unwrap().contains("per day"), "{err}");
 
     // A payout link, cancelled; a flow; all in the audit log and its CSV.
     let link = t.ok(
@@ -105,25 +75,13 @@ fn a_user_is_shown_funded_once_after_confirmation_and_everything_is_audited() {
         json!({"request": {"kind": "payout_link", "amount": "5", "user_id": user, "delivery": {"method": "link"}}}),
     );
     let link_id = link["payout_link"]["id"].as_str().unwrap().to_string();
-    assert_eq!(
-        t.ok("payout_link_cancel", json!({"id": link_id}))["status"],
-        "canceled"
-    );
-    t.ok(
-        "create_flow",
-        json!({"request": {"steps": steps(&["compliance"])}}),
-    );
-    assert_eq!(
-        audit_results(&t, "payout_link.create"),
-        ["confirmed", "done"]
-    );
+    assert_eq!(t.ok("payout_link_cancel", json!({"id": link_id}))["status"], "canceled");
+    t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}}));
+    assert_eq!(audit_results(&t, "payout_link.create"), ["confirmed", "done"]);
     assert_eq!(audit_results(&t, "payout_link.cancel"), ["done"]);
     assert_eq!(audit_results(&t, "flow.create"), ["done"]);
     let csv = t.ok("audit_export_csv", json!({}));
-    assert!(csv
-        .as_str()
-        .unwrap()
-        .starts_with("time,os_user,environment,action,amount"));
+    assert!(csv.as_str().unwrap().starts_with("time,os_user,environment,action,amount"));
 }
 
 #[test]
@@ -132,26 +90,13 @@ fn an_unknown_outcome_blocks_a_new_payment_until_retried_and_never_pays_twice() 
     let origin = sandbox_origin(&t);
     let user = seed(&origin, json!({}));
     // The first send commits and its connection drops; every re-send is dropped unanswered.
-    sandbox_post(
-        &origin,
-        "/_sandbox/faults",
-        json!({"fault": {"kind": "drop"}, "when": "after_commit", "path_prefix": "/api/v2/transfers"}),
-    );
-    sandbox_post(
-        &origin,
-        "/_sandbox/faults",
-        json!({"fault": {"kind": "drop"}, "count": 10, "path_prefix": "/api/v2/transfers"}),
-    );
+    sandbox_post(&origin, "/_sandbox/faults", json!({"fault": {"kind": "drop"}, "when": "after_commit", "path_prefix": "/api/v2/transfers"}));
+    sandbox_post(&origin, "/_sandbox/faults", json!({"fault": {"kind": "drop"}, "count": 10, "path_prefix": "/api/v2/transfers"}));
     let out = t.ok("money_send", fund(&user, "20"));
     assert_eq!(out["state"], "unknown", "{out}");
     assert_eq!(wallet(&origin, &user), 2000);
     let intent = out["intent"]["id"].as_str().unwrap().to_string();
-    tauri::async_runtime::block_on(
-        reqwest::Client::new()
-            .delete(format!("{origin}/_sandbox/faults"))
-            .send(),
-    )
-    .unwrap();
+    tauri::async_runtime::block_on(reqwest::Client::new().delete(format!("{origin}/_sandbox/faults")).send()).unwrap();
 
     let err = t.err("money_summary", fund(&user, "20"));
     assert_eq!(err["kind"], "unresolved_intent", "{err}");
@@ -172,31 +117,15 @@ fn production_needs_the_amount_typed_and_no_key_reaches_the_money_files() {
         return;
     }
     const KEY: &str = "fake_prod_mirror_key_Zt7Qw9Lp";
-    let dots = tauri::async_runtime::block_on(flowdesk_sandbox::start(
-        flowdesk_sandbox::SandboxConfig::new("cid_prod", KEY),
-    ))
-    .unwrap();
+    let dots = tauri::async_runtime::block_on(flowdesk_sandbox::start(flowdesk_sandbox::SandboxConfig::new("cid_prod", KEY))).unwrap();
     let t = app();
     let view = t.ok("add_environment", json!({"environment": {"name": "Prod mirror", "base_url": dots.base_url(), "app_id": null, "production": true}}));
-    let env = view["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["environment"]["name"] == "Prod mirror")
-        .unwrap()["environment"]["id"]
+    let env = view["environments"].as_array().unwrap().iter().find(|e| e["environment"]["name"] == "Prod mirror").unwrap()["environment"]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    t.ok(
-        "save_credentials",
-        json!({"environmentId": env, "clientId": "cid_prod", "apiKey": KEY}),
-    );
-    let user = dots
-        .seed_user(flowdesk_sandbox::SeedUser::default())
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    t.ok("save_credentials", json!({"environmentId": env, "clientId": "cid_prod", "apiKey": KEY}));
+    let user = dots.seed_user(flowdesk_sandbox::SeedUser::default()).unwrap()["id"].as_str().unwrap().to_string();
     let req = |typed: Option<&str>| json!({"environmentId": env, "request": {"kind": "fund", "user_id": user, "amount": "12.34"}, "typedAmount": typed});
 
     let summary = t.ok("money_summary", json!({"environmentId": env, "request": {"kind": "fund", "user_id": user, "amount": "12.34"}}));
@@ -211,32 +140,17 @@ fn production_needs_the_amount_typed_and_no_key_reaches_the_money_files() {
     let err = t.err("money_send", req(Some("$12.34")));
     assert_eq!(err["kind"], "confirmation_required", "{err}");
     assert_eq!(dots.wallet_cents(&user), Some(0));
-    assert_eq!(
-        t.confirmer.asked().last().map(|a| a.amount_cents),
-        Some(Some(1234))
-    );
+    assert_eq!(t.confirmer.asked().last().map(|a| a.amount_cents), Some(Some(1234)));
     t.confirmer.answer(true);
     let out = t.ok("money_send", req(Some("$12.34")));
     assert_eq!(out["state"], "done");
     assert_eq!(dots.wallet_cents(&user), Some(1234));
 
     let dir = t.settings_path.parent().unwrap();
-    for file in [
-        "audit.jsonl",
-        "intents.jsonl",
-        "money-limits.json",
-        "settings.json",
-    ] {
+    for file in ["audit.jsonl", "intents.jsonl", "money-limits.json", "settings.json"] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
-        assert!(
-            !text.contains(KEY) && !text.contains(&KEY[..12]),
-            "{file} holds the key"
-        );
+        assert!(!text.contains(KEY) && !text.contains(&KEY[..12]), "{file} holds the key");
     }
-    assert!(!t
-        .ok("audit_export_csv", json!({}))
-        .as_str()
-        .unwrap()
-        .contains(KEY));
+    assert!(!t.ok("audit_export_csv", json!({})).as_str().unwrap().contains(KEY));
     t.ok("delete_credentials", json!({"environmentId": env}));
 }

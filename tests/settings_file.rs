@@ -17,26 +17,16 @@ fn set_aside_files(t: &TestApp) -> Vec<std::path::PathBuf> {
 #[test]
 fn a_corrupt_file_is_set_aside_and_reported() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("settings.json"),
-        b"{\"environments\": [ oops",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("settings.json"), b"{\"environments\": [ oops").unwrap();
     let t = app_in(dir);
     let view = t.ok("environments", json!({}));
     let notice = view["notice"].as_str().expect("a notice");
-    assert!(
-        notice.contains("corrupt") || notice.contains("set aside") || notice.contains("moved"),
-        "{notice}"
-    );
+    assert!(notice.contains("corrupt") || notice.contains("set aside") || notice.contains("moved"), "{notice}");
     assert_eq!(view["active"], "local");
     assert_eq!(view["environments"].as_array().unwrap().len(), 3);
     let aside = set_aside_files(&t);
     assert_eq!(aside.len(), 1, "the old file is kept");
-    assert_eq!(
-        std::fs::read(&aside[0]).unwrap(),
-        b"{\"environments\": [ oops"
-    );
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), b"{\"environments\": [ oops");
 }
 
 #[test]
@@ -52,16 +42,8 @@ fn changes_are_saved_and_survive_a_restart() {
     let again = app_in(dir);
     let view = again.ok("environments", json!({}));
     assert_eq!(view["active"], "sandbox");
-    let names: Vec<&str> = view["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["environment"]["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        ["Local sandbox", "Sandbox", "Production", "Other sandbox"]
-    );
+    let names: Vec<&str> = view["environments"].as_array().unwrap().iter().map(|e| e["environment"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Local sandbox", "Sandbox", "Production", "Other sandbox"]);
     assert!(view["notice"].is_null());
     let leftovers: Vec<_> = std::fs::read_dir(again.settings_path.parent().unwrap())
         .unwrap()
@@ -92,18 +74,10 @@ fn the_email_template_is_editable_and_used_for_the_draft() {
     let t = common::app();
     let prefs = t.ok("preferences", json!({}));
     assert_eq!(prefs["poll_interval_secs"], 5);
-    let prefs = t.ok(
-        "set_email_template",
-        json!({"template": {"subject": "Your link, {reference}", "body": "Open {link} ({steps})"}}),
-    );
+    let prefs = t.ok("set_email_template", json!({"template": {"subject": "Your link, {reference}", "body": "Open {link} ({steps})"}}));
     assert_eq!(prefs["email_template"]["subject"], "Your link, {reference}");
     let mail = t.ok("email_link", json!({"draft": {"link": "https://x.example.com/f", "steps": ["payout"], "reference": "T-7"}}));
-    assert!(
-        mail.as_str()
-            .unwrap()
-            .contains("subject=Your%20link%2C%20T-7"),
-        "{mail}"
-    );
+    assert!(mail.as_str().unwrap().contains("subject=Your%20link%2C%20T-7"), "{mail}");
     t.ok("set_poll_interval", json!({"seconds": 30}));
     assert_eq!(t.ok("preferences", json!({}))["poll_interval_secs"], 30);
 }

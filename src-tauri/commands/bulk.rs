@@ -18,14 +18,7 @@ pub async fn bulk_start(
     environment_id: String,
     concurrency: u32,
 ) -> Reply<BatchView> {
-    let start = BulkStart {
-        csv: bytes,
-        template,
-        environment_id,
-        concurrency,
-        source: None,
-        settle: None,
-    };
+    let start = BulkStart { csv: bytes, template, environment_id, concurrency, source: None, settle: None };
     Ok(core.bulk_start(start).await?.first)
 }
 

@@ -19,20 +19,13 @@ pub async fn set_active_environment(core: State<'_, Core>, id: String) -> Reply<
 }
 
 #[tauri::command]
-pub async fn add_environment(
-    core: State<'_, Core>,
-    environment: NewEnvironment,
-) -> Reply<EnvironmentsView> {
+pub async fn add_environment(core: State<'_, Core>, environment: NewEnvironment) -> Reply<EnvironmentsView> {
     core.add_environment(environment).await?;
     Ok(core.environments())
 }
 
 #[tauri::command]
-pub async fn update_environment(
-    core: State<'_, Core>,
-    id: String,
-    change: EnvironmentChange,
-) -> Reply<EnvironmentUpdateView> {
+pub async fn update_environment(core: State<'_, Core>, id: String, change: EnvironmentChange) -> Reply<EnvironmentUpdateView> {
     core.update_environment(id, change).await
 }
 
@@ -49,24 +42,17 @@ pub async fn save_credentials(
     client_id: String,
     api_key: String,
 ) -> Reply<EnvironmentsView> {
-    core.save_credentials(environment_id, client_id, SecretString::from(api_key))
-        .await?;
+    core.save_credentials(environment_id, client_id, SecretString::from(api_key)).await?;
     Ok(core.environments())
 }
 
 #[tauri::command]
-pub async fn delete_credentials(
-    core: State<'_, Core>,
-    environment_id: String,
-) -> Reply<EnvironmentsView> {
+pub async fn delete_credentials(core: State<'_, Core>, environment_id: String) -> Reply<EnvironmentsView> {
     core.delete_credentials(environment_id).await
 }
 
 #[tauri::command]
-pub async fn test_connection(
-    core: State<'_, Core>,
-    environment_id: String,
-) -> Reply<ConnectionReport> {
+pub async fn test_connection(core: State<'_, Core>, environment_id: String) -> Reply<ConnectionReport> {
     core.test_connection(&environment_id).await
 }
 
@@ -81,10 +67,7 @@ pub fn preferences(core: State<'_, Core>) -> Preferences {
 }
 
 #[tauri::command]
-pub async fn set_email_template(
-    core: State<'_, Core>,
-    template: EmailTemplate,
-) -> Reply<Preferences> {
+pub async fn set_email_template(core: State<'_, Core>, template: EmailTemplate) -> Reply<Preferences> {
     core.set_email_template(template).await
 }
 

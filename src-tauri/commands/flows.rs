@@ -21,29 +21,17 @@ pub fn preview_request(core: State<'_, Core>, request: FlowRequest) -> serde_jso
 
 /// Production is confirmed in a native dialog the core raises, never by an argument.
 #[tauri::command]
-pub async fn create_flow(
-    core: State<'_, Core>,
-    request: FlowRequest,
-    environment_id: Option<String>,
-) -> Reply<FlowView> {
+pub async fn create_flow(core: State<'_, Core>, request: FlowRequest, environment_id: Option<String>) -> Reply<FlowView> {
     core.create_flow(request, environment_id.as_deref()).await
 }
 
 #[tauri::command]
-pub async fn get_flow(
-    core: State<'_, Core>,
-    id: String,
-    environment_id: String,
-) -> Reply<FlowView> {
+pub async fn get_flow(core: State<'_, Core>, id: String, environment_id: String) -> Reply<FlowView> {
     core.get_flow(&id, &environment_id).await
 }
 
 #[tauri::command]
-pub async fn list_remote_flows(
-    core: State<'_, Core>,
-    environment_id: String,
-    params: ListParams,
-) -> Reply<Page<Flow>> {
+pub async fn list_remote_flows(core: State<'_, Core>, environment_id: String, params: ListParams) -> Reply<Page<Flow>> {
     core.list_flows(&environment_id, params).await
 }
 

@@ -10,31 +10,18 @@ use tauri::State;
 use super::Reply;
 
 #[tauri::command]
-pub async fn users_list(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    filter: UserFilter,
-) -> Reply<Page<User>> {
+pub async fn users_list(core: State<'_, Core>, environment_id: Option<String>, filter: UserFilter) -> Reply<Page<User>> {
     core.users_list(environment_id.as_deref(), filter).await
 }
 
 #[tauri::command]
-pub async fn user_get(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    user_id: String,
-) -> Reply<UserView> {
+pub async fn user_get(core: State<'_, Core>, environment_id: Option<String>, user_id: String) -> Reply<UserView> {
     core.user_get(environment_id.as_deref(), &user_id).await
 }
 
 #[tauri::command]
-pub async fn money_summary(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    request: MoneyRequest,
-) -> Reply<Summary> {
-    core.money_summary(environment_id.as_deref(), &request)
-        .await
+pub async fn money_summary(core: State<'_, Core>, environment_id: Option<String>, request: MoneyRequest) -> Reply<Summary> {
+    core.money_summary(environment_id.as_deref(), &request).await
 }
 
 #[tauri::command]
@@ -45,13 +32,7 @@ pub async fn money_send(
     typed_amount: Option<String>,
     replacing: Option<String>,
 ) -> Reply<Outcome> {
-    core.money_send(
-        environment_id.as_deref(),
-        &request,
-        typed_amount.as_deref(),
-        replacing.as_deref(),
-    )
-    .await
+    core.money_send(environment_id.as_deref(), &request, typed_amount.as_deref(), replacing.as_deref()).await
 }
 
 #[tauri::command]
@@ -65,40 +46,22 @@ pub async fn money_retry(core: State<'_, Core>, intent_id: String) -> Reply<Outc
 }
 
 #[tauri::command]
-pub async fn payout_link_get(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    id: String,
-) -> Reply<PayoutLink> {
+pub async fn payout_link_get(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLink> {
     core.payout_link_get(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn payout_link_cancel(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    id: String,
-) -> Reply<PayoutLink> {
-    core.payout_link_cancel(environment_id.as_deref(), &id)
-        .await
+pub async fn payout_link_cancel(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLink> {
+    core.payout_link_cancel(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn payout_link_redeliver(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    id: String,
-) -> Reply<Redelivery> {
-    core.payout_link_redeliver(environment_id.as_deref(), &id)
-        .await
+pub async fn payout_link_redeliver(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<Redelivery> {
+    core.payout_link_redeliver(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn payout_link_watch(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    id: String,
-) -> Reply<()> {
+pub async fn payout_link_watch(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<()> {
     core.payout_link_watch(environment_id.as_deref(), id).await
 }
 
@@ -118,10 +81,6 @@ pub fn limits_get(core: State<'_, Core>, environment_id: Option<String>) -> Repl
 }
 
 #[tauri::command]
-pub async fn limits_set(
-    core: State<'_, Core>,
-    environment_id: Option<String>,
-    limits: Limits,
-) -> Reply<Limits> {
+pub async fn limits_set(core: State<'_, Core>, environment_id: Option<String>, limits: Limits) -> Reply<Limits> {
     core.limits_set(environment_id.as_deref(), limits).await
 }

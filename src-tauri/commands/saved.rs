@@ -5,11 +5,7 @@ use tauri::State;
 use super::Reply;
 
 #[tauri::command]
-pub fn history_search(
-    core: State<'_, Core>,
-    query: String,
-    limit: Option<usize>,
-) -> Vec<HistoryItem> {
+pub fn history_search(core: State<'_, Core>, query: String, limit: Option<usize>) -> Vec<HistoryItem> {
     core.history_search(&query, limit)
 }
 

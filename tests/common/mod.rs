@@ -12,9 +12,7 @@ use flowdesk_core::Scripted;
 use flowdesk_settings::Credentials;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
@@ -36,26 +34,12 @@ pub fn app() -> TestApp {
 pub fn app_in(dir: tempfile::TempDir) -> TestApp {
     let settings_path = dir.path().join("settings.json");
     let confirmer = Arc::new(Scripted::always(false));
-    let core = tauri::async_runtime::block_on(start_core(
-        dir.path().to_path_buf(),
-        Credentials::keychain(),
-        confirmer.clone(),
-    ))
-    .expect("core starts");
-    let app = app_builder(mock_builder())
-        .build(mock_context(noop_assets()))
-        .expect("app builds");
+    let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), Credentials::keychain(), confirmer.clone()))
+        .expect("core starts");
+    let app = app_builder(mock_builder()).build(mock_context(noop_assets())).expect("app builds");
     attach(app.handle(), core);
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window");
-    TestApp {
-        app,
-        window,
-        settings_path,
-        confirmer,
-        _dir: dir,
-    }
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    TestApp { app, window, settings_path, confirmer, _dir: dir }
 }
 
 impl TestApp {
@@ -74,8 +58,7 @@ impl TestApp {
     }
 
     pub fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+        self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
 
     pub fn err(&self, cmd: &str, args: Value) -> Value {
@@ -96,50 +79,28 @@ pub fn keychain_session() -> bool {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
         return true;
     }
-    let ci = std::env::var("CI")
-        .map(|v| v == "true" || v == "1")
-        .unwrap_or(false);
-    assert!(
-        !ci,
-        "CI=true but no D-Bus session: run the tests through scripts/with-keyring.sh"
-    );
-    eprintln!(
-        "NOTICE: skipped: needs a D-Bus session with gnome-keyring (scripts/with-keyring.sh)"
-    );
+    let ci = std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false);
+    assert!(!ci, "CI=true but no D-Bus session: run the tests through scripts/with-keyring.sh");
+    eprintln!("NOTICE: skipped: needs a D-Bus session with gnome-keyring (scripts/with-keyring.sh)");
     false
 }
 
 /// "http://127.0.0.1:PORT" of the app's in-process local sandbox (its test controls live
 /// under `/_sandbox`).
 pub fn sandbox_origin(t: &TestApp) -> String {
-    let base = t.ok("app_info", json!({}))["base_url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let base = t.ok("app_info", json!({}))["base_url"].as_str().unwrap().to_string();
     base.trim_end_matches("/api").to_string()
 }
 
 /// POSTs to a sandbox control (e.g. `/_sandbox/faults`, `/_sandbox/users`) and returns its JSON.
 pub fn sandbox_post(origin: &str, path: &str, body: Value) -> Value {
     tauri::async_runtime::block_on(async {
-        let resp = reqwest::Client::new()
-            .post(format!("{origin}{path}"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let resp = reqwest::Client::new().post(format!("{origin}{path}")).json(&body).send().await.unwrap();
         assert!(resp.status().is_success(), "{path}: {}", resp.status());
         resp.json().await.unwrap_or(Value::Null)
     })
 }
 
 pub fn sandbox_get(origin: &str, path: &str) -> Value {
-    tauri::async_runtime::block_on(async {
-        reqwest::get(format!("{origin}{path}"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    })
+    tauri::async_runtime::block_on(async { reqwest::get(format!("{origin}{path}")).await.unwrap().json().await.unwrap() })
 }

@@ -7,9 +7,7 @@ use flow_desk_lib::{app_builder, attach, start_core, Core};
 use flowdesk_settings::Credentials;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
@@ -25,20 +23,12 @@ impl BenchApp {
     pub fn start() -> crate::Result<BenchApp> {
         let dir = tempfile::tempdir()?;
         let confirmer = Arc::new(flowdesk_core::Refuse);
-        let core = tauri::async_runtime::block_on(start_core(
-            dir.path().to_path_buf(),
-            Credentials::keychain(),
-            confirmer,
-        ))?;
+        let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), Credentials::keychain(), confirmer))?;
         let app = app_builder(mock_builder()).build(mock_context(noop_assets()))?;
         // As the real app does in its setup: the core's events go to the window.
         attach(app.handle(), core);
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build()?;
-        Ok(BenchApp {
-            app,
-            window,
-            _dir: dir,
-        })
+        Ok(BenchApp { app, window, _dir: dir })
     }
 
     pub fn desk(&self) -> tauri::State<'_, Core> {
@@ -65,9 +55,7 @@ impl BenchApp {
     /// "http://127.0.0.1:PORT": where the app's local sandbox serves `/_sandbox` controls.
     pub fn sandbox_origin(&self) -> crate::Result<String> {
         let info = self.invoke("app_info", serde_json::json!({}))?;
-        let base = info["base_url"]
-            .as_str()
-            .ok_or("app_info has no base_url")?;
+        let base = info["base_url"].as_str().ok_or("app_info has no base_url")?;
         Ok(base.trim_end_matches("/api").to_string())
     }
 }

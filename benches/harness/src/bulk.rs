@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use flowdesk_bulk::{
-    parse_csv, run as run_batch, BatchTemplate, CancellationToken, Journal, RunOptions,
-};
+use flowdesk_bulk::{parse_csv, run as run_batch, BatchTemplate, CancellationToken, Journal, RunOptions};
 use flowdesk_dots::{ClientConfig, DotsClient, ListParams, Step, StepName};
 use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxConfig};
 use serde_json::{json, Value};
@@ -21,9 +19,7 @@ const API_KEY: &str = "sk_bench_key";
 pub fn run(rows: usize) -> Result<Value> {
     let latency_ms = env_num("BENCH_BULK_LATENCY_MS", 20);
     let concurrency = env_num("BENCH_BULK_CONCURRENCY", 16) as usize;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let sandbox = flowdesk_sandbox::start(SandboxConfig::new(CLIENT_ID, API_KEY)).await?;
         let client = DotsClient::new(ClientConfig::new(&sandbox.base_url(), CLIENT_ID, API_KEY)?)?;
@@ -39,16 +35,10 @@ pub fn run(rows: usize) -> Result<Value> {
             csv.push_str(&format!("person{i}@example.com,Person {i},REF-{i}\n"));
         }
         let import = parse_csv(csv.as_bytes())?;
-        let template = BatchTemplate::new(vec![
-            Step::new(StepName::Compliance),
-            Step::new(StepName::ManagePayouts),
-        ]);
+        let template = BatchTemplate::new(vec![Step::new(StepName::Compliance), Step::new(StepName::ManagePayouts)]);
         let dir = tempfile::tempdir()?;
         let journal = Journal::create(&dir.path().join("bench.journal"), &template, &import, None)?;
-        let opts = RunOptions {
-            concurrency,
-            ..RunOptions::default()
-        };
+        let opts = RunOptions { concurrency, ..RunOptions::default() };
 
         let t = Instant::now();
         let summary = run_batch(&client, &journal, &opts, None, &CancellationToken::new()).await?;
@@ -57,21 +47,13 @@ pub fn run(rows: usize) -> Result<Value> {
         // Independent of the engine's own books: what the sandbox holds, by row.
         let batch = journal.batch_id().to_string();
         let mut by_row: BTreeMap<u64, usize> = BTreeMap::new();
-        let mut params = ListParams {
-            limit: Some(100),
-            ..Default::default()
-        };
+        let mut params = ListParams { limit: Some(100), ..Default::default() };
         loop {
             let page = client.list_flows(&params).await?;
             for f in &page.data {
                 let meta = f.metadata.as_ref().and_then(|m| m.as_object());
-                if let Some(meta) = meta.filter(|m| {
-                    m.get("flowdesk_batch").and_then(Value::as_str) == Some(batch.as_str())
-                }) {
-                    let row = meta
-                        .get("flowdesk_row")
-                        .and_then(Value::as_u64)
-                        .ok_or("a flow without its row")?;
+                if let Some(meta) = meta.filter(|m| m.get("flowdesk_batch").and_then(Value::as_str) == Some(batch.as_str())) {
+                    let row = meta.get("flowdesk_row").and_then(Value::as_u64).ok_or("a flow without its row")?;
                     *by_row.entry(row).or_default() += 1;
                 }
             }

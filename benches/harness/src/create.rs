@@ -25,9 +25,7 @@ const API_KEY: &str = "sk_bench_key";
 pub fn run(creates: usize) -> Result<Value> {
     let app = BenchApp::start()?;
     let desk_client = tauri::async_runtime::block_on(app.desk().client("local"))?;
-    let twin = block_on(flowdesk_sandbox::start(SandboxConfig::new(
-        CLIENT_ID, API_KEY,
-    )))?;
+    let twin = block_on(flowdesk_sandbox::start(SandboxConfig::new(CLIENT_ID, API_KEY)))?;
     let twin_client = DotsClient::new(ClientConfig::new(&twin.base_url(), CLIENT_ID, API_KEY)?)?;
     let http = reqwest::Client::builder().no_proxy().build()?;
     let url = format!("{}/v2/flows", twin.base_url());
@@ -63,12 +61,7 @@ pub fn run(creates: usize) -> Result<Value> {
 
         let t = Instant::now();
         let status = block_on(async {
-            let reply = http
-                .post(&url)
-                .basic_auth(CLIENT_ID, Some(API_KEY))
-                .json(&body)
-                .send()
-                .await?;
+            let reply = http.post(&url).basic_auth(CLIENT_ID, Some(API_KEY)).json(&body).send().await?;
             let status = reply.status();
             reply.bytes().await?;
             Ok::<_, reqwest::Error>(status)

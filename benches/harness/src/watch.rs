@@ -14,15 +14,9 @@ use crate::{cpu_ms, env_num, Result};
 /// GETs of single flows the sandbox has answered so far.
 fn polls(http: &reqwest::Client, origin: &str) -> Result<u64> {
     let stats: Value = tauri::async_runtime::block_on(async {
-        http.get(format!("{origin}/_sandbox/stats"))
-            .send()
-            .await?
-            .json()
-            .await
+        http.get(format!("{origin}/_sandbox/stats")).send().await?.json().await
     })?;
-    let requests = stats["requests"]
-        .as_object()
-        .ok_or("no requests in /_sandbox/stats")?;
+    let requests = stats["requests"].as_object().ok_or("no requests in /_sandbox/stats")?;
     Ok(requests
         .iter()
         .filter(|(route, _)| route.starts_with("GET /api/v2/flows/"))

@@ -9,10 +9,7 @@ const SECRET: &str = "fake_PLANTED_secret_s3cr3tQ9x";
 
 fn clear(message: &str) -> Result<(), TestCaseError> {
     prop_assert!(!message.trim().is_empty(), "empty message");
-    prop_assert!(
-        !message.contains(SECRET),
-        "the message repeats a cell: {message}"
-    );
+    prop_assert!(!message.contains(SECRET), "the message repeats a cell: {message}");
     Ok(())
 }
 
@@ -38,8 +35,7 @@ fn cell() -> impl Strategy<Value = String> {
         Just(format!("\"a,\"\"{SECRET}\n\"")),
         Just("=1+1".to_string()),
         "[ -~]{0,12}",
-        prop::collection::vec(any::<u8>(), 0..8)
-            .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        prop::collection::vec(any::<u8>(), 0..8).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
     ]
 }
 
@@ -54,30 +50,20 @@ fn csv_with_secret() -> impl Strategy<Value = Vec<u8>> {
         Just("email,email"),
         Just("email"),
     ];
-    let row = (email_cell(), cell(), cell(), cell(), cell(), any::<bool>()).prop_map(
-        |(e, n, r, u, m, plant)| {
-            let n = if plant { format!("{n}{SECRET}") } else { n };
-            let m = if plant { format!("{SECRET}{m}") } else { m };
-            format!("{e},{n},{r},{u},{m}")
-        },
-    );
-    (
-        header,
-        prop::collection::vec(row, 0..8),
-        prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
-        any::<bool>(),
-    )
-        .prop_map(|(h, rows, eol, bom)| {
-            let mut b = if bom {
-                vec![0xEF, 0xBB, 0xBF]
-            } else {
-                Vec::new()
-            };
+    let row = (email_cell(), cell(), cell(), cell(), cell(), any::<bool>()).prop_map(|(e, n, r, u, m, plant)| {
+        let n = if plant { format!("{n}{SECRET}") } else { n };
+        let m = if plant { format!("{SECRET}{m}") } else { m };
+        format!("{e},{n},{r},{u},{m}")
+    });
+    (header, prop::collection::vec(row, 0..8), prop_oneof![Just("\n"), Just("\r\n"), Just("\r")], any::<bool>()).prop_map(
+        |(h, rows, eol, bom)| {
+            let mut b = if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() };
             b.extend_from_slice(h.as_bytes());
             b.extend_from_slice(eol.as_bytes());
             b.extend_from_slice(rows.join(eol).as_bytes());
             b
-        })
+        },
+    )
 }
 
 /// Misquoting can shift any text into the email or user id column, and those two cells are

@@ -49,12 +49,8 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
     let handle = match &a.resume {
         Some(batch_id) => core.bulk_resume(batch_id, u32::from(a.concurrency)).await?,
         None => {
-            let (csv, template_path) = (
-                a.csv.clone().unwrap_or_default(),
-                a.template.clone().unwrap_or_default(),
-            );
-            let bytes = std::fs::read(&csv)
-                .map_err(|e| CliError::invalid(format!("{}: {e}", csv.display())))?;
+            let (csv, template_path) = (a.csv.clone().unwrap_or_default(), a.template.clone().unwrap_or_default());
+            let bytes = std::fs::read(&csv).map_err(|e| CliError::invalid(format!("{}: {e}", csv.display())))?;
             let import = parse_csv(&bytes).map_err(|e| CliError::invalid(e.to_string()))?;
             eprintln!("{}: {}", csv.display(), import.report());
             let template = read_template(&template_path)?;
@@ -85,10 +81,7 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
             }
         })
     };
-    let result = handle
-        .done
-        .await
-        .map_err(|e| CliError::other(format!("the batch task failed: {e}")))?;
+    let result = handle.done.await.map_err(|e| CliError::other(format!("the batch task failed: {e}")))?;
     ctrl_c.abort();
     let _ = reporter.await;
 
@@ -112,18 +105,12 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
         a.output.display()
     );
     if !summary.duplicates.is_empty() {
-        eprintln!(
-            "flowdesk: warning: rows with more than one flow in Dots: {:?}",
-            summary.duplicates
-        );
+        eprintln!("flowdesk: warning: rows with more than one flow in Dots: {:?}", summary.duplicates);
     }
     if summary.cancelled {
         return Err(CliError::new(
             INTERRUPTED,
-            format!(
-                "interrupted: resume with `flowdesk bulk --resume {batch_id} -o {}`",
-                a.output.display()
-            ),
+            format!("interrupted: resume with `flowdesk bulk --resume {batch_id} -o {}`", a.output.display()),
         ));
     }
     if p.finished() && p.failed == 0 {
@@ -138,13 +125,7 @@ pub async fn batches(g: &Global) -> Result<ExitCode, CliError> {
     let core = core(g).await?;
     for b in core.bulk_batches().await? {
         let p = b.progress;
-        let state = if b.running {
-            "running"
-        } else if b.finished {
-            "finished"
-        } else {
-            "unfinished"
-        };
+        let state = if b.running { "running" } else if b.finished { "finished" } else { "unfinished" };
         say!(
             "{}  {:<10} {:<12} {} created, {} failed, {} unknown, {} remaining  {}",
             b.batch_id,
@@ -164,20 +145,14 @@ pub async fn batches(g: &Global) -> Result<ExitCode, CliError> {
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    flowdesk_bulk::journal::write_atomically(path, bytes)
-        .map_err(|e| CliError::other(e.to_string()))
+    flowdesk_bulk::journal::write_atomically(path, bytes).map_err(|e| CliError::other(e.to_string()))
 }
 
 fn read_template(path: &Path) -> Result<BulkTemplate, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::invalid(format!("{}: {e}", path.display())))?;
-    let t: flowdesk_bulk::BatchTemplate = serde_json::from_str(&text)
-        .map_err(|e| CliError::invalid(format!("template {}: {e}", path.display())))?;
-    Ok(BulkTemplate {
-        steps: t.steps,
-        require_auth: t.require_auth,
-        hide_go_to_dashboard_on_complete: t.hide_go_to_dashboard_on_complete,
-    })
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::invalid(format!("{}: {e}", path.display())))?;
+    let t: flowdesk_bulk::BatchTemplate =
+        serde_json::from_str(&text).map_err(|e| CliError::invalid(format!("template {}: {e}", path.display())))?;
+    Ok(BulkTemplate { steps: t.steps, require_auth: t.require_auth, hide_go_to_dashboard_on_complete: t.hide_go_to_dashboard_on_complete })
 }
 
 /// A progress bar on a terminal; otherwise a plain line at most once a second and at the end.
@@ -221,3 +196,4 @@ async fn report(mut rx: watch::Receiver<BatchProgress>) {
         }
     }
 }
+

@@ -70,11 +70,7 @@ pub enum EnvAction {
     Remove { id: String },
 }
 
-fn read_line(
-    lines: &mut impl Iterator<Item = std::io::Result<String>>,
-    prompt: &str,
-    interactive: bool,
-) -> Result<String, CliError> {
+fn read_line(lines: &mut impl Iterator<Item = std::io::Result<String>>, prompt: &str, interactive: bool) -> Result<String, CliError> {
     if interactive {
         eprint!("{prompt}");
         let _ = std::io::stderr().flush();
@@ -92,20 +88,14 @@ pub async fn creds(g: &Global, action: CredsAction) -> Result<ExitCode, CliError
     match action {
         CredsAction::Set { client_id } => {
             if env.is_local() {
-                return Err(CliError::invalid(
-                    "The local environment needs no key: its credentials are in the data folder",
-                ));
+                return Err(CliError::invalid("The local environment needs no key: its credentials are in the data folder"));
             }
             let stdin = std::io::stdin();
             let interactive = stdin.is_terminal();
             let mut lines = stdin.lock().lines();
             let client_id = match client_id {
                 Some(c) => c,
-                None => read_line(
-                    &mut lines,
-                    &format!("Client ID for {}: ", env.name()),
-                    interactive,
-                )?,
+                None => read_line(&mut lines, &format!("Client ID for {}: ", env.name()), interactive)?,
             };
             let key = if interactive {
                 rpassword::prompt_password(format!("API key for {} (not shown): ", env.name()))
@@ -114,9 +104,7 @@ pub async fn creds(g: &Global, action: CredsAction) -> Result<ExitCode, CliError
                 read_line(&mut lines, "", false)?
             };
             drop(lines);
-            let status = core
-                .save_credentials(env.id().to_string(), client_id, SecretString::from(key))
-                .await?;
+            let status = core.save_credentials(env.id().to_string(), client_id, SecretString::from(key)).await?;
             say!(
                 "Saved for {}: client ID {}, key …{}",
                 env.name(),
@@ -126,10 +114,7 @@ pub async fn creds(g: &Global, action: CredsAction) -> Result<ExitCode, CliError
         }
         CredsAction::Status => {
             let view = core.environments();
-            let entry = view
-                .environments
-                .iter()
-                .find(|e| e.environment.id == env.id());
+            let entry = view.environments.iter().find(|e| e.environment.id == env.id());
             let status = entry.and_then(|e| e.credential.clone()).unwrap_or_default();
             if env.is_local() {
                 say!("{}: no key needed (local sandbox)", env.name());
@@ -159,67 +144,24 @@ pub async fn env(g: &Global, action: EnvAction) -> Result<ExitCode, CliError> {
         EnvAction::List => {
             let settings = core.settings();
             for env in settings.environments() {
-                let active = if env.id() == settings.active_environment() {
-                    "*"
-                } else {
-                    " "
-                };
-                let url = env
-                    .base_url()
-                    .map(|u| u.to_string())
-                    .unwrap_or_else(|| "(local sandbox)".into());
-                let prod = if env.is_production() {
-                    "  [production]"
-                } else {
-                    ""
-                };
+                let active = if env.id() == settings.active_environment() { "*" } else { " " };
+                let url = env.base_url().map(|u| u.to_string()).unwrap_or_else(|| "(local sandbox)".into());
+                let prod = if env.is_production() { "  [production]" } else { "" };
                 say!("{active} {:<12} {:<20} {url}{prod}", env.id(), env.name());
             }
         }
         EnvAction::Use { id } => {
             core.set_active_environment(id).await?;
             let env = core.environment(None)?;
-            let warn = if env.is_production() {
-                " (production: real money)"
-            } else {
-                ""
-            };
+            let warn = if env.is_production() { " (production: real money)" } else { "" };
             say!("Active environment: {} ({}){warn}", env.name(), env.id());
         }
-        EnvAction::Add {
-            name,
-            base_url,
-            app_id,
-            production,
-        } => {
-            let id = core
-                .add_environment(NewEnvironment {
-                    name,
-                    base_url,
-                    app_id,
-                    production,
-                })
-                .await?;
+        EnvAction::Add { name, base_url, app_id, production } => {
+            let id = core.add_environment(NewEnvironment { name, base_url, app_id, production }).await?;
             say!("{id}");
         }
-        EnvAction::Edit {
-            id,
-            name,
-            base_url,
-            app_id,
-            production,
-        } => {
-            let update = core
-                .update_environment(
-                    id.clone(),
-                    EnvironmentChange {
-                        name,
-                        base_url,
-                        app_id,
-                        production,
-                    },
-                )
-                .await?;
+        EnvAction::Edit { id, name, base_url, app_id, production } => {
+            let update = core.update_environment(id.clone(), EnvironmentChange { name, base_url, app_id, production }).await?;
             if update.key_unbound {
                 eprintln!("The host changed, so its key was removed: run `flowdesk --env {id} creds set`.");
             }

@@ -23,16 +23,10 @@ pub struct CliConfirmer {
 impl CliConfirmer {
     fn answer(&self, ask: &Ask) -> bool {
         let amount_matches = |typed: &str| {
-            ask.amount_cents.is_none_or(|cents| {
-                flowdesk_money::parse_dollars(typed, flowdesk_money::Sign::Either)
-                    .is_ok_and(|t| t == cents)
-            })
+            ask.amount_cents.is_none_or(|cents| flowdesk_money::parse_dollars(typed, flowdesk_money::Sign::Either).is_ok_and(|t| t == cents))
         };
         let flagged = self.environment.as_deref() == Some(ask.environment_id.as_str())
-            && self
-                .amount
-                .as_deref()
-                .map_or(ask.amount_cents.is_none(), amount_matches);
+            && self.amount.as_deref().map_or(ask.amount_cents.is_none(), amount_matches);
         // `--yes` stands for a confirmation only outside Production (e.g. a sandbox reset).
         if flagged || (self.yes && ask.host.is_none()) {
             return true;
@@ -48,11 +42,7 @@ impl CliConfirmer {
             return false;
         }
         eprintln!("{}\n{}", ask.title, ask.detail);
-        let expected = if ask.host.is_none() {
-            "yes"
-        } else {
-            ask.environment_id.as_str()
-        };
+        let expected = if ask.host.is_none() { "yes" } else { ask.environment_id.as_str() };
         eprint!("Type {expected} to confirm: ");
         let _ = std::io::stderr().flush();
         let mut line = String::new();
@@ -63,8 +53,7 @@ impl CliConfirmer {
             eprint!("Type the amount again: ");
             let _ = std::io::stderr().flush();
             let mut amount = String::new();
-            return std::io::stdin().lock().read_line(&mut amount).is_ok()
-                && amount_matches(amount.trim());
+            return std::io::stdin().lock().read_line(&mut amount).is_ok() && amount_matches(amount.trim());
         }
         true
     }
@@ -88,11 +77,8 @@ pub async fn core_with(g: &Global, local: LocalMode) -> Result<Core, CliError> {
         amount: g.confirm_amount.clone(),
         yes: g.yes,
     };
-    let mut options = CoreOptions::new(
-        CoreOptions::default_data_dir()?,
-        Credentials::keychain(),
-        Arc::new(confirmer),
-    );
+    let mut options =
+        CoreOptions::new(CoreOptions::default_data_dir()?, Credentials::keychain(), Arc::new(confirmer));
     options.local = local;
     options.request_timeout = Duration::from_secs(g.timeout.max(1));
     let core = Core::start(options).await?;

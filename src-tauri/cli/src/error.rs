@@ -22,10 +22,7 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(code: u8, message: impl Into<String>) -> Self {
-        CliError {
-            code,
-            message: message.into(),
-        }
+        CliError { code, message: message.into() }
     }
     pub fn other(message: impl Into<String>) -> Self {
         CliError::new(OTHER, message)

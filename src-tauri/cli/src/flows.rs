@@ -145,9 +145,7 @@ pub async fn watch(g: &Global, a: WatchArgs) -> Result<ExitCode, CliError> {
     }
     let mut events = core.subscribe();
     core.watch_flow(a.id.clone(), &env).await?;
-    let deadline = a
-        .timeout
-        .map(|s| tokio::time::Instant::now() + Duration::from_secs(s));
+    let deadline = a.timeout.map(|s| tokio::time::Instant::now() + Duration::from_secs(s));
     let mut last = String::new();
     loop {
         let next = async {
@@ -161,14 +159,9 @@ pub async fn watch(g: &Global, a: WatchArgs) -> Result<ExitCode, CliError> {
             _ = tokio::signal::ctrl_c() => return Err(CliError::new(crate::error::INTERRUPTED, "interrupted")),
         };
         let Some(event) = event else {
-            return Err(CliError::other(format!(
-                "flow {} is not done yet: {last}",
-                a.id
-            )));
+            return Err(CliError::other(format!("flow {} is not done yet: {last}", a.id)));
         };
-        let Ok(CoreEvent::Watch(event)) = event else {
-            continue;
-        };
+        let Ok(CoreEvent::Watch(event)) = event else { continue };
         use flowdesk_dots::WatchEvent;
         match event {
             WatchEvent::Updated { id, flow, .. } if id == a.id => {
@@ -182,9 +175,7 @@ pub async fn watch(g: &Global, a: WatchArgs) -> Result<ExitCode, CliError> {
                 say!("{}", progress_line(&flow));
                 return Ok(ExitCode::SUCCESS);
             }
-            WatchEvent::Failed { id, message, .. } if id == a.id => {
-                eprintln!("flowdesk: {message} (trying again)")
-            }
+            WatchEvent::Failed { id, message, .. } if id == a.id => eprintln!("flowdesk: {message} (trying again)"),
             WatchEvent::Stopped { id, message, .. } if id == a.id => {
                 return Err(CliError::other(format!("stopped watching {id}: {message}")));
             }

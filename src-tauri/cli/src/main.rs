@@ -176,12 +176,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Fund(a) => money::fund(&g, a).await,
         Command::PayoutLink { action } => money::payout_link(&g, action).await,
         Command::Money { action } => money::money(&g, action).await,
-        Command::Sandbox {
-            action: None | Some(SandboxAction::Serve),
-        } => sandbox(&g).await,
-        Command::Sandbox {
-            action: Some(SandboxAction::Reset),
-        } => {
+        Command::Sandbox { action: None | Some(SandboxAction::Serve) } => sandbox(&g).await,
+        Command::Sandbox { action: Some(SandboxAction::Reset) } => {
             context::core(&g).await?.reset_local_sandbox().await?;
             say!("The local sandbox is empty.");
             Ok(ExitCode::SUCCESS)
@@ -193,19 +189,16 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
 /// Ctrl-C. If the app (or another `flowdesk sandbox`) hosts it already, says where.
 async fn sandbox(g: &Global) -> Result<ExitCode, CliError> {
     let core = context::core_with(g, LocalMode::Host).await?;
-    let (origin, base_url) = core.local_endpoint().ok_or_else(|| {
-        CliError::other("the local sandbox could not start (see the message above)")
-    })?;
+    let (origin, base_url) = core
+        .local_endpoint()
+        .ok_or_else(|| CliError::other("the local sandbox could not start (see the message above)"))?;
     if !core.hosts_local_sandbox() {
         say!("The local sandbox is already running at {base_url} (hosted by Flow Desk or another `flowdesk sandbox`).");
         return Ok(ExitCode::SUCCESS);
     }
     say!("Dots sandbox base URL: {base_url}");
     say!("Hosted flow pages:     {origin}/flow/{{id}}");
-    say!(
-        "Its state is kept in {}; use it with --env local (Ctrl-C stops it)",
-        core.data_dir().display()
-    );
+    say!("Its state is kept in {}; use it with --env local (Ctrl-C stops it)", core.data_dir().display());
     let _ = tokio::signal::ctrl_c().await;
     Ok(ExitCode::SUCCESS)
 }

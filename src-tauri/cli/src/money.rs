@@ -6,9 +6,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use flowdesk_core::Core;
 use flowdesk_dots::money::{Delivery, DeliveryMethod, Payee, UserFilter};
 use flowdesk_dots::ListParams;
+use flowdesk_core::Core;
 use flowdesk_money::{format_cents, MoneyRequest, Outcome, OutcomeState, Summary};
 
 use crate::context::core;
@@ -127,72 +127,28 @@ pub async fn user(g: &Global, action: UserAction) -> Result<ExitCode, CliError> 
             say!("name:        {}", u.display_name());
             say!("email:       {}", u.email.as_deref().unwrap_or("-"));
             say!("status:      {}", u.status.as_deref().unwrap_or("-"));
-            say!(
-                "wallet:      {} ({} withdrawable)",
-                format_cents(w.amount),
-                format_cents(w.withdrawable_amount)
-            );
-            say!(
-                "payout via:  {}",
-                u.default_payout_method.as_deref().unwrap_or("-")
-            );
-            say!(
-                "tax id:      {}",
-                c.tax_id_verification.as_deref().unwrap_or("-")
-            );
-            say!(
-                "id verified: {}",
-                c.id_verified.map_or("-", |b| if b { "yes" } else { "no" })
-            );
-            say!(
-                "background:  {}",
-                c.background_check
-                    .and_then(|b| b.status)
-                    .as_deref()
-                    .unwrap_or("-")
-            );
+            say!("wallet:      {} ({} withdrawable)", format_cents(w.amount), format_cents(w.withdrawable_amount));
+            say!("payout via:  {}", u.default_payout_method.as_deref().unwrap_or("-"));
+            say!("tax id:      {}", c.tax_id_verification.as_deref().unwrap_or("-"));
+            say!("id verified: {}", c.id_verified.map_or("-", |b| if b { "yes" } else { "no" }));
+            say!("background:  {}", c.background_check.and_then(|b| b.status).as_deref().unwrap_or("-"));
             if c.has_criminal_activity == Some(true) {
                 say!("WARNING:     the background check reports criminal activity");
             }
         }
-        UserAction::List {
-            status,
-            limit,
-            starting_after,
-            ending_before,
-            json,
-        } => {
-            let filter = UserFilter {
-                page: ListParams {
-                    limit: Some(limit),
-                    starting_after,
-                    ending_before,
-                },
-                status,
-            };
+        UserAction::List { status, limit, starting_after, ending_before, json } => {
+            let filter = UserFilter { page: ListParams { limit: Some(limit), starting_after, ending_before }, status };
             let page = core.users_list(env, filter).await?;
             if json {
-                say!(
-                    "{}",
-                    serde_json::to_string_pretty(&page).unwrap_or_default()
-                );
+                say!("{}", serde_json::to_string_pretty(&page).unwrap_or_default());
                 return Ok(ExitCode::SUCCESS);
             }
             for u in &page.data {
                 let w = u.wallet.clone().unwrap_or_default();
-                say!(
-                    "{}  {:<12} {:>14}  {}",
-                    u.id,
-                    u.status.as_deref().unwrap_or("-"),
-                    format_cents(w.amount),
-                    u.display_name()
-                );
+                say!("{}  {:<12} {:>14}  {}", u.id, u.status.as_deref().unwrap_or("-"), format_cents(w.amount), u.display_name());
             }
             if page.has_more {
-                say!(
-                    "(more: --starting-after {})",
-                    page.data.last().map(|u| u.id.as_str()).unwrap_or("")
-                );
+                say!("(more: --starting-after {})", page.data.last().map(|u| u.id.as_str()).unwrap_or(""));
             }
         }
     }
@@ -207,9 +163,7 @@ async fn send(g: &Global, request: MoneyRequest) -> Result<Outcome, CliError> {
     let summary = core.money_summary(env, &request).await?;
     eprintln!("{}", summary.sentence);
     let typed = typed_amount(g, &summary)?;
-    Ok(core
-        .money_send(env, &request, typed.as_deref(), None)
-        .await?)
+    Ok(core.money_send(env, &request, typed.as_deref(), None).await?)
 }
 
 /// Outside Production: `--yes` or "yes" at the prompt. In Production: the amount, from
@@ -236,20 +190,14 @@ fn typed_amount(g: &Global, summary: &Summary) -> Result<Option<String>, CliErro
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::other(e.to_string()))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::other(e.to_string()))?;
     if summary.requires_typed_amount {
         return Ok(Some(line.trim().to_string()));
     }
     if line.trim().eq_ignore_ascii_case("yes") {
         Ok(None)
     } else {
-        Err(CliError::new(
-            NOT_CONFIRMED,
-            "not confirmed; nothing was sent",
-        ))
+        Err(CliError::new(NOT_CONFIRMED, "not confirmed; nothing was sent"))
     }
 }
 
@@ -260,39 +208,23 @@ fn report(o: &Outcome) -> ExitCode {
                 eprintln!("{}", o.message);
             }
             if let Some(t) = &o.transfer {
-                say!(
-                    "transfer {} {} ({})",
-                    t.id,
-                    format_cents(t.amount.saturating_abs()),
-                    t.status.as_deref().unwrap_or("-")
-                );
+                say!("transfer {} {} ({})", t.id, format_cents(t.amount.saturating_abs()), t.status.as_deref().unwrap_or("-"));
             }
             if let Some(l) = &o.payout_link {
                 say!("{}", l.link);
-                eprintln!(
-                    "payout link {} {} ({})",
-                    l.id,
-                    format_cents(l.amount),
-                    l.status.as_str()
-                );
+                eprintln!("payout link {} {} ({})", l.id, format_cents(l.amount), l.status.as_str());
             }
             ExitCode::SUCCESS
         }
         OutcomeState::Unknown => {
-            eprintln!(
-                "flowdesk: {} Run `flowdesk money retry {}`.",
-                o.message, o.intent.id
-            );
+            eprintln!("flowdesk: {} Run `flowdesk money retry {}`.", o.message, o.intent.id);
             ExitCode::from(OTHER)
         }
     }
 }
 
 pub async fn fund(g: &Global, a: FundArgs) -> Result<ExitCode, CliError> {
-    let request = MoneyRequest::Fund {
-        user_id: a.user,
-        amount: a.amount,
-    };
+    let request = MoneyRequest::Fund { user_id: a.user, amount: a.amount };
     Ok(report(&send(g, request).await?))
 }
 
@@ -317,20 +249,14 @@ pub async fn payout_link(g: &Global, action: PayoutLinkAction) -> Result<ExitCod
                 amount: a.amount,
                 user_id: a.user,
                 payee: Some(payee),
-                delivery: Delivery {
-                    method,
-                    message: a.message,
-                },
+                delivery: Delivery { method, message: a.message },
                 memo: a.memo,
                 description: a.description,
             };
             Ok(report(&send(g, request).await?))
         }
         PayoutLinkAction::Get { id } => {
-            let l = core(g)
-                .await?
-                .payout_link_get(g.env.as_deref(), &id)
-                .await?;
+            let l = core(g).await?.payout_link_get(g.env.as_deref(), &id).await?;
             say!("id:      {}", l.id);
             say!("link:    {}", l.link);
             say!("amount:  {}", format_cents(l.amount));
@@ -351,13 +277,7 @@ async fn link_change(g: &Global, id: &str, action: &str) -> Result<ExitCode, Cli
         let r = core.payout_link_redeliver(env, id).await?;
         (r.payout_link, r.redelivered)
     };
-    say!(
-        "{} {} ({}){}",
-        link.id,
-        format_cents(link.amount),
-        link.status.as_str(),
-        if changed { "" } else { " — not redelivered" }
-    );
+    say!("{} {} ({}){}", link.id, format_cents(link.amount), link.status.as_str(), if changed { "" } else { " — not redelivered" });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -382,10 +302,7 @@ pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError
         MoneyAction::Audit => {
             let read = core.audit_read().await?;
             if read.skipped_lines > 0 {
-                eprintln!(
-                    "flowdesk: note: {} unreadable line(s) skipped (a write cut short)",
-                    read.skipped_lines
-                );
+                eprintln!("flowdesk: note: {} unreadable line(s) skipped (a write cut short)", read.skipped_lines);
             }
             let csv = core.audit_export_csv().await?;
             let _ = std::io::stdout().write_all(csv.as_bytes());

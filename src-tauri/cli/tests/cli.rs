@@ -170,8 +170,7 @@ async fn exit_codes_and_one_line_errors() {
     let err = text(&out.stderr);
     assert_eq!((code(&out), err.lines().count()), (1, 1), "{err}");
     assert!(
-        err.starts_with("flowdesk: No local sandbox is running")
-            && err.contains("flowdesk sandbox"),
+        err.starts_with("flowdesk: No local sandbox is running") && err.contains("flowdesk sandbox"),
         "{err}"
     );
     assert!(!SandboxHome::new(nobody.data_dir()).is_hosted());
@@ -378,18 +377,10 @@ async fn bulk_writes_links_and_mail_merge() {
     let mut c = s.local(&sb);
     c.arg("batches");
     let listed = text(&run(c).await.stdout);
-    let batch_id = listed
-        .split_whitespace()
-        .next()
-        .expect("one batch listed")
-        .to_string();
-    assert!(
-        listed.contains("finished") && listed.contains("12 created"),
-        "{listed}"
-    );
+    let batch_id = listed.split_whitespace().next().expect("one batch listed").to_string();
+    assert!(listed.contains("finished") && listed.contains("12 created"), "{listed}");
     let mut c = s.local(&sb);
-    c.args(["bulk", "--resume", &batch_id, "-o"])
-        .arg(s.path("again.csv"));
+    c.args(["bulk", "--resume", &batch_id, "-o"]).arg(s.path("again.csv"));
     let out = run(c).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(sb.flow_count(), 12);
@@ -432,14 +423,9 @@ async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
         .unwrap();
     let batches = s.data_dir().join("batches/local");
     let journal_in = |dir: &Path| -> Option<PathBuf> {
-        std::fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| {
-                p.extension().is_some_and(|e| e == "journal")
-                    && !p.file_name().unwrap().to_string_lossy().starts_with("new-")
-            })
+        std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).find(|p| {
+            p.extension().is_some_and(|e| e == "journal") && !p.file_name().unwrap().to_string_lossy().starts_with("new-")
+        })
     };
     let started = std::time::Instant::now();
     let mut journal = PathBuf::new();
@@ -470,8 +456,7 @@ async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
 
     let batch_id = journal.file_stem().unwrap().to_string_lossy().to_string();
     let mut c = s.local(&sb);
-    c.args(["bulk", "--resume", &batch_id, "--settle-ms", "50", "-o"])
-        .arg(s.path("links.csv"));
+    c.args(["bulk", "--resume", &batch_id, "--settle-ms", "50", "-o"]).arg(s.path("links.csv"));
     let out = run(c).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let per_row = flows_per_row(&sb).await;
@@ -506,17 +491,12 @@ async fn the_sandbox_command_serves_the_local_environment() {
     let stdout = child.stdout.take().unwrap();
     let first = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .unwrap();
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
         line
     })
     .await
     .unwrap();
-    assert!(
-        first.starts_with("Dots sandbox base URL: http://127.0.0.1:"),
-        "{first}"
-    );
+    assert!(first.starts_with("Dots sandbox base URL: http://127.0.0.1:"), "{first}");
     // The CLI finds it through the data folder: no URL, no key on the command line.
     let mut c = s.cmd();
     c.args(["--env", "local", "create", "--step", "compliance"]);

@@ -10,10 +10,7 @@ use common::*;
 use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxHandle, SeedUser};
 
 fn seed(sb: &SandboxHandle, seed: SeedUser) -> String {
-    sb.seed_user(seed).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    sb.seed_user(seed).unwrap()["id"].as_str().unwrap().to_string()
 }
 
 fn args(mut c: Command, a: &[&str]) -> Command {
@@ -37,33 +34,16 @@ async fn user_get_and_list_show_wallet_status_and_criminal_activity() {
             ..SeedUser::default()
         },
     );
-    let clean = seed(
-        &sb,
-        SeedUser {
-            first_name: Some("Bob".into()),
-            status: Some("unverified".into()),
-            ..SeedUser::default()
-        },
-    );
+    let clean = seed(&sb, SeedUser { first_name: Some("Bob".into()), status: Some("unverified".into()), ..SeedUser::default() });
     let out = run(args(s.local(&sb), &["user", "get", &flagged])).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let shown = text(&out.stdout);
-    assert!(
-        shown.contains("Ada Lovelace") && shown.contains("$1,234.56") && shown.contains("verified"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("criminal activity") && shown.contains("consider"),
-        "{shown}"
-    );
+    assert!(shown.contains("Ada Lovelace") && shown.contains("$1,234.56") && shown.contains("verified"), "{shown}");
+    assert!(shown.contains("criminal activity") && shown.contains("consider"), "{shown}");
     let out = run(args(s.local(&sb), &["user", "get", &clean])).await;
     assert!(!text(&out.stdout).contains("criminal activity"));
 
-    let out = run(args(
-        s.local(&sb),
-        &["user", "list", "--status", "verified"],
-    ))
-    .await;
+    let out = run(args(s.local(&sb), &["user", "list", "--status", "verified"])).await;
     assert_eq!(code(&out), 0);
     assert!(text(&out.stdout).contains(&flagged) && !text(&out.stdout).contains(&clean));
     let out = run(args(s.local(&sb), &["user", "get", "not-a-uuid"])).await;
@@ -76,12 +56,7 @@ async fn fund_moves_exact_cents_once_and_bad_amounts_move_nothing() {
     let sb = sandbox(&s).await;
     let user = seed(&sb, SeedUser::default());
     let out = run(args(s.local(&sb), &["fund", &user, "--amount", "12.34"])).await;
-    assert_eq!(
-        code(&out),
-        7,
-        "not confirmed without --yes at no terminal: {}",
-        text(&out.stderr)
-    );
+    assert_eq!(code(&out), 7, "not confirmed without --yes at no terminal: {}", text(&out.stderr));
     assert_eq!(sb.wallet_cents(&user), Some(0));
 
     for bad in ["12.345", "-5", "0", "abc", "99999999999"] {
@@ -92,39 +67,21 @@ async fn fund_moves_exact_cents_once_and_bad_amounts_move_nothing() {
     }
     assert_eq!(sb.wallet_cents(&user), Some(0));
 
-    let out = run(args(
-        s.local(&sb),
-        &["fund", &user, "--amount", "$12.34", "--yes"],
-    ))
-    .await;
+    let out = run(args(s.local(&sb), &["fund", &user, "--amount", "$12.34", "--yes"])).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("$12.34 from the app's Dots wallet to"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("$12.34 from the app's Dots wallet to"), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("transfer "));
     assert_eq!(sb.wallet_cents(&user), Some(1234));
 
     // A flow created here is audited too.
-    let out = run(args(
-        s.local(&sb),
-        &["create", "--step", "payout", "--json"],
-    ))
-    .await;
+    let out = run(args(s.local(&sb), &["create", "--step", "payout", "--json"])).await;
     let flow: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
 
     // The audit log has the confirmation and the result, the flow, and no key.
     let out = run(args(s.local(&sb), &["money", "audit"])).await;
     let csv = text(&out.stdout);
-    assert!(
-        csv.contains("wallet.fund") && csv.contains(",confirmed,") && csv.contains(",done,"),
-        "{csv}"
-    );
-    assert!(
-        csv.contains("flow.create") && csv.contains(flow["id"].as_str().unwrap()),
-        "{csv}"
-    );
+    assert!(csv.contains("wallet.fund") && csv.contains(",confirmed,") && csv.contains(",done,"), "{csv}");
+    assert!(csv.contains("flow.create") && csv.contains(flow["id"].as_str().unwrap()), "{csv}");
     assert!(!csv.contains(&sb.guard.endpoint.api_key));
 }
 
@@ -161,25 +118,13 @@ async fn a_killed_fund_is_retried_with_the_same_key_and_pays_once() {
     let intent = line.split_whitespace().next().unwrap().to_string();
 
     // A new fund to the same user is refused while the first is unsettled.
-    let out = run(args(
-        s.local(&sb),
-        &["fund", &user, "--amount", "20", "--yes"],
-    ))
-    .await;
+    let out = run(args(s.local(&sb), &["fund", &user, "--amount", "20", "--yes"])).await;
     assert_eq!(code(&out), 3);
-    assert!(
-        text(&out.stderr).contains("unsettled"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("unsettled"), "{}", text(&out.stderr));
 
     let out = run(args(s.local(&sb), &["money", "retry", &intent])).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("no money moved twice"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("no money moved twice"), "{}", text(&out.stderr));
     assert_eq!(sb.wallet_cents(&user), Some(2000));
     assert_eq!(sb.transfers_for(&user).len(), 1);
 }
@@ -191,17 +136,7 @@ async fn payout_link_create_get_cancel() {
     let before = sb.app_balance_cents();
     let out = run(args(
         s.local(&sb),
-        &[
-            "payout-link",
-            "create",
-            "--amount",
-            "25",
-            "--email",
-            "pat@example.com",
-            "--delivery",
-            "email",
-            "--yes",
-        ],
+        &["payout-link", "create", "--amount", "25", "--email", "pat@example.com", "--delivery", "email", "--yes"],
     ))
     .await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -214,19 +149,7 @@ async fn payout_link_create_get_cancel() {
     let out = run(args(s.local(&sb), &["payout-link", "cancel", &id])).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("canceled"));
-    let out = run(args(
-        s.local(&sb),
-        &[
-            "payout-link",
-            "create",
-            "--amount",
-            "5",
-            "--delivery",
-            "sms",
-            "--yes",
-        ],
-    ))
-    .await;
+    let out = run(args(s.local(&sb), &["payout-link", "create", "--amount", "5", "--delivery", "sms", "--yes"])).await;
     assert_eq!(code(&out), 3, "sms needs a phone: {}", text(&out.stderr));
 }
 
@@ -236,10 +159,7 @@ async fn payout_link_create_get_cancel() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_needs_the_amount_repeated() {
     if !keyring_is_throwaway() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI must run this inside scripts/with-keyring.sh"
-        );
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run this inside scripts/with-keyring.sh");
         eprintln!("skipped: no throwaway keyring (run inside scripts/with-keyring.sh with HOME under /tmp)");
         return;
     }
@@ -247,73 +167,34 @@ async fn production_needs_the_amount_repeated() {
     let sb = sandbox(&s).await;
     // A production-marked environment pointed at the sandbox (loopback is allowed over http).
     let mut c = s.cmd();
-    c.args([
-        "env",
-        "add",
-        "--name",
-        "Prod mirror",
-        "--base-url",
-        &sb.base_url(),
-        "--production",
-    ]);
+    c.args(["env", "add", "--name", "Prod mirror", "--base-url", &sb.base_url(), "--production"]);
     let out = run(c).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let env = text(&out.stdout).trim().to_string();
     let endpoint = sb.guard.endpoint.clone();
     let mut c = s.cmd();
-    c.args([
-        "--env",
-        &env,
-        "creds",
-        "set",
-        "--client-id",
-        &endpoint.client_id,
-    ])
-    .stdin(Stdio::piped())
-    .stdout(Stdio::null());
+    c.args(["--env", &env, "creds", "set", "--client-id", &endpoint.client_id]).stdin(Stdio::piped()).stdout(Stdio::null());
     let mut child = c.spawn().unwrap();
     use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{}\n", endpoint.api_key).as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{}\n", endpoint.api_key).as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
 
     let user = seed(&sb, SeedUser::default());
     let fund = |extra: &[&str]| {
         let mut c = s.cmd();
-        c.args(["--env", &env, "fund", &user, "--amount", "12.34", "--yes"])
-            .args(extra);
+        c.args(["--env", &env, "fund", &user, "--amount", "12.34", "--yes"]).args(extra);
         c
     };
     let out = run(fund(&[])).await;
     assert_eq!(code(&out), 7, "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("--confirm-amount"),
-        "{}",
-        text(&out.stderr)
-    );
-    let out = run(fund(&[
-        "--confirm-amount",
-        "12.43",
-        "--confirm-production",
-        &env,
-    ]))
-    .await;
+    assert!(text(&out.stderr).contains("--confirm-amount"), "{}", text(&out.stderr));
+    let out = run(fund(&["--confirm-amount", "12.43", "--confirm-production", &env])).await;
     assert_eq!(code(&out), 3, "{}", text(&out.stderr));
     // The amount right but the environment not named: the core's confirmer says no.
     let out = run(fund(&["--confirm-amount", "12.34"])).await;
     assert_eq!(code(&out), 7, "{}", text(&out.stderr));
     assert_eq!(sb.wallet_cents(&user), Some(0));
-    let out = run(fund(&[
-        "--confirm-amount",
-        "12.34",
-        "--confirm-production",
-        &env,
-    ]))
-    .await;
+    let out = run(fund(&["--confirm-amount", "12.34", "--confirm-production", &env])).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(sb.wallet_cents(&user), Some(1234));
     let mut c = s.cmd();

@@ -46,10 +46,7 @@ pub struct Confirmation {
 
 impl Confirmation {
     pub(crate) fn granted(ask: &Ask) -> Self {
-        Confirmation {
-            environment_id: ask.environment_id.clone(),
-            action: ask.action.clone(),
-        }
+        Confirmation { environment_id: ask.environment_id.clone(), action: ask.action.clone() }
     }
 
     pub fn environment_id(&self) -> &str {
@@ -95,18 +92,12 @@ pub struct Scripted {
 impl Scripted {
     /// Answers `yes` to every question.
     pub fn always(yes: bool) -> Self {
-        Scripted {
-            default: yes,
-            ..Scripted::default()
-        }
+        Scripted { default: yes, ..Scripted::default() }
     }
 
     /// Queues the next answers (then falls back to the default).
     pub fn answer(&self, yes: bool) -> &Self {
-        self.answers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push_back(yes);
+        self.answers.lock().unwrap_or_else(|p| p.into_inner()).push_back(yes);
         self
     }
 
@@ -118,16 +109,8 @@ impl Scripted {
 
 impl Confirmer for Scripted {
     fn confirm<'a>(&'a self, ask: &'a Ask) -> BoxFuture<'a, bool> {
-        self.asked
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(ask.clone());
-        let yes = self
-            .answers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop_front()
-            .unwrap_or(self.default);
+        self.asked.lock().unwrap_or_else(|p| p.into_inner()).push(ask.clone());
+        let yes = self.answers.lock().unwrap_or_else(|p| p.into_inner()).pop_front().unwrap_or(self.default);
         Box::pin(async move { yes })
     }
 }

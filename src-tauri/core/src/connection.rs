@@ -16,23 +16,9 @@ pub struct ConnectionReport {
 }
 
 pub async fn test(client: &DotsClient) -> ConnectionReport {
-    let host = client
-        .base_url()
-        .host_str()
-        .unwrap_or("the server")
-        .to_string();
-    match client
-        .list_flows(&ListParams {
-            limit: Some(1),
-            ..Default::default()
-        })
-        .await
-    {
-        Ok(_) => ConnectionReport {
-            ok: true,
-            kind: None,
-            sentence: format!("Connected to {host}: these credentials work."),
-        },
+    let host = client.base_url().host_str().unwrap_or("the server").to_string();
+    match client.list_flows(&ListParams { limit: Some(1), ..Default::default() }).await {
+        Ok(_) => ConnectionReport { ok: true, kind: None, sentence: format!("Connected to {host}: these credentials work.") },
         Err(e) => {
             let sentence = match e.kind() {
                 ErrorKind::Unauthorized => format!(
@@ -47,11 +33,7 @@ pub async fn test(client: &DotsClient) -> ConnectionReport {
                 _ => format!("{host} answered, but not as Dots would: {e}"),
             };
             let kind = CoreError::from(e).kind;
-            ConnectionReport {
-                ok: false,
-                kind: Some(kind),
-                sentence,
-            }
+            ConnectionReport { ok: false, kind: Some(kind), sentence }
         }
     }
 }
@@ -59,7 +41,5 @@ pub async fn test(client: &DotsClient) -> ConnectionReport {
 /// rustls' certificate and handshake failures reach us only as text in the error chain.
 fn looks_like_tls(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    ["certificate", "tls", "handshake", "unknownissuer"]
-        .iter()
-        .any(|w| m.contains(w))
+    ["certificate", "tls", "handshake", "unknownissuer"].iter().any(|w| m.contains(w))
 }

@@ -17,11 +17,7 @@ pub struct EmailDraft {
 }
 
 // mailto: wants RFC 3986 escapes (%20, not '+'); unreserved characters stay readable.
-const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 fn fill(text: &str, draft: &EmailDraft) -> String {
     text.replace("{link}", &draft.link)
@@ -37,11 +33,7 @@ pub fn mailto(template: &EmailTemplate, draft: &EmailDraft) -> String {
         .as_deref()
         .map(str::trim)
         .filter(|t| t.contains('@') && !t.contains([',', ';', '?', '&', '\n', '\r', ' ']))
-        .map(|t| {
-            utf8_percent_encode(t, ESCAPE)
-                .to_string()
-                .replace("%40", "@")
-        })
+        .map(|t| utf8_percent_encode(t, ESCAPE).to_string().replace("%40", "@"))
         .unwrap_or_default();
     format!(
         "mailto:{to}?subject={}&body={}",
@@ -65,10 +57,7 @@ mod tests {
 
     #[test]
     fn fills_and_escapes() {
-        let t = EmailTemplate {
-            subject: "Ref {reference}".into(),
-            body: "Go: {link}\nSteps: {steps}".into(),
-        };
+        let t = EmailTemplate { subject: "Ref {reference}".into(), body: "Go: {link}\nSteps: {steps}".into() };
         let url = mailto(&t, &draft(Some("ann@example.com")));
         assert_eq!(
             url,
@@ -78,10 +67,7 @@ mod tests {
 
     #[test]
     fn a_suspicious_recipient_is_dropped() {
-        let t = EmailTemplate {
-            subject: "s".into(),
-            body: "b".into(),
-        };
+        let t = EmailTemplate { subject: "s".into(), body: "b".into() };
         assert!(mailto(&t, &draft(Some("a@x.com?bcc=evil@y.com"))).starts_with("mailto:?subject="));
         assert!(mailto(&t, &draft(Some("not-an-address"))).starts_with("mailto:?"));
     }

@@ -2,9 +2,7 @@
 //! delete it, test the connection, the extra CA, the desk's preferences. In Production,
 //! removing the mark, removing the environment or changing its URL is confirmed first.
 
-use flowdesk_settings::{
-    CredentialStatus, EmailTemplate, EnvironmentChange, EnvironmentView, NewEnvironment, Settings,
-};
+use flowdesk_settings::{CredentialStatus, EmailTemplate, EnvironmentChange, EnvironmentView, NewEnvironment, Settings};
 use secrecy::SecretString;
 use serde::Serialize;
 use ts_rs::TS;
@@ -69,12 +67,7 @@ fn preferences_of(s: &Settings) -> Preferences {
     }
 }
 
-fn settings_ask(
-    env: &flowdesk_settings::Environment,
-    action: &str,
-    title: String,
-    detail: String,
-) -> Ask {
+fn settings_ask(env: &flowdesk_settings::Environment, action: &str, title: String, detail: String) -> Ask {
     Ask {
         action: action.into(),
         environment_id: env.id().into(),
@@ -95,16 +88,11 @@ impl Core {
             .environments()
             .iter()
             .map(|env| {
-                let (credential, credential_error) =
-                    match self.credentials().stored_status(&settings, env.id()) {
-                        Ok(status) => (Some(status), None),
-                        Err(e) => (None, Some(CoreError::from(e))),
-                    };
-                EnvironmentEntry {
-                    environment: env.view(),
-                    credential,
-                    credential_error,
-                }
+                let (credential, credential_error) = match self.credentials().stored_status(&settings, env.id()) {
+                    Ok(status) => (Some(status), None),
+                    Err(e) => (None, Some(CoreError::from(e))),
+                };
+                EnvironmentEntry { environment: env.view(), credential, credential_error }
             })
             .collect();
         EnvironmentsView {
@@ -116,56 +104,35 @@ impl Core {
     }
 
     pub async fn set_active_environment(&self, id: String) -> CoreResult<EnvironmentsView> {
-        self.blocking(move |c| c.change(|s, _| Ok(s.set_active(&id)?)))
-            .await?;
+        self.blocking(move |c| c.change(|s, _| Ok(s.set_active(&id)?))).await?;
         Ok(self.environments())
     }
 
     /// Adds a custom environment; returns its id.
     pub async fn add_environment(&self, environment: NewEnvironment) -> CoreResult<String> {
-        self.blocking(move |c| c.change(|s, _| Ok(s.add_environment(environment)?)))
-            .await
+        self.blocking(move |c| c.change(|s, _| Ok(s.add_environment(environment)?))).await
     }
 
     /// Edits an environment. A new host unbinds the key (it was only ever meant for the old
     /// host). In Production, a new URL or removing the mark is confirmed first.
-    pub async fn update_environment(
-        &self,
-        id: String,
-        change: EnvironmentChange,
-    ) -> CoreResult<EnvironmentUpdateView> {
+    pub async fn update_environment(&self, id: String, change: EnvironmentChange) -> CoreResult<EnvironmentUpdateView> {
         let env = self.environment(Some(&id))?;
-        let new_url = change
-            .base_url
-            .as_deref()
-            .is_some_and(|u| Some(u.trim()) != env.base_url().map(|b| b.as_str()));
+        let new_url = change.base_url.as_deref().is_some_and(|u| Some(u.trim()) != env.base_url().map(|b| b.as_str()));
         let unmark = change.production == Some(false) && env.production_mark();
         if new_url || unmark {
-            let what = if new_url {
-                "change the URL of"
-            } else {
-                "remove the production mark from"
-            };
+            let what = if new_url { "change the URL of" } else { "remove the production mark from" };
             self.clear(&env, |e| {
                 settings_ask(
                     e,
                     "environment.update",
                     format!("{} {}?", capitalise(what), e.name()),
-                    format!(
-                        "{} is Production: this changes where its money and flows go.",
-                        e.name()
-                    ),
+                    format!("{} is Production: this changes where its money and flows go.", e.name()),
                 )
             })
             .await?;
         }
-        let update = self
-            .blocking(move |c| c.change(|s, creds| Ok(creds.update_environment(s, &id, change)?)))
-            .await?;
-        Ok(EnvironmentUpdateView {
-            view: self.environments(),
-            key_unbound: update.key_unbound,
-        })
+        let update = self.blocking(move |c| c.change(|s, creds| Ok(creds.update_environment(s, &id, change)?))).await?;
+        Ok(EnvironmentUpdateView { view: self.environments(), key_unbound: update.key_unbound })
     }
 
     /// Removes a custom environment (and its key). Production is confirmed first.
@@ -176,17 +143,11 @@ impl Core {
                 e,
                 "environment.remove",
                 format!("Remove {}?", e.name()),
-                format!(
-                    "{} is Production; its key is deleted from the keychain too.",
-                    e.name()
-                ),
+                format!("{} is Production; its key is deleted from the keychain too.", e.name()),
             )
         })
         .await?;
-        self.blocking(move |c| {
-            c.change(|s, creds| Ok(creds.remove_environment(s, &id).map(|_| ())?))
-        })
-        .await?;
+        self.blocking(move |c| c.change(|s, creds| Ok(creds.remove_environment(s, &id).map(|_| ())?))).await?;
         Ok(self.environments())
     }
 
@@ -198,18 +159,14 @@ impl Core {
         api_key: SecretString,
     ) -> CoreResult<CredentialStatus> {
         let result = self
-            .blocking(move |c| {
-                c.change(|s, creds| Ok(creds.save(s, &environment_id, &client_id, api_key)?))
-            })
+            .blocking(move |c| c.change(|s, creds| Ok(creds.save(s, &environment_id, &client_id, api_key)?)))
             .await;
         self.note_keychain(&result);
         result
     }
 
     pub async fn delete_credentials(&self, environment_id: String) -> CoreResult<EnvironmentsView> {
-        let result = self
-            .blocking(move |c| c.change(|s, creds| Ok(creds.delete(s, &environment_id)?)))
-            .await;
+        let result = self.blocking(move |c| c.change(|s, creds| Ok(creds.delete(s, &environment_id)?))).await;
         self.note_keychain(&result);
         result?;
         Ok(self.environments())
@@ -223,17 +180,12 @@ impl Core {
     /// An extra CA certificate (PEM file) to trust, for corporate networks that inspect
     /// TLS; `None` removes it. The file is checked now, not at the first request.
     pub async fn set_extra_ca(&self, path: Option<String>) -> CoreResult<EnvironmentsView> {
-        let path = path
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .map(std::path::PathBuf::from);
+        let path = path.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
         self.blocking(move |c| {
             if let Some(path) = &path {
-                let pem = std::fs::read(path).map_err(|e| {
-                    CoreError::invalid(format!("{} cannot be read: {e}", path.display()))
-                })?;
-                let mut probe =
-                    flowdesk_dots::ClientConfig::new("https://api.dots.dev/api", "probe", "probe")?;
+                let pem =
+                    std::fs::read(path).map_err(|e| CoreError::invalid(format!("{} cannot be read: {e}", path.display())))?;
+                let mut probe = flowdesk_dots::ClientConfig::new("https://api.dots.dev/api", "probe", "probe")?;
                 probe.extra_ca_pem = Some(pem);
                 flowdesk_dots::DotsClient::new(probe)?;
             }
@@ -249,23 +201,18 @@ impl Core {
 
     /// The subject and body "Email to user" and the bulk mail merge start from.
     pub async fn set_email_template(&self, template: EmailTemplate) -> CoreResult<Preferences> {
-        self.blocking(move |c| c.change(|s, _| Ok(s.set_email_template(template)?)))
-            .await?;
+        self.blocking(move |c| c.change(|s, _| Ok(s.set_email_template(template)?))).await?;
         Ok(self.preferences())
     }
 
     pub async fn set_poll_interval(&self, seconds: u64) -> CoreResult<Preferences> {
-        self.blocking(move |c| c.change(|s, _| Ok(s.set_poll_interval(seconds)?)))
-            .await?;
-        self.watcher
-            .set_interval(std::time::Duration::from_secs(seconds));
+        self.blocking(move |c| c.change(|s, _| Ok(s.set_poll_interval(seconds)?))).await?;
+        self.watcher.set_interval(std::time::Duration::from_secs(seconds));
         Ok(self.preferences())
     }
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }

@@ -79,11 +79,7 @@ pub type CoreResult<T> = Result<T, CoreError>;
 
 impl CoreError {
     pub fn new(kind: AppErrorKind, message: impl Into<String>) -> Self {
-        CoreError {
-            kind,
-            message: message.into(),
-            details: ErrorDetails::default(),
-        }
+        CoreError { kind, message: message.into(), details: ErrorDetails::default() }
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
@@ -95,10 +91,7 @@ impl CoreError {
     }
 
     pub fn not_confirmed(message: impl Into<String>) -> Self {
-        CoreError::new(
-            AppErrorKind::App(AppOnlyKind::ConfirmationRequired),
-            message,
-        )
+        CoreError::new(AppErrorKind::App(AppOnlyKind::ConfirmationRequired), message)
     }
 
     pub fn with_details(mut self, f: impl FnOnce(&mut ErrorDetails)) -> Self {
@@ -115,9 +108,7 @@ impl CoreError {
         use flowdesk_settings::ErrorKind as K;
         matches!(
             self.kind,
-            AppErrorKind::Settings(
-                K::KeychainUnavailable | K::KeychainLocked | K::KeychainNotPersisted | K::Keychain
-            )
+            AppErrorKind::Settings(K::KeychainUnavailable | K::KeychainLocked | K::KeychainNotPersisted | K::Keychain)
         )
     }
 }
@@ -127,11 +118,7 @@ impl From<DotsError> for CoreError {
         let unknown = e.outcome_unknown();
         let message = match &e {
             // Every broken rule, not only the first.
-            DotsError::Invalid(v) if v.len() > 1 => v
-                .iter()
-                .map(|v| v.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            DotsError::Invalid(v) if v.len() > 1 => v.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join(" "),
             _ => e.to_string(),
         };
         CoreError::new(AppErrorKind::Dots(e.kind()), message)
@@ -168,8 +155,7 @@ impl From<flowdesk_money::MoneyError> for CoreError {
         use flowdesk_money::MoneyError;
         match (e.kind(), e) {
             (Some(kind), MoneyError::UnresolvedIntent { intent_id, message }) => {
-                CoreError::new(AppErrorKind::Money(kind), message)
-                    .with_details(|d| d.intent_id = Some(intent_id))
+                CoreError::new(AppErrorKind::Money(kind), message).with_details(|d| d.intent_id = Some(intent_id))
             }
             (Some(kind), e) => CoreError::new(AppErrorKind::Money(kind), e.to_string()),
             (None, MoneyError::Dots(d)) => CoreError::from(d),

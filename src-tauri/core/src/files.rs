@@ -9,7 +9,5 @@ pub(crate) fn create_private_dir(dir: &Path) -> CoreResult<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| CoreError::internal(format!("{}: {e}", dir.display())))
+    builder.create(dir).map_err(|e| CoreError::internal(format!("{}: {e}", dir.display())))
 }

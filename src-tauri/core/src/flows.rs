@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use flowdesk_dots::{
-    validate, DotsClient, DotsError, ErrorKind, Flow, FlowRequest, ImplicitStep, ListParams,
-    Metadata, Page, Progress, ReadRetry, RuleViolation, StepInfo, StepName,
+    validate, DotsClient, DotsError, ErrorKind, Flow, FlowRequest, ImplicitStep, ListParams, Metadata, Page, Progress,
+    ReadRetry, RuleViolation, StepInfo, StepName,
 };
 use flowdesk_history::HistoryEntry;
 use flowdesk_money::AuditEntry;
@@ -29,10 +29,7 @@ pub struct StepCatalog {
 
 impl StepCatalog {
     pub fn new() -> Self {
-        StepCatalog {
-            steps: StepName::ALL.into_iter().map(StepName::info).collect(),
-            implicit: ImplicitStep::onboarding(),
-        }
+        StepCatalog { steps: StepName::ALL.into_iter().map(StepName::info).collect(), implicit: ImplicitStep::onboarding() }
     }
 }
 
@@ -54,11 +51,7 @@ pub struct FlowView {
 
 impl FlowView {
     pub fn new(flow: Flow, environment_id: &str) -> Self {
-        FlowView {
-            progress: flow.progress(),
-            flow,
-            environment_id: environment_id.to_string(),
-        }
+        FlowView { progress: flow.progress(), flow, environment_id: environment_id.to_string() }
     }
 }
 
@@ -85,11 +78,7 @@ impl Core {
     /// Creates in the given environment (the active one when `None`). Production is
     /// confirmed by the person first. Sent once; written to History and the audit log
     /// before the link is returned.
-    pub async fn create_flow(
-        &self,
-        request: FlowRequest,
-        environment_id: Option<&str>,
-    ) -> CoreResult<FlowView> {
+    pub async fn create_flow(&self, request: FlowRequest, environment_id: Option<&str>) -> CoreResult<FlowView> {
         let env = self.environment(environment_id)?;
         let problems = validate(&request);
         if !problems.is_empty() {
@@ -106,12 +95,7 @@ impl Core {
                     "{} ({}) is Production: the link reaches a real person. Steps: {}.",
                     e.name(),
                     e.host().unwrap_or_default(),
-                    request
-                        .steps
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    request.steps.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
                 ),
                 amount_cents: None,
             })
@@ -119,21 +103,12 @@ impl Core {
         self.send_create(&clearance, &env, request).await
     }
 
-    async fn send_create(
-        &self,
-        _clearance: &Clearance,
-        env: &Environment,
-        request: FlowRequest,
-    ) -> CoreResult<FlowView> {
+    async fn send_create(&self, _clearance: &Clearance, env: &Environment, request: FlowRequest) -> CoreResult<FlowView> {
         let client = self.client(env.id()).await?;
         let started = Utc::now();
         let flow = match client.create_flow(&request).await {
             Ok(flow) => flow,
-            Err(e) => {
-                return Err(self
-                    .after_failed_create(&client, &request, env, started, e)
-                    .await)
-            }
+            Err(e) => return Err(self.after_failed_create(&client, &request, env, started, e).await),
         };
         tracing::info!(flow_id = %flow.id, environment = %env.id(), steps = flow.steps.len(), "flow created");
         // The flow exists on Dots whatever happens here: a failed write is logged and the
@@ -168,28 +143,16 @@ impl Core {
         let unknown = error.outcome_unknown();
         let mut core_error = CoreError::from(error);
         // Refused before anything was sent: nothing can exist.
-        if matches!(
-            core_error.kind,
-            AppErrorKind::Dots(ErrorKind::Invalid | ErrorKind::HostNotAllowed | ErrorKind::Config)
-        ) {
+        if matches!(core_error.kind, AppErrorKind::Dots(ErrorKind::Invalid | ErrorKind::HostNotAllowed | ErrorKind::Config)) {
             return core_error;
         }
         let wire = request.wire_body();
-        let steps: Vec<String> = request
-            .steps
-            .iter()
-            .map(|s| s.name.as_str().to_string())
-            .collect();
+        let steps: Vec<String> = request.steps.iter().map(|s| s.name.as_str().to_string()).collect();
         let metadata = wire.get("metadata").cloned();
         // Dots' clock may run behind ours.
         let since = started - chrono::Duration::minutes(2);
-        let newest = ListParams {
-            limit: Some(20),
-            ..Default::default()
-        };
-        let listed = ReadRetry::default()
-            .run(|| client.list_flows(&newest))
-            .await;
+        let newest = ListParams { limit: Some(20), ..Default::default() };
+        let listed = ReadRetry::default().run(|| client.list_flows(&newest)).await;
         let found: Vec<Flow> = match listed {
             Ok(page) => page
                 .data
@@ -197,9 +160,7 @@ impl Core {
                 .filter(|f| {
                     f.steps == steps
                         && f.metadata == metadata
-                        && request
-                            .user_id()
-                            .is_none_or(|u| f.user_id.as_deref() == Some(u))
+                        && request.user_id().is_none_or(|u| f.user_id.as_deref() == Some(u))
                         && f.created.is_none_or(|c| c >= since)
                         && lock(&self.history).get(&f.id).is_none()
                 })
@@ -214,11 +175,7 @@ impl Core {
             let entry = AuditEntry {
                 recipient: user,
                 message: Some(core_error.message.clone()),
-                ..AuditEntry::new(
-                    env.id(),
-                    "flow.create",
-                    if unknown { "unknown" } else { "failed" },
-                )
+                ..AuditEntry::new(env.id(), "flow.create", if unknown { "unknown" } else { "failed" })
             };
             let _ = self.blocking(move |c| Ok(c.audit(entry))).await;
             if unknown {
@@ -230,10 +187,7 @@ impl Core {
         }
         let ids: Vec<String> = found.iter().map(|f| f.id.clone()).collect();
         tracing::warn!(flows = ?ids, environment = %env.id(), "a failed create made a flow; saved to history");
-        let entries: Vec<HistoryEntry> = found
-            .iter()
-            .map(|f| entry_for(f, request, env.id(), env.name()))
-            .collect();
+        let entries: Vec<HistoryEntry> = found.iter().map(|f| entry_for(f, request, env.id(), env.name())).collect();
         let audit = AuditEntry {
             dots_ids: ids.clone(),
             recipient: user,
@@ -265,26 +219,15 @@ impl Core {
     }
 
     /// "From Dots": one page of the environment's flows, newest first (cursor paging).
-    pub async fn list_flows(
-        &self,
-        environment_id: &str,
-        mut params: ListParams,
-    ) -> CoreResult<Page<Flow>> {
+    pub async fn list_flows(&self, environment_id: &str, mut params: ListParams) -> CoreResult<Page<Flow>> {
         clamp_limit(&mut params);
         let client = self.client(environment_id).await?;
-        Ok(ReadRetry::default()
-            .run(|| client.list_flows(&params))
-            .await?)
+        Ok(ReadRetry::default().run(|| client.list_flows(&params)).await?)
     }
 }
 
 /// The history entry for a flow just created, written before its link is shown.
-pub(crate) fn entry_for(
-    flow: &Flow,
-    request: &FlowRequest,
-    environment_id: &str,
-    environment_name: &str,
-) -> HistoryEntry {
+pub(crate) fn entry_for(flow: &Flow, request: &FlowRequest, environment_id: &str, environment_name: &str) -> HistoryEntry {
     HistoryEntry {
         flow_id: flow.id.clone(),
         environment_id: environment_id.to_string(),
@@ -293,10 +236,7 @@ pub(crate) fn entry_for(
         steps: flow.steps.clone(),
         link: flow.link.clone(),
         reference: reference(request),
-        user_id: flow
-            .user_id
-            .clone()
-            .or_else(|| request.user_id().map(String::from)),
+        user_id: flow.user_id.clone().or_else(|| request.user_id().map(String::from)),
         metadata: flow.metadata.clone(),
         progress: Some(flow.progress()),
         last_checked: Some(Utc::now()),
@@ -309,10 +249,7 @@ pub(crate) fn entry_for(
 fn reference(request: &FlowRequest) -> Option<String> {
     match &request.metadata {
         Some(Metadata::Text(t)) => Some(t.clone()),
-        Some(Metadata::Object(map)) => map
-            .get("reference")
-            .and_then(|v| v.as_str())
-            .map(String::from),
+        Some(Metadata::Object(map)) => map.get("reference").and_then(|v| v.as_str()).map(String::from),
         None => None,
     }
 }

@@ -24,15 +24,11 @@ mod money;
 mod saved;
 mod service;
 
-pub use bulk::{
-    BatchView, BulkPreview, BulkProgress, BulkRowView, BulkStart, BulkTemplate, RunHandle,
-};
+pub use bulk::{BatchView, BulkPreview, BulkProgress, BulkRowView, BulkStart, BulkTemplate, RunHandle};
 pub use confirm::{Ask, BoxFuture, Clearance, Confirmation, Confirmer, Refuse, Scripted};
 pub use connection::ConnectionReport;
 pub use email::{mailto, EmailDraft};
-pub use environments::{
-    EnvironmentEntry, EnvironmentUpdateView, EnvironmentsView, KeychainStatus, Preferences,
-};
+pub use environments::{EnvironmentEntry, EnvironmentUpdateView, EnvironmentsView, KeychainStatus, Preferences};
 pub use error::{AppErrorKind, AppOnlyKind, CoreError, CoreResult, ErrorDetails};
 pub use events::CoreEvent;
 pub use flows::{FlowView, StepCatalog};

@@ -47,47 +47,25 @@ impl Core {
     }
 
     /// Watches a payout link's status with the flows' scheduler.
-    pub async fn payout_link_watch(
-        &self,
-        environment_id: Option<&str>,
-        id: String,
-    ) -> CoreResult<()> {
+    pub async fn payout_link_watch(&self, environment_id: Option<&str>, id: String) -> CoreResult<()> {
         let env = self.environment(environment_id)?;
         let client = self.client(env.id()).await?;
-        self.watcher
-            .watch_now(id, Arc::new(PayoutLinkSource(client)));
+        self.watcher.watch_now(id, Arc::new(PayoutLinkSource(client)));
         Ok(())
     }
 }
 
 /// Remembers each flow's progress in History, then passes the event on.
 /// Holds the core weakly, so dropping the core ends the scheduler and this task.
-pub(crate) fn pump(
-    core: std::sync::Weak<crate::service::Inner>,
-    mut events: UnboundedReceiver<WatchEvent>,
-) {
+pub(crate) fn pump(core: std::sync::Weak<crate::service::Inner>, mut events: UnboundedReceiver<WatchEvent>) {
     tokio::spawn(async move {
         while let Some(event) = events.recv().await {
-            let Some(core) = Core::upgrade(&core) else {
-                break;
-            };
-            if let WatchEvent::Updated {
-                id,
-                progress,
-                checked_at,
-                ..
-            }
-            | WatchEvent::Done {
-                id,
-                progress,
-                checked_at,
-                ..
-            } = &event
+            let Some(core) = Core::upgrade(&core) else { break };
+            if let WatchEvent::Updated { id, progress, checked_at, .. } | WatchEvent::Done { id, progress, checked_at, .. } =
+                &event
             {
                 let (id, progress, at) = (id.clone(), progress.clone(), *checked_at);
-                let saved = core
-                    .blocking(move |c| Ok(lock(&c.history).update_progress(&id, progress, at)?))
-                    .await;
+                let saved = core.blocking(move |c| Ok(lock(&c.history).update_progress(&id, progress, at)?)).await;
                 if let Err(e) = saved {
                     tracing::warn!(error = %e, "progress not written to history");
                 }
@@ -121,15 +99,9 @@ pub fn as_flow(l: PayoutLink) -> Flow {
         created: None,
         user_id: l.claimed_user_id.clone(),
         steps: vec![STEP.into()],
-        completed_steps: if l.status.is_final() {
-            vec![STEP.into()]
-        } else {
-            Vec::new()
-        },
+        completed_steps: if l.status.is_final() { vec![STEP.into()] } else { Vec::new() },
         link: l.link.clone(),
-        metadata: Some(
-            json!({ "payout_link_status": l.status.as_str(), "amount_cents": l.amount }),
-        ),
+        metadata: Some(json!({ "payout_link_status": l.status.as_str(), "amount_cents": l.amount })),
         payout_link_id: Some(l.id),
         updated: None,
     }
@@ -143,18 +115,14 @@ mod tests {
 
     #[test]
     fn a_link_is_done_when_its_status_is_final() {
-        let mut l: PayoutLink = serde_json::from_value(
-            json!({"id": "l", "amount": 500, "status": "sent", "link": "http://x"}),
-        )
-        .unwrap();
+        let mut l: PayoutLink =
+            serde_json::from_value(json!({"id": "l", "amount": 500, "status": "sent", "link": "http://x"})).unwrap();
         assert!(!as_flow(l.clone()).progress().done);
         l.status = PayoutLinkStatus::Claimed;
         let f = as_flow(l);
         assert!(f.progress().done);
         assert_eq!(link_status(&f), Some("claimed"));
-        let flow: Flow =
-            serde_json::from_value(json!({"id": "f", "steps": ["payout"], "completed_steps": []}))
-                .unwrap();
+        let flow: Flow = serde_json::from_value(json!({"id": "f", "steps": ["payout"], "completed_steps": []})).unwrap();
         assert_eq!(link_status(&flow), None);
     }
 }

@@ -52,30 +52,15 @@ impl Local {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "the local sandbox could not start");
-                    (
-                        None,
-                        None,
-                        Some(format!("The local sandbox could not start: {e}")),
-                    )
+                    (None, None, Some(format!("The local sandbox could not start: {e}")))
                 }
             },
             LocalMode::Connect => match home.endpoint() {
                 Ok(endpoint) => (Some(endpoint), None, None),
-                Err(e) => (
-                    None,
-                    None,
-                    Some(format!(
-                        "The local sandbox's address file cannot be read: {e}"
-                    )),
-                ),
+                Err(e) => (None, None, Some(format!("The local sandbox's address file cannot be read: {e}"))),
             },
         };
-        Local {
-            home,
-            endpoint,
-            guard: Mutex::new(guard),
-            problem,
-        }
+        Local { home, endpoint, guard: Mutex::new(guard), problem }
     }
 
     pub(crate) fn notice(&self) -> Option<String> {
@@ -98,22 +83,14 @@ impl Local {
     /// The client settings for the sandbox, when some process hosts it.
     pub(crate) fn client_config(&self, timeout: Duration) -> CoreResult<ClientConfig> {
         let Some(endpoint) = &self.endpoint else {
-            return Err(no_sandbox(
-                self.problem
-                    .clone()
-                    .unwrap_or_else(|| "No local sandbox.".into()),
-            ));
+            return Err(no_sandbox(self.problem.clone().unwrap_or_else(|| "No local sandbox.".into())));
         };
         if !self.hosted_here() && !self.home.is_hosted() {
             return Err(no_sandbox(
                 "No local sandbox is running: start one with `flowdesk sandbox` (or open Flow Desk), then try again.",
             ));
         }
-        let mut config = ClientConfig::new(
-            &endpoint.base_url(),
-            endpoint.client_id.clone(),
-            endpoint.api_key.clone(),
-        )?;
+        let mut config = ClientConfig::new(&endpoint.base_url(), endpoint.client_id.clone(), endpoint.api_key.clone())?;
         config.timeout = timeout;
         Ok(config)
     }
@@ -151,16 +128,10 @@ impl Core {
             amount_cents: None,
         })
         .await?;
-        let reset_here = lock(&self.local.guard)
-            .as_ref()
-            .map(|g| g.sandbox.reset())
-            .is_some();
+        let reset_here = lock(&self.local.guard).as_ref().map(|g| g.sandbox.reset()).is_some();
         if !reset_here {
             self.local.client_config(Duration::from_secs(10))?;
-            let endpoint = self
-                .local
-                .endpoint()
-                .ok_or_else(|| no_sandbox("No local sandbox."))?;
+            let endpoint = self.local.endpoint().ok_or_else(|| no_sandbox("No local sandbox."))?;
             let response = reqwest::Client::new()
                 .post(format!("{}/_sandbox/reset", endpoint.origin))
                 .basic_auth(&endpoint.client_id, Some(&endpoint.api_key))
@@ -168,28 +139,17 @@ impl Core {
                 .body("{}")
                 .send()
                 .await
-                .map_err(|e| {
-                    no_sandbox(format!(
-                        "The local sandbox did not answer: {}",
-                        e.without_url()
-                    ))
-                })?;
+                .map_err(|e| no_sandbox(format!("The local sandbox did not answer: {}", e.without_url())))?;
             if !response.status().is_success() {
-                return Err(CoreError::internal(format!(
-                    "The local sandbox refused the reset ({}).",
-                    response.status()
-                )));
+                return Err(CoreError::internal(format!("The local sandbox refused the reset ({}).", response.status())));
             }
         }
-        self.blocking(|c| Ok(c.audit(AuditEntry::new(LOCAL, "sandbox.reset", "done"))))
-            .await
+        self.blocking(|c| Ok(c.audit(AuditEntry::new(LOCAL, "sandbox.reset", "done")))).await
     }
 
     /// The address and credentials of the sandbox this process hosts (for `flowdesk sandbox`
     /// to print where it listens; the key itself stays in the 0600 file).
     pub fn local_endpoint(&self) -> Option<(String, String)> {
-        self.local
-            .endpoint()
-            .map(|e| (e.origin.clone(), e.base_url()))
+        self.local.endpoint().map(|e| (e.origin.clone(), e.base_url()))
     }
 }

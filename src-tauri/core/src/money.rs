@@ -6,8 +6,8 @@
 use flowdesk_dots::money::{PayoutLink, PayoutMethod, Redelivery, User, UserFilter};
 use flowdesk_dots::{Page, ReadRetry};
 use flowdesk_money::{
-    audit, carry_out, confirm, format_cents, Action, AuditEntry, AuditRead, Intent, Limits,
-    MoneyError, MoneyRequest, Outcome, RetryPolicy, Summary,
+    audit, carry_out, confirm, format_cents, Action, AuditEntry, AuditRead, Intent, Limits, MoneyError, MoneyRequest,
+    Outcome, RetryPolicy, Summary,
 };
 use flowdesk_settings::Environment;
 use serde::Serialize;
@@ -43,13 +43,7 @@ fn unresolved(i: Intent) -> CoreError {
     })
 }
 
-fn money_ask(
-    env: &Environment,
-    action: &str,
-    title: String,
-    detail: String,
-    amount_cents: Option<i64>,
-) -> Ask {
+fn money_ask(env: &Environment, action: &str, title: String, detail: String, amount_cents: Option<i64>) -> Ask {
     Ask {
         action: action.into(),
         environment_id: env.id().into(),
@@ -61,14 +55,7 @@ fn money_ask(
     }
 }
 
-fn link_entry(
-    env: &Environment,
-    action: &str,
-    link: Option<&PayoutLink>,
-    id: &str,
-    result: &str,
-    message: Option<String>,
-) -> AuditEntry {
+fn link_entry(env: &Environment, action: &str, link: Option<&PayoutLink>, id: &str, result: &str, message: Option<String>) -> AuditEntry {
     AuditEntry {
         amount_cents: link.map(|l| l.amount),
         recipient: link.and_then(|l| l.claimed_user_id.clone()),
@@ -79,24 +66,14 @@ fn link_entry(
 }
 
 impl Core {
-    pub async fn users_list(
-        &self,
-        environment_id: Option<&str>,
-        mut filter: UserFilter,
-    ) -> CoreResult<Page<User>> {
+    pub async fn users_list(&self, environment_id: Option<&str>, mut filter: UserFilter) -> CoreResult<Page<User>> {
         crate::flows::clamp_limit(&mut filter.page);
         let env = self.environment(environment_id)?;
         let client = self.client(env.id()).await?;
-        Ok(ReadRetry::default()
-            .run(|| client.list_users(&filter))
-            .await?)
+        Ok(ReadRetry::default().run(|| client.list_users(&filter)).await?)
     }
 
-    pub async fn user_get(
-        &self,
-        environment_id: Option<&str>,
-        user_id: &str,
-    ) -> CoreResult<UserView> {
+    pub async fn user_get(&self, environment_id: Option<&str>, user_id: &str) -> CoreResult<UserView> {
         let env = self.environment(environment_id)?;
         let id = user_id.trim();
         if uuid::Uuid::parse_str(id).is_err() {
@@ -107,11 +84,10 @@ impl Core {
         }
         let client = self.client(env.id()).await?;
         let user = ReadRetry::default().run(|| client.get_user(id)).await?;
-        let (payout_methods, payout_methods_error) =
-            match ReadRetry::default().run(|| client.payout_methods(id)).await {
-                Ok(m) => (m, None),
-                Err(e) => (Vec::new(), Some(e.to_string())),
-            };
+        let (payout_methods, payout_methods_error) = match ReadRetry::default().run(|| client.payout_methods(id)).await {
+            Ok(m) => (m, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
         Ok(UserView {
             display_name: user.display_name(),
             user,
@@ -137,16 +113,9 @@ impl Core {
         }
         match action {
             Action::PayoutLink { payee: Some(p), .. } => {
-                let name = [p.first_name.as_deref(), p.last_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let contact = p
-                    .email
-                    .clone()
-                    .or_else(|| p.phone_number.clone())
-                    .unwrap_or_default();
+                let name =
+                    [p.first_name.as_deref(), p.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let contact = p.email.clone().or_else(|| p.phone_number.clone()).unwrap_or_default();
                 format!("{name} {contact}").trim().to_string()
             }
             _ => "the person you hand the link to".into(),
@@ -156,26 +125,13 @@ impl Core {
     async fn summarize(&self, env: &Environment, request: &MoneyRequest) -> CoreResult<Summary> {
         let action = request.check()?;
         let (env_id, checked) = (env.id().to_string(), action.clone());
-        let (limits, spent) = self
-            .blocking(move |c| Ok(c.ledger.check_limits(&env_id, &checked)?))
-            .await?;
+        let (limits, spent) = self.blocking(move |c| Ok(c.ledger.check_limits(&env_id, &checked)?)).await?;
         let who = self.recipient(env, &action).await;
-        Ok(Summary::new(
-            action,
-            who,
-            env.name(),
-            env.is_production(),
-            limits,
-            spent,
-        ))
+        Ok(Summary::new(action, who, env.name(), env.is_production(), limits, spent))
     }
 
     /// Step one: checks everything and says what will happen. Makes and sends nothing.
-    pub async fn money_summary(
-        &self,
-        environment_id: Option<&str>,
-        request: &MoneyRequest,
-    ) -> CoreResult<Summary> {
+    pub async fn money_summary(&self, environment_id: Option<&str>, request: &MoneyRequest) -> CoreResult<Summary> {
         let env = self.environment(environment_id)?;
         let summary = self.summarize(&env, request).await?;
         if let Some(open) = self.ledger.open_intent_for(env.id(), &summary.action) {
@@ -220,28 +176,15 @@ impl Core {
         self.carry_out(&clearance, &env, intent).await
     }
 
-    async fn carry_out(
-        &self,
-        _clearance: &Clearance,
-        env: &Environment,
-        intent: Intent,
-    ) -> CoreResult<Outcome> {
+    async fn carry_out(&self, _clearance: &Clearance, env: &Environment, intent: Intent) -> CoreResult<Outcome> {
         let client = self.client(env.id()).await?;
         let fresh = intent.clone();
         let intent_id = intent.id.clone();
         let is_new = self.ledger.intent(&intent_id).is_none();
         if is_new {
-            self.blocking(move |c| Ok(confirm(&c.ledger.intents, &c.ledger.audit, &fresh)?))
-                .await?;
+            self.blocking(move |c| Ok(confirm(&c.ledger.intents, &c.ledger.audit, &fresh)?)).await?;
         }
-        Ok(carry_out(
-            &client,
-            &self.ledger.intents,
-            &self.ledger.audit,
-            &intent_id,
-            RetryPolicy::default(),
-        )
-        .await?)
+        Ok(carry_out(&client, &self.ledger.intents, &self.ledger.audit, &intent_id, RetryPolicy::default()).await?)
     }
 
     /// Every money intent on record, newest first (unsettled ones are retried from here).
@@ -252,10 +195,7 @@ impl Core {
     /// Sends an unsettled intent again with its own key: it cannot pay twice. In Production
     /// it is confirmed again (it moves money).
     pub async fn money_retry(&self, intent_id: &str) -> CoreResult<Outcome> {
-        let intent = self
-            .ledger
-            .intent(intent_id)
-            .ok_or_else(|| CoreError::from(MoneyError::NotFound(intent_id.into())))?;
+        let intent = self.ledger.intent(intent_id).ok_or_else(|| CoreError::from(MoneyError::NotFound(intent_id.into())))?;
         let env = self.environment(Some(&intent.environment))?;
         let amount = intent.action.amount_cents();
         let clearance = self
@@ -263,15 +203,8 @@ impl Core {
                 money_ask(
                     e,
                     intent.action.audit_name(),
-                    format!(
-                        "Send {} in {} again (same key)?",
-                        format_cents(amount),
-                        e.name()
-                    ),
-                    format!(
-                        "Retries intent {} for {} with its own key: it cannot pay twice.",
-                        intent.id, intent.recipient
-                    ),
+                    format!("Send {} in {} again (same key)?", format_cents(amount), e.name()),
+                    format!("Retries intent {} for {} with its own key: it cannot pay twice.", intent.id, intent.recipient),
                     Some(amount),
                 )
             })
@@ -279,58 +212,31 @@ impl Core {
         self.carry_out(&clearance, &env, intent).await
     }
 
-    pub async fn payout_link_get(
-        &self,
-        environment_id: Option<&str>,
-        id: &str,
-    ) -> CoreResult<PayoutLink> {
+    pub async fn payout_link_get(&self, environment_id: Option<&str>, id: &str) -> CoreResult<PayoutLink> {
         let env = self.environment(environment_id)?;
         let client = self.client(env.id()).await?;
-        Ok(ReadRetry::default()
-            .run(|| client.get_payout_link(id))
-            .await?)
+        Ok(ReadRetry::default().run(|| client.get_payout_link(id)).await?)
     }
 
     /// Cancels a link (DELETE). Confirmed in Production; audited whatever the answer.
-    pub async fn payout_link_cancel(
-        &self,
-        environment_id: Option<&str>,
-        id: &str,
-    ) -> CoreResult<PayoutLink> {
+    pub async fn payout_link_cancel(&self, environment_id: Option<&str>, id: &str) -> CoreResult<PayoutLink> {
         let env = self.environment(environment_id)?;
         let _clearance = self
             .clear(&env, |e| {
-                money_ask(
-                    e,
-                    "payout_link.cancel",
-                    format!("Cancel payout link {id}?"),
-                    format!("In {}.", e.name()),
-                    None,
-                )
+                money_ask(e, "payout_link.cancel", format!("Cancel payout link {id}?"), format!("In {}.", e.name()), None)
             })
             .await?;
         let result = self.client(env.id()).await?.cancel_payout_link(id).await;
         let entry = match &result {
             Ok(l) => link_entry(&env, "payout_link.cancel", Some(l), id, "done", None),
-            Err(e) => link_entry(
-                &env,
-                "payout_link.cancel",
-                None,
-                id,
-                "failed",
-                Some(e.to_string()),
-            ),
+            Err(e) => link_entry(&env, "payout_link.cancel", None, id, "failed", Some(e.to_string())),
         };
         self.blocking(move |c| Ok(c.audit(entry))).await?;
         Ok(result?)
     }
 
     /// Delivers a link again. Confirmed in Production; audited whatever the answer.
-    pub async fn payout_link_redeliver(
-        &self,
-        environment_id: Option<&str>,
-        id: &str,
-    ) -> CoreResult<Redelivery> {
+    pub async fn payout_link_redeliver(&self, environment_id: Option<&str>, id: &str) -> CoreResult<Redelivery> {
         let env = self.environment(environment_id)?;
         let _clearance = self
             .clear(&env, |e| {
@@ -346,28 +252,10 @@ impl Core {
         let result = self.client(env.id()).await?.redeliver_payout_link(id).await;
         let entry = match &result {
             Ok(r) => {
-                let outcome = if r.redelivered {
-                    "done"
-                } else {
-                    "not_redelivered"
-                };
-                link_entry(
-                    &env,
-                    "payout_link.redeliver",
-                    Some(&r.payout_link),
-                    id,
-                    outcome,
-                    None,
-                )
+                let outcome = if r.redelivered { "done" } else { "not_redelivered" };
+                link_entry(&env, "payout_link.redeliver", Some(&r.payout_link), id, outcome, None)
             }
-            Err(e) => link_entry(
-                &env,
-                "payout_link.redeliver",
-                None,
-                id,
-                "failed",
-                Some(e.to_string()),
-            ),
+            Err(e) => link_entry(&env, "payout_link.redeliver", None, id, "failed", Some(e.to_string())),
         };
         self.blocking(move |c| Ok(c.audit(entry))).await?;
         Ok(result?)
@@ -379,8 +267,7 @@ impl Core {
 
     /// The audit log as CSV, every cell guarded against spreadsheet formulas.
     pub async fn audit_export_csv(&self) -> CoreResult<String> {
-        self.blocking(|c| Ok(audit::to_csv(&c.ledger.audit.read()?.entries)?))
-            .await
+        self.blocking(|c| Ok(audit::to_csv(&c.ledger.audit.read()?.entries)?)).await
     }
 
     pub fn limits_get(&self, environment_id: Option<&str>) -> CoreResult<Limits> {
@@ -389,11 +276,7 @@ impl Core {
     }
 
     /// Sets an environment's limits. Raising or removing one in Production is confirmed.
-    pub async fn limits_set(
-        &self,
-        environment_id: Option<&str>,
-        limits: Limits,
-    ) -> CoreResult<Limits> {
+    pub async fn limits_set(&self, environment_id: Option<&str>, limits: Limits) -> CoreResult<Limits> {
         let env = self.environment(environment_id)?;
         let old = self.ledger.limits_for(env.id());
         let looser = |new: Option<i64>, old: Option<i64>| match (new, old) {
@@ -401,18 +284,13 @@ impl Core {
             (None, Some(_)) => true,
             (Some(n), Some(o)) => n > o,
         };
-        if looser(limits.per_action_cents, old.per_action_cents)
-            || looser(limits.per_day_cents, old.per_day_cents)
-        {
+        if looser(limits.per_action_cents, old.per_action_cents) || looser(limits.per_day_cents, old.per_day_cents) {
             self.clear(&env, |e| {
                 money_ask(
                     e,
                     "limits.set",
                     format!("Raise the money limits of {}?", e.name()),
-                    format!(
-                        "{} is Production: a higher limit lets larger payments through.",
-                        e.name()
-                    ),
+                    format!("{} is Production: a higher limit lets larger payments through.", e.name()),
                     None,
                 )
             })
@@ -424,14 +302,8 @@ impl Core {
             let mut entry = AuditEntry::new(&env_id, "limits.set", "done");
             entry.message = Some(format!(
                 "per action {}, per day {}",
-                limits
-                    .per_action_cents
-                    .map(format_cents)
-                    .unwrap_or_else(|| "none".into()),
-                limits
-                    .per_day_cents
-                    .map(format_cents)
-                    .unwrap_or_else(|| "none".into())
+                limits.per_action_cents.map(format_cents).unwrap_or_else(|| "none".into()),
+                limits.per_day_cents.map(format_cents).unwrap_or_else(|| "none".into())
             ));
             c.audit(entry);
             Ok(limits)

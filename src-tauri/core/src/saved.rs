@@ -29,20 +29,14 @@ impl Core {
             .into_iter()
             .map(|entry| {
                 let old_local_sandbox = entry.environment_id == flowdesk_settings::LOCAL
-                    && origin
-                        .as_deref()
-                        .is_none_or(|o| !entry.link.starts_with(&format!("{o}/")));
-                HistoryItem {
-                    entry,
-                    old_local_sandbox,
-                }
+                    && origin.as_deref().is_none_or(|o| !entry.link.starts_with(&format!("{o}/")));
+                HistoryItem { entry, old_local_sandbox }
             })
             .collect()
     }
 
     pub async fn history_delete(&self, flow_id: String) -> CoreResult<bool> {
-        self.blocking(move |c| Ok(lock(&c.history).delete(&flow_id)?))
-            .await
+        self.blocking(move |c| Ok(lock(&c.history).delete(&flow_id)?)).await
     }
 
     pub async fn history_clear(&self) -> CoreResult<()> {
@@ -51,8 +45,7 @@ impl Core {
 
     /// Removes entries older than `days`; the history holds personal data.
     pub async fn history_retention(&self, days: u32) -> CoreResult<usize> {
-        self.blocking(move |c| Ok(lock(&c.history).apply_retention(days)?))
-            .await
+        self.blocking(move |c| Ok(lock(&c.history).apply_retention(days)?)).await
     }
 
     pub fn history_entry(&self, flow_id: &str) -> Option<HistoryEntry> {
@@ -64,18 +57,15 @@ impl Core {
     }
 
     pub async fn template_save(&self, template: Template) -> CoreResult<()> {
-        self.blocking(move |c| Ok(lock(&c.templates).save(template)?))
-            .await
+        self.blocking(move |c| Ok(lock(&c.templates).save(template)?)).await
     }
 
     pub async fn template_rename(&self, from: String, to: String) -> CoreResult<()> {
-        self.blocking(move |c| Ok(lock(&c.templates).rename(&from, &to)?))
-            .await
+        self.blocking(move |c| Ok(lock(&c.templates).rename(&from, &to)?)).await
     }
 
     pub async fn template_delete(&self, name: String) -> CoreResult<()> {
-        self.blocking(move |c| Ok(lock(&c.templates).delete(&name)?))
-            .await
+        self.blocking(move |c| Ok(lock(&c.templates).delete(&name)?)).await
     }
 
     /// Templates as JSON (names, steps and options only: there is no field for a secret).
@@ -84,7 +74,6 @@ impl Core {
     }
 
     pub async fn templates_import(&self, json: String) -> CoreResult<ImportReport> {
-        self.blocking(move |c| Ok(lock(&c.templates).import(&json)?))
-            .await
+        self.blocking(move |c| Ok(lock(&c.templates).import(&json)?)).await
     }
 }

@@ -46,11 +46,7 @@ pub struct CoreOptions {
 }
 
 impl CoreOptions {
-    pub fn new(
-        data_dir: impl Into<PathBuf>,
-        credentials: Credentials,
-        confirmer: Arc<dyn Confirmer>,
-    ) -> Self {
+    pub fn new(data_dir: impl Into<PathBuf>, credentials: Credentials, confirmer: Arc<dyn Confirmer>) -> Self {
         CoreOptions {
             data_dir: data_dir.into(),
             credentials,
@@ -112,27 +108,15 @@ impl Core {
     /// aside and reported once), checks the keychain (unavailable is reported, never worked
     /// around), reaches the local sandbox, and starts the watch scheduler.
     pub async fn start(options: CoreOptions) -> CoreResult<Core> {
-        let CoreOptions {
-            data_dir,
-            credentials,
-            confirmer,
-            local,
-            request_timeout,
-        } = options;
+        let CoreOptions { data_dir, credentials, confirmer, local, request_timeout } = options;
         let dir = data_dir.clone();
         let (loaded_parts, credentials) = tokio::task::spawn_blocking(move || {
             let parts = load_data(&dir);
             let keychain = match credentials.check_available() {
-                Ok(()) => KeychainStatus {
-                    available: true,
-                    message: None,
-                },
+                Ok(()) => KeychainStatus { available: true, message: None },
                 Err(e) => {
                     tracing::warn!(error = %e, "keychain unavailable");
-                    KeychainStatus {
-                        available: false,
-                        message: Some(e.to_string()),
-                    }
+                    KeychainStatus { available: false, message: Some(e.to_string()) }
                 }
             };
             (parts.map(|p| (p, keychain)), credentials)
@@ -141,10 +125,8 @@ impl Core {
         .map_err(|e| CoreError::internal(format!("start-up failed: {e}")))?;
         let (parts, keychain) = loaded_parts?;
         let local = Local::open(&data_dir, local).await;
-        let watch_config = WatchConfig {
-            interval: Duration::from_secs(parts.settings.poll_interval_secs()),
-            ..WatchConfig::default()
-        };
+        let watch_config =
+            WatchConfig { interval: Duration::from_secs(parts.settings.poll_interval_secs()), ..WatchConfig::default() };
         let (scheduler, watcher, watch_events) = Scheduler::new(watch_config);
         tokio::spawn(scheduler.run());
         let (events, _) = broadcast::channel(1024);
@@ -153,10 +135,7 @@ impl Core {
             tracing::warn!(%notice, "a data file needed repair");
         }
         let core = Core(Arc::new(Inner {
-            config: Mutex::new(Config {
-                file: parts.file,
-                settings: parts.settings,
-            }),
+            config: Mutex::new(Config { file: parts.file, settings: parts.settings }),
             credentials,
             keychain: Mutex::new(keychain),
             notice: (!notices.is_empty()).then(|| notices.join(" ")),
@@ -220,10 +199,7 @@ impl Core {
 
     /// Changes a copy of the settings, saves it atomically, and only then makes it the
     /// current one: a failed rule or a failed write changes nothing. Blocking.
-    pub(crate) fn change<T>(
-        &self,
-        f: impl FnOnce(&mut Settings, &Credentials) -> CoreResult<T>,
-    ) -> CoreResult<T> {
+    pub(crate) fn change<T>(&self, f: impl FnOnce(&mut Settings, &Credentials) -> CoreResult<T>) -> CoreResult<T> {
         let mut config = lock(&self.config);
         let mut next = config.settings.clone();
         let out = f(&mut next, &self.credentials)?;
@@ -249,10 +225,7 @@ impl Core {
                 let mut config = core.credentials.client_config(&settings, &id, timeout)?;
                 if let Some(path) = settings.extra_ca_path() {
                     let pem = std::fs::read(path).map_err(|e| {
-                        CoreError::invalid(format!(
-                            "The extra CA certificate {} cannot be read: {e}",
-                            path.display()
-                        ))
+                        CoreError::invalid(format!("The extra CA certificate {} cannot be read: {e}", path.display()))
                     })?;
                     config.extra_ca_pem = Some(pem);
                 }
@@ -275,14 +248,8 @@ impl Core {
     /// After a keychain operation: what it taught us about the keychain.
     pub(crate) fn note_keychain<T>(&self, result: &CoreResult<T>) {
         let status = match result {
-            Ok(_) => KeychainStatus {
-                available: true,
-                message: None,
-            },
-            Err(e) if e.is_keychain_failure() => KeychainStatus {
-                available: false,
-                message: Some(e.message.clone()),
-            },
+            Ok(_) => KeychainStatus { available: true, message: None },
+            Err(e) if e.is_keychain_failure() => KeychainStatus { available: false, message: Some(e.message.clone()) },
             Err(_) => return,
         };
         *lock(&self.keychain) = status;
@@ -290,11 +257,7 @@ impl Core {
 
     /// Production is confirmed by the person through the shell's confirmer, or the action
     /// does not happen. Outside Production no one is asked.
-    pub(crate) async fn clear(
-        &self,
-        env: &Environment,
-        ask: impl FnOnce(&Environment) -> Ask,
-    ) -> CoreResult<Clearance> {
+    pub(crate) async fn clear(&self, env: &Environment, ask: impl FnOnce(&Environment) -> Ask) -> CoreResult<Clearance> {
         if !env.is_production() {
             return Ok(Clearance::not_production());
         }
@@ -349,19 +312,8 @@ fn load_data(dir: &Path) -> CoreResult<Loaded> {
     let file = SettingsFile::at(dir.join(flowdesk_settings::FILE_NAME));
     let loaded = file.load()?;
     let (history, history_notice) = History::open(dir.join(flowdesk_history::history::FILE_NAME))?;
-    let (templates, templates_notice) =
-        Templates::open(dir.join(flowdesk_history::templates::FILE_NAME))?;
+    let (templates, templates_notice) = Templates::open(dir.join(flowdesk_history::templates::FILE_NAME))?;
     let ledger = Ledger::open(dir)?;
-    let notices = [loaded.notice, history_notice, templates_notice]
-        .into_iter()
-        .flatten()
-        .collect();
-    Ok(Loaded {
-        file,
-        settings: loaded.settings,
-        history,
-        templates,
-        ledger,
-        notices,
-    })
+    let notices = [loaded.notice, history_notice, templates_notice].into_iter().flatten().collect();
+    Ok(Loaded { file, settings: loaded.settings, history, templates, ledger, notices })
 }

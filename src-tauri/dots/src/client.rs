@@ -33,13 +33,8 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    pub fn new(
-        base_url: &str,
-        client_id: impl Into<String>,
-        api_key: impl Into<String>,
-    ) -> Result<Self, DotsError> {
-        let base_url = Url::parse(base_url)
-            .map_err(|e| DotsError::Config(format!("base URL \"{base_url}\": {e}")))?;
+    pub fn new(base_url: &str, client_id: impl Into<String>, api_key: impl Into<String>) -> Result<Self, DotsError> {
+        let base_url = Url::parse(base_url).map_err(|e| DotsError::Config(format!("base URL \"{base_url}\": {e}")))?;
         Ok(ClientConfig {
             base_url,
             client_id: client_id.into(),
@@ -78,13 +73,8 @@ pub struct DotsClient {
 
 impl DotsClient {
     pub fn new(config: ClientConfig) -> Result<Self, DotsError> {
-        if !matches!(config.base_url.scheme(), "http" | "https")
-            || config.base_url.host_str().is_none()
-        {
-            return Err(DotsError::Config(format!(
-                "base URL {} is not an http(s) URL",
-                config.base_url
-            )));
+        if !matches!(config.base_url.scheme(), "http" | "https") || config.base_url.host_str().is_none() {
+            return Err(DotsError::Config(format!("base URL {} is not an http(s) URL", config.base_url)));
         }
         // The system proxy (HTTPS_PROXY / NO_PROXY) is honoured by reqwest; a loopback
         // base URL (the local sandbox) never goes through one.
@@ -97,21 +87,16 @@ impl DotsClient {
             builder = builder.no_proxy();
         }
         if let Some(pem) = &config.extra_ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                DotsError::Config(format!("the extra CA certificate is not valid PEM: {e}"))
-            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| DotsError::Config(format!("the extra CA certificate is not valid PEM: {e}")))?;
             if certs.is_empty() {
-                return Err(DotsError::Config(
-                    "the extra CA file holds no certificate".into(),
-                ));
+                return Err(DotsError::Config("the extra CA file holds no certificate".into()));
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        let http = builder
-            .build()
-            .map_err(|e| DotsError::Config(e.to_string()))?;
+        let http = builder.build().map_err(|e| DotsError::Config(e.to_string()))?;
         Ok(DotsClient { http, config })
     }
 
@@ -127,8 +112,7 @@ impl DotsClient {
             return Err(DotsError::Invalid(violations));
         }
         let url = self.url(&["v2", "flows"], &[])?;
-        self.send(Method::POST, url, Some(request.wire_body()))
-            .await
+        self.send(Method::POST, url, Some(request.wire_body())).await
     }
 
     /// `GET /v2/flows/{id}`.
@@ -155,19 +139,14 @@ impl DotsClient {
 
     /// Builds `base/segments…?query`, each segment percent-encoded so an id can never
     /// climb out of its path or name another host.
-    pub(crate) fn url(
-        &self,
-        segments: &[&str],
-        query: &[(&str, String)],
-    ) -> Result<Url, DotsError> {
+    pub(crate) fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, DotsError> {
         let mut url = self.config.base_url.clone();
         url.path_segments_mut()
             .map_err(|_| DotsError::Config("base URL cannot take a path".into()))?
             .pop_if_empty()
             .extend(segments);
         if !query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         }
         Ok(url)
     }
@@ -196,10 +175,7 @@ impl DotsClient {
         let mut req = self
             .http
             .request(method.clone(), url)
-            .basic_auth(
-                &self.config.client_id,
-                Some(self.config.api_key.expose_secret()),
-            )
+            .basic_auth(&self.config.client_id, Some(self.config.api_key.expose_secret()))
             .header(header::ACCEPT, "application/json");
         if let Some(app_id) = &self.config.app_id {
             req = req.header("Api-App-Id", app_id);
@@ -211,12 +187,8 @@ impl DotsClient {
         let result = self.exchange(req).await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
-            Ok((status, _)) => {
-                tracing::debug!(%method, %path, status = status.as_u16(), elapsed_ms, "dots request")
-            }
-            Err(e) => {
-                tracing::warn!(%method, %path, kind = ?e.kind(), elapsed_ms, error = %e, "dots request failed")
-            }
+            Ok((status, _)) => tracing::debug!(%method, %path, status = status.as_u16(), elapsed_ms, "dots request"),
+            Err(e) => tracing::warn!(%method, %path, kind = ?e.kind(), elapsed_ms, error = %e, "dots request failed"),
         }
         let (status, bytes) = result?;
         decode(status, &bytes).inspect_err(|e| {
@@ -225,10 +197,7 @@ impl DotsClient {
     }
 
     /// Sends and reads the whole reply (bounded), turning transport failures into kinds.
-    async fn exchange(
-        &self,
-        req: reqwest::RequestBuilder,
-    ) -> Result<(StatusCode, Reply), DotsError> {
+    async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<(StatusCode, Reply), DotsError> {
         let mut resp = req.send().await.map_err(|e| self.transport_error(e))?;
         let status = resp.status();
         let retry_after = resp
@@ -237,30 +206,16 @@ impl DotsClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let content_type = resp
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let content_type =
+            resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(e))? {
             if body.len() + chunk.len() > MAX_REPLY_BYTES {
-                return Err(DotsError::Decode(format!(
-                    "reply larger than {} MiB",
-                    MAX_REPLY_BYTES / (1024 * 1024)
-                )));
+                return Err(DotsError::Decode(format!("reply larger than {} MiB", MAX_REPLY_BYTES / (1024 * 1024))));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((
-            status,
-            Reply {
-                body,
-                content_type,
-                retry_after,
-            },
-        ))
+        Ok((status, Reply { body, content_type, retry_after }))
     }
 
     fn transport_error(&self, e: reqwest::Error) -> DotsError {
@@ -299,19 +254,9 @@ fn decode<T: DeserializeOwned>(status: StatusCode, reply: &Reply) -> Result<T, D
     if !status.is_success() {
         return Err(status_error(status, reply));
     }
-    let media = reply
-        .content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let media = reply.content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if media != "application/json" && !media.ends_with("+json") {
-        let shown = if media.is_empty() {
-            "no content type"
-        } else {
-            media.as_str()
-        };
+        let shown = if media.is_empty() { "no content type" } else { media.as_str() };
         return Err(DotsError::Decode(format!("expected JSON, got {shown}")));
     }
     serde_json::from_slice(&reply.body).map_err(|e| DotsError::Decode(e.to_string()))
@@ -323,10 +268,7 @@ fn status_error(status: StatusCode, reply: &Reply) -> DotsError {
         401 => DotsError::Unauthorized { message },
         403 => DotsError::Forbidden { message },
         404 => DotsError::NotFound { message },
-        429 => DotsError::RateLimited {
-            retry_after: reply.retry_after,
-            message,
-        },
+        429 => DotsError::RateLimited { retry_after: reply.retry_after, message },
         s if s >= 500 => DotsError::Server { status: s, message },
         s => DotsError::InvalidRequest { status: s, message },
     }
@@ -343,12 +285,7 @@ mod tests {
     #[test]
     fn ids_cannot_leave_the_base_path_or_host() {
         let c = client("https://pls.senddotssandbox.com/api");
-        for id in [
-            "../../x",
-            "//evil.example/x",
-            "a/b?c#d",
-            "https://evil.example",
-        ] {
+        for id in ["../../x", "//evil.example/x", "a/b?c#d", "https://evil.example"] {
             let url = c.url(&["v2", "flows", id], &[]).unwrap();
             assert_eq!(url.host_str(), Some("pls.senddotssandbox.com"), "{id}");
             assert!(url.path().starts_with("/api/v2/flows/"), "{id} -> {url}");
@@ -359,11 +296,7 @@ mod tests {
     #[test]
     fn other_origins_are_refused() {
         let c = client("https://pls.senddotssandbox.com/api");
-        for other in [
-            "https://api.dots.dev/api/v2/flows",
-            "http://pls.senddotssandbox.com/api/v2/flows",
-            "https://pls.senddotssandbox.com:8443/api",
-        ] {
+        for other in ["https://api.dots.dev/api/v2/flows", "http://pls.senddotssandbox.com/api/v2/flows", "https://pls.senddotssandbox.com:8443/api"] {
             let err = c.check_target(&Url::parse(other).unwrap()).unwrap_err();
             assert!(matches!(err, DotsError::HostNotAllowed { .. }), "{other}");
         }
@@ -378,34 +311,22 @@ mod tests {
     #[test]
     fn an_extra_ca_must_be_a_certificate() {
         let mut cfg = ClientConfig::new("https://pls.senddotssandbox.com/api", "c", "k").unwrap();
-        cfg.extra_ca_pem =
-            Some(b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n".to_vec());
-        assert!(matches!(
-            DotsClient::new(cfg.clone()),
-            Err(DotsError::Config(_))
-        ));
+        cfg.extra_ca_pem = Some(b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n".to_vec());
+        assert!(matches!(DotsClient::new(cfg.clone()), Err(DotsError::Config(_))));
         cfg.extra_ca_pem = Some(b"just text".to_vec());
         assert!(matches!(DotsClient::new(cfg), Err(DotsError::Config(_))));
     }
 
     #[test]
     fn loopback_is_recognised() {
-        for (u, want) in [
-            ("http://127.0.0.1:4010/api", true),
-            ("http://[::1]:1/api", true),
-            ("http://localhost/api", true),
-            ("https://api.dots.dev/api", false),
-        ] {
+        for (u, want) in [("http://127.0.0.1:4010/api", true), ("http://[::1]:1/api", true), ("http://localhost/api", true), ("https://api.dots.dev/api", false)] {
             assert_eq!(is_loopback(&Url::parse(u).unwrap()), want, "{u}");
         }
     }
 
     #[test]
     fn base_url_must_be_http() {
-        assert!(matches!(
-            ClientConfig::new("not a url", "c", "k"),
-            Err(DotsError::Config(_))
-        ));
+        assert!(matches!(ClientConfig::new("not a url", "c", "k"), Err(DotsError::Config(_))));
         let cfg = ClientConfig::new("file:///etc/passwd", "c", "k").unwrap();
         assert!(matches!(DotsClient::new(cfg), Err(DotsError::Config(_))));
     }

@@ -39,10 +39,7 @@ pub enum DotsError {
     #[error("Dots refused the request ({status}): {message}")]
     InvalidRequest { status: u16, message: String },
     #[error("Dots is rate limiting{}: {message}", retry_hint(.retry_after))]
-    RateLimited {
-        retry_after: Option<Duration>,
-        message: String,
-    },
+    RateLimited { retry_after: Option<Duration>, message: String },
     #[error("Dots had a server error ({status}): {message}")]
     Server { status: u16, message: String },
     #[error("Dots did not answer within {} s", .0.as_secs_f32())]
@@ -77,19 +74,13 @@ impl DotsError {
 
     /// Worth asking again for a read (GET): the same request may well succeed later.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network
-        )
+        matches!(self.kind(), ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network)
     }
 
     /// For a create: the request may have been committed although no usable reply came
     /// back. Such a create must be reconciled, never blindly sent again.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Decode
-        )
+        matches!(self.kind(), ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Decode)
     }
 }
 
@@ -102,9 +93,7 @@ fn first_message(v: &[RuleViolation]) -> String {
 }
 
 fn retry_hint(after: &Option<Duration>) -> String {
-    after
-        .map(|d| format!(" (retry after {} s)", d.as_secs()))
-        .unwrap_or_default()
+    after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default()
 }
 
 /// The human part of an error reply. Dots' error bodies are loosely specified: take any
@@ -114,9 +103,7 @@ pub fn message_from_body(body: &[u8]) -> String {
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
         for field in ["message", "error"] {
             match v.get(field) {
-                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
-                    return cut(s.trim(), MAX)
-                }
+                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => return cut(s.trim(), MAX),
                 Some(other @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
                     return cut(&other.to_string(), MAX)
                 }
@@ -147,50 +134,22 @@ mod tests {
 
     #[test]
     fn message_then_error_then_text() {
-        assert_eq!(
-            message_from_body(
-                br#"{"success":false,"error":"bad_steps","message":"steps must be unique"}"#
-            ),
-            "steps must be unique"
-        );
-        assert_eq!(
-            message_from_body(br#"{"error":"unauthorized"}"#),
-            "unauthorized"
-        );
-        assert_eq!(
-            message_from_body(br#"{"message":{"steps":["dup"]}}"#),
-            r#"{"steps":["dup"]}"#
-        );
-        assert_eq!(
-            message_from_body(b"<html>Bad Gateway</html>"),
-            "<html>Bad Gateway</html>"
-        );
+        assert_eq!(message_from_body(br#"{"success":false,"error":"bad_steps","message":"steps must be unique"}"#), "steps must be unique");
+        assert_eq!(message_from_body(br#"{"error":"unauthorized"}"#), "unauthorized");
+        assert_eq!(message_from_body(br#"{"message":{"steps":["dup"]}}"#), r#"{"steps":["dup"]}"#);
+        assert_eq!(message_from_body(b"<html>Bad Gateway</html>"), "<html>Bad Gateway</html>");
         assert_eq!(message_from_body(b"  "), "(empty reply)");
         assert_eq!(message_from_body(&[0xff, 0xfe, b'x']), "\u{fffd}\u{fffd}x");
-        assert!(
-            message_from_body("é".repeat(5000).as_bytes())
-                .chars()
-                .count()
-                <= 301
-        );
+        assert!(message_from_body("é".repeat(5000).as_bytes()).chars().count() <= 301);
     }
 
     #[test]
     fn kinds_and_retry_classes() {
-        let e = DotsError::RateLimited {
-            retry_after: Some(Duration::from_secs(3)),
-            message: "slow down".into(),
-        };
+        let e = DotsError::RateLimited { retry_after: Some(Duration::from_secs(3)), message: "slow down".into() };
         assert_eq!(e.kind(), ErrorKind::RateLimited);
-        assert_eq!(
-            e.to_string(),
-            "Dots is rate limiting (retry after 3 s): slow down"
-        );
+        assert_eq!(e.to_string(), "Dots is rate limiting (retry after 3 s): slow down");
         assert!(e.is_transient() && !e.outcome_unknown());
         assert!(DotsError::Decode("x".into()).outcome_unknown());
-        assert!(!DotsError::Unauthorized {
-            message: "x".into()
-        }
-        .is_transient());
+        assert!(!DotsError::Unauthorized { message: "x".into() }.is_transient());
     }
 }

@@ -27,11 +27,7 @@ pub struct Flow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub payout_link_id: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient_time",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "lenient_time", skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub updated: Option<DateTime<Utc>>,
 }
@@ -51,12 +47,8 @@ pub struct Progress {
 
 impl Flow {
     pub fn progress(&self) -> Progress {
-        let pending: Vec<String> = self
-            .steps
-            .iter()
-            .filter(|s| !self.completed_steps.contains(s))
-            .cloned()
-            .collect();
+        let pending: Vec<String> =
+            self.steps.iter().filter(|s| !self.completed_steps.contains(s)).cloned().collect();
         let total = self.steps.len() as u32;
         let completed = total - pending.len() as u32;
         Progress {
@@ -81,9 +73,7 @@ pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-pub(crate) fn lenient_time<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
+pub(crate) fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     let raw: Option<Value> = Option::deserialize(d)?;
     Ok(raw.as_ref().and_then(Value::as_str).and_then(parse_time))
 }

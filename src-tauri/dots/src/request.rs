@@ -35,18 +35,12 @@ pub struct FlowRequest {
 
 impl FlowRequest {
     pub fn new(steps: Vec<Step>) -> Self {
-        FlowRequest {
-            steps,
-            ..Default::default()
-        }
+        FlowRequest { steps, ..Default::default() }
     }
 
     /// The user_id with surrounding blanks removed; an empty field means "no user".
     pub fn user_id(&self) -> Option<&str> {
-        self.user_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        self.user_id.as_deref().map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// Dots puts sign-in/onboarding in front of a flow that names no user.
@@ -58,10 +52,7 @@ impl FlowRequest {
     /// options, unset fields left out, the implicit step never included.
     pub fn wire_body(&self) -> Value {
         let mut body = Map::new();
-        body.insert(
-            "steps".into(),
-            Value::Array(self.steps.iter().map(Step::to_wire).collect()),
-        );
+        body.insert("steps".into(), Value::Array(self.steps.iter().map(Step::to_wire).collect()));
         if let Some(user_id) = self.user_id() {
             body.insert("user_id".into(), Value::String(user_id.into()));
         }
@@ -72,10 +63,7 @@ impl FlowRequest {
             body.insert("hide_go_to_dashboard_on_complete".into(), Value::Bool(v));
         }
         if let Some(m) = &self.metadata {
-            body.insert(
-                "metadata".into(),
-                serde_json::to_value(m).unwrap_or(Value::Null),
-            );
+            body.insert("metadata".into(), serde_json::to_value(m).unwrap_or(Value::Null));
         }
         Value::Object(body)
     }
@@ -89,14 +77,8 @@ mod tests {
 
     #[test]
     fn wire_body_leaves_out_unset_fields_and_the_implicit_step() {
-        let req = FlowRequest::new(vec![
-            Step::new(StepName::Compliance),
-            Step::new(StepName::ManagePayouts),
-        ]);
-        assert_eq!(
-            req.wire_body(),
-            json!({"steps": ["compliance", "manage-payouts"]})
-        );
+        let req = FlowRequest::new(vec![Step::new(StepName::Compliance), Step::new(StepName::ManagePayouts)]);
+        assert_eq!(req.wire_body(), json!({"steps": ["compliance", "manage-payouts"]}));
         assert_eq!(req.implicit_step().unwrap().name, "authentication");
     }
 

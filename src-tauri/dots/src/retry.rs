@@ -20,24 +20,15 @@ pub struct ReadRetry {
 
 impl Default for ReadRetry {
     fn default() -> Self {
-        ReadRetry {
-            attempts: 3,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(2),
-        }
+        ReadRetry { attempts: 3, base_delay: Duration::from_millis(250), max_delay: Duration::from_secs(2) }
     }
 }
 
 impl ReadRetry {
     fn delay(&self, attempt: u32, e: &DotsError) -> Duration {
-        let backoff = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        let backoff = self.base_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
         match e {
-            DotsError::RateLimited {
-                retry_after: Some(after),
-                ..
-            } => *after,
+            DotsError::RateLimited { retry_after: Some(after), .. } => *after,
             _ => backoff,
         }
         .min(self.max_delay)
@@ -55,8 +46,7 @@ impl ReadRetry {
                 Err(e) if e.is_transient() && attempt < self.attempts.max(1) => {
                     let wait = self.delay(attempt, &e);
                     // A Retry-After longer than we are willing to wait: say so now.
-                    if matches!(&e, DotsError::RateLimited { retry_after: Some(a), .. } if *a > self.max_delay)
-                    {
+                    if matches!(&e, DotsError::RateLimited { retry_after: Some(a), .. } if *a > self.max_delay) {
                         return Err(e);
                     }
                     tracing::debug!(attempt, kind = ?e.kind(), wait_ms = wait.as_millis() as u64, "read failed; asking again");
@@ -75,30 +65,19 @@ mod tests {
 
     use super::*;
 
-    async fn count_until(
-        r: ReadRetry,
-        fail_first: u32,
-        error: fn() -> DotsError,
-    ) -> (Result<u32, DotsError>, u32) {
+    async fn count_until(r: ReadRetry, fail_first: u32, error: fn() -> DotsError) -> (Result<u32, DotsError>, u32) {
         let calls = AtomicU32::new(0);
         let out = r
             .run(|| async {
                 let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
-                if n <= fail_first {
-                    Err(error())
-                } else {
-                    Ok(n)
-                }
+                if n <= fail_first { Err(error()) } else { Ok(n) }
             })
             .await;
         (out, calls.load(Ordering::SeqCst))
     }
 
     fn server() -> DotsError {
-        DotsError::Server {
-            status: 503,
-            message: "busy".into(),
-        }
+        DotsError::Server { status: 503, message: "busy".into() }
     }
 
     #[tokio::test(start_paused = true)]
@@ -118,10 +97,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn errors_that_asking_again_cannot_fix_are_returned_at_once() {
-        let (out, calls) = count_until(ReadRetry::default(), 1, || DotsError::NotFound {
-            message: "no".into(),
-        })
-        .await;
+        let (out, calls) = count_until(ReadRetry::default(), 1, || DotsError::NotFound { message: "no".into() }).await;
         assert!(out.is_err());
         assert_eq!(calls, 1);
     }
@@ -129,18 +105,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn retry_after_is_honoured_up_to_the_cap() {
         let started = tokio::time::Instant::now();
-        let (out, calls) = count_until(ReadRetry::default(), 1, || DotsError::RateLimited {
-            retry_after: Some(Duration::from_secs(1)),
-            message: "slow".into(),
-        })
-        .await;
+        let (out, calls) =
+            count_until(ReadRetry::default(), 1, || DotsError::RateLimited { retry_after: Some(Duration::from_secs(1)), message: "slow".into() })
+                .await;
         assert_eq!((out.unwrap(), calls), (2, 2));
         assert_eq!(started.elapsed(), Duration::from_secs(1));
-        let (out, calls) = count_until(ReadRetry::default(), 1, || DotsError::RateLimited {
-            retry_after: Some(Duration::from_secs(60)),
-            message: "slow".into(),
-        })
-        .await;
+        let (out, calls) =
+            count_until(ReadRetry::default(), 1, || DotsError::RateLimited { retry_after: Some(Duration::from_secs(60)), message: "slow".into() })
+                .await;
         assert!(out.is_err(), "a minute is too long to hold the view");
         assert_eq!(calls, 1);
     }

@@ -21,19 +21,11 @@ pub struct RuleViolation {
 
 impl RuleViolation {
     fn on_step(index: usize, field: &str, message: String) -> Self {
-        RuleViolation {
-            step: Some(index as u32),
-            field: field.into(),
-            message,
-        }
+        RuleViolation { step: Some(index as u32), field: field.into(), message }
     }
 
     fn on_field(field: &str, message: impl Into<String>) -> Self {
-        RuleViolation {
-            step: None,
-            field: field.into(),
-            message: message.into(),
-        }
+        RuleViolation { step: None, field: field.into(), message: message.into() }
     }
 }
 
@@ -54,11 +46,7 @@ pub fn validate(req: &FlowRequest) -> Vec<RuleViolation> {
     for (i, step) in req.steps.iter().enumerate() {
         let label = step_label(i, step.name);
         if !seen.insert(step.name) {
-            out.push(RuleViolation::on_step(
-                i,
-                "steps",
-                format!("{label} is already in the flow: each step can appear once."),
-            ));
+            out.push(RuleViolation::on_step(i, "steps", format!("{label} is already in the flow: each step can appear once.")));
         }
         if let Some(r) = redirect_at {
             if i > r {
@@ -84,10 +72,7 @@ pub fn validate(req: &FlowRequest) -> Vec<RuleViolation> {
         if uuid::Uuid::try_parse(user_id).is_err() {
             out.push(RuleViolation::on_field(
                 "user_id",
-                format!(
-                    "User id \"{}\" is not a UUID (like 0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60).",
-                    shorten(user_id)
-                ),
+                format!("User id \"{}\" is not a UUID (like 0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60).", shorten(user_id)),
             ));
         }
     } else if req.require_auth == Some(true) {
@@ -102,21 +87,15 @@ pub fn validate(req: &FlowRequest) -> Vec<RuleViolation> {
 fn step_specific(i: usize, step: &Step, label: &str) -> Option<RuleViolation> {
     match step.name {
         StepName::Redirect => match blank_to_none(&step.redirect_url) {
-            None => Some(RuleViolation::on_step(
-                i,
-                "redirect_url",
-                format!("{label} needs a redirect URL."),
-            )),
+            None => Some(RuleViolation::on_step(i, "redirect_url", format!("{label} needs a redirect URL."))),
             Some(url) => redirect_url_problem(url)
                 .map(|why| RuleViolation::on_step(i, "redirect_url", format!("{label}: {why}"))),
         },
-        StepName::PdfFormFill if blank_to_none(&step.template_id).is_none() => {
-            Some(RuleViolation::on_step(
-                i,
-                "template_id",
-                format!("{label} needs the id of the PDF template to fill."),
-            ))
-        }
+        StepName::PdfFormFill if blank_to_none(&step.template_id).is_none() => Some(RuleViolation::on_step(
+            i,
+            "template_id",
+            format!("{label} needs the id of the PDF template to fill."),
+        )),
         _ => None,
     }
 }
@@ -133,9 +112,7 @@ pub fn redirect_url_problem(raw: &str) -> Option<String> {
     }
     match url.host_str() {
         Some(host) if host.contains('.') => None,
-        _ => Some(format!(
-            "\"{shown}\" needs a full host name such as example.com."
-        )),
+        _ => Some(format!("\"{shown}\" needs a full host name such as example.com.")),
     }
 }
 

@@ -154,11 +154,7 @@ pub const IMPLICIT_ONBOARDING: (&str, &str, &str) = (
 impl ImplicitStep {
     pub fn onboarding() -> Self {
         let (name, title, description) = IMPLICIT_ONBOARDING;
-        ImplicitStep {
-            name: name.into(),
-            title: title.into(),
-            description: description.into(),
-        }
+        ImplicitStep { name: name.into(), title: title.into(), description: description.into() }
     }
 }
 
@@ -184,13 +180,7 @@ pub struct Step {
 
 impl Step {
     pub fn new(name: StepName) -> Self {
-        Step {
-            name,
-            hide_continue_button: None,
-            redirect_url: None,
-            auto_payout_enabled: None,
-            template_id: None,
-        }
+        Step { name, hide_continue_button: None, redirect_url: None, auto_payout_enabled: None, template_id: None }
     }
 
     /// The options this step has set, in a stable order.
@@ -239,24 +229,16 @@ mod tests {
 
     #[test]
     fn bare_name_without_options_object_with_them() {
-        assert_eq!(
-            Step::new(StepName::Compliance).to_wire(),
-            json!("compliance")
-        );
+        assert_eq!(Step::new(StepName::Compliance).to_wire(), json!("compliance"));
         let mut r = Step::new(StepName::Redirect);
         r.redirect_url = Some("https://example.com".into());
-        assert_eq!(
-            r.to_wire(),
-            json!({"name": "redirect", "redirect_url": "https://example.com"})
-        );
+        assert_eq!(r.to_wire(), json!({"name": "redirect", "redirect_url": "https://example.com"}));
     }
 
     #[test]
     fn only_payout_steps_take_auto_payout() {
-        let with: Vec<_> = StepName::ALL
-            .into_iter()
-            .filter(|s| s.options().contains(&StepOption::AutoPayoutEnabled))
-            .collect();
+        let with: Vec<_> =
+            StepName::ALL.into_iter().filter(|s| s.options().contains(&StepOption::AutoPayoutEnabled)).collect();
         assert_eq!(with, vec![StepName::ManagePayouts, StepName::Payout]);
     }
 }

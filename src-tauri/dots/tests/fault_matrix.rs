@@ -15,9 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{sandbox, simple_request, API_KEY, CLIENT_ID};
-use flowdesk_dots::{
-    ClientConfig, DotsClient, DotsError, ErrorKind, ListParams, Scheduler, WatchConfig, WatchEvent,
-};
+use flowdesk_dots::{ClientConfig, DotsClient, DotsError, ErrorKind, ListParams, Scheduler, WatchConfig, WatchEvent};
 use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxHandle};
 use serde_json::Value;
 
@@ -125,18 +123,12 @@ impl F {
     }
 
     fn fault(self) -> Fault {
-        let status = |status: u16, retry_after: Option<u64>| Fault::Status {
-            status,
-            retry_after,
-            body: None,
-        };
+        let status = |status: u16, retry_after: Option<u64>| Fault::Status { status, retry_after, body: None };
         match self {
             F::S400 => Fault::Status {
                 status: 400,
                 retry_after: None,
-                body: Some(
-                    r#"{"success":false,"error":"bad_request","message":"steps are odd"}"#.into(),
-                ),
+                body: Some(r#"{"success":false,"error":"bad_request","message":"steps are odd"}"#.into()),
             },
             F::S401 => status(401, None),
             F::S403 => status(403, None),
@@ -144,11 +136,7 @@ impl F {
             F::S429RetryAfter => status(429, Some(1)),
             F::S429 => status(429, None),
             F::S500 => status(500, None),
-            F::S502 => Fault::Status {
-                status: 502,
-                retry_after: None,
-                body: Some("<html>Bad Gateway</html>".into()),
-            },
+            F::S502 => Fault::Status { status: 502, retry_after: None, body: Some("<html>Bad Gateway</html>".into()) },
             F::S503 => status(503, None),
             F::Timeout => Fault::Latency { ms: LATENCY_MS },
             F::Reset => Fault::Drop,
@@ -195,14 +183,7 @@ impl F {
 
     /// The scheduler polls such a flow again (with backoff); otherwise it stops watching it.
     fn poll_again(self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::RateLimited
-                | ErrorKind::Server
-                | ErrorKind::Timeout
-                | ErrorKind::Network
-                | ErrorKind::Decode
-        )
+        matches!(self.kind(), ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Decode)
     }
 }
 
@@ -214,11 +195,7 @@ fn when_label(w: FaultWhen) -> &'static str {
 }
 
 fn kind_label(k: ErrorKind) -> String {
-    serde_json::to_value(k)
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string()
+    serde_json::to_value(k).unwrap().as_str().unwrap().to_string()
 }
 
 /// One printed row.
@@ -257,31 +234,11 @@ async fn requests(sb: &SandboxHandle, key: &str) -> u64 {
 async fn run_cell(op: Op, fault: F, when: FaultWhen) -> Row {
     let sb = sandbox().await;
     let setup = client(&sb, NORMAL_TIMEOUT);
-    let c = client(
-        &sb,
-        if fault == F::Timeout {
-            SHORT_TIMEOUT
-        } else {
-            NORMAL_TIMEOUT
-        },
-    );
+    let c = client(&sb, if fault == F::Timeout { SHORT_TIMEOUT } else { NORMAL_TIMEOUT });
     // Get, list and the scheduler read a flow that exists (made before any fault).
-    let existing = if op == Op::Create {
-        None
-    } else {
-        Some(
-            setup
-                .create_flow(&simple_request())
-                .await
-                .expect("setup create"),
-        )
-    };
+    let existing = if op == Op::Create { None } else { Some(setup.create_flow(&simple_request()).await.expect("setup create")) };
     let flows_before = sb.flow_count();
-    sb.inject(
-        FaultSpec::new(fault.fault(), when)
-            .method(op.method())
-            .path_prefix("/api/v2/flows"),
-    );
+    sb.inject(FaultSpec::new(fault.fault(), when).method(op.method()).path_prefix("/api/v2/flows"));
 
     let mut problems = Vec::new();
     let want = fault.kind();
@@ -289,36 +246,18 @@ async fn run_cell(op: Op, fault: F, when: FaultWhen) -> Row {
         Op::Get | Op::List | Op::Create => {
             let result: Result<(), DotsError> = match op {
                 Op::Get => c.get_flow(&existing.as_ref().unwrap().id).await.map(drop),
-                Op::List => c
-                    .list_flows(&ListParams {
-                        limit: Some(10),
-                        ..Default::default()
-                    })
-                    .await
-                    .map(drop),
+                Op::List => c.list_flows(&ListParams { limit: Some(10), ..Default::default() }).await.map(drop),
                 _ => c.create_flow(&simple_request()).await.map(drop),
             };
             let Err(err) = result else {
                 problems.push("the call succeeded despite the fault".into());
-                return Row {
-                    op,
-                    fault,
-                    when,
-                    kind: "-".into(),
-                    retried: "-".into(),
-                    outcome: "-".into(),
-                    problems,
-                };
+                return Row { op, fault, when, kind: "-".into(), retried: "-".into(), outcome: "-".into(), problems };
             };
             if err.kind() != want {
                 problems.push(format!("kind {:?}, want {want:?} ({err})", err.kind()));
             }
             if !err.to_string().contains(fault.fragment()) {
-                problems.push(format!(
-                    "message {:?} lacks {:?}",
-                    err.to_string(),
-                    fault.fragment()
-                ));
+                problems.push(format!("message {:?} lacks {:?}", err.to_string(), fault.fragment()));
             }
             if fault == F::Timeout {
                 // Let the sandbox finish sleeping (and, after a commit, the handler run).
@@ -326,10 +265,7 @@ async fn run_cell(op: Op, fault: F, when: FaultWhen) -> Row {
             }
             let sent = requests(&sb, op.stats_key()).await;
             if sent != 1 {
-                problems.push(format!(
-                    "{} sent {sent} times, want exactly once",
-                    op.stats_key()
-                ));
+                problems.push(format!("{} sent {sent} times, want exactly once", op.stats_key()));
             }
             let retried = format!("no ({sent} request)");
             let outcome = if op == Op::Create {
@@ -346,15 +282,9 @@ async fn run_cell(op: Op, fault: F, when: FaultWhen) -> Row {
                     problems.push(format!("{made} flow(s) made, want one of {want_made:?}"));
                 }
                 // A flow may exist although the call failed: the caller must be told to reconcile.
-                let want_unknown = matches!(
-                    want,
-                    ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Decode
-                );
+                let want_unknown = matches!(want, ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Decode);
                 if err.outcome_unknown() != want_unknown {
-                    problems.push(format!(
-                        "outcome_unknown {}, want {want_unknown}",
-                        err.outcome_unknown()
-                    ));
+                    problems.push(format!("outcome_unknown {}, want {want_unknown}", err.outcome_unknown()));
                 }
                 let note = match (made, err.outcome_unknown()) {
                     (0, false) => "no flow; not created (safe to send again)",
@@ -370,30 +300,12 @@ async fn run_cell(op: Op, fault: F, when: FaultWhen) -> Row {
         }
         Op::Scheduler => scheduler_cell(&sb, c, existing.unwrap().id, fault, &mut problems).await,
     };
-    Row {
-        op,
-        fault,
-        when,
-        kind,
-        retried,
-        outcome,
-        problems,
-    }
+    Row { op, fault, when, kind, retried, outcome, problems }
 }
 
 /// Watches the flow with a 50 ms base interval; the first poll meets the fault.
-async fn scheduler_cell(
-    sb: &SandboxHandle,
-    c: DotsClient,
-    id: String,
-    fault: F,
-    problems: &mut Vec<String>,
-) -> (String, String, String) {
-    let config = WatchConfig {
-        interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(400),
-        ..WatchConfig::default()
-    };
+async fn scheduler_cell(sb: &SandboxHandle, c: DotsClient, id: String, fault: F, problems: &mut Vec<String>) -> (String, String, String) {
+    let config = WatchConfig { interval: Duration::from_millis(50), max_interval: Duration::from_millis(400), ..WatchConfig::default() };
     let (h, mut rx) = Scheduler::spawn(config);
     let source: Arc<dyn flowdesk_dots::FlowSource> = Arc::new(c);
     let started = Instant::now();
@@ -401,22 +313,14 @@ async fn scheduler_cell(
     let want = fault.kind();
     let first = next(&mut rx).await;
     let (kind, event) = match &first {
-        Some(WatchEvent::Failed {
-            kind, retry_in_ms, ..
-        }) => {
-            let want_wait = if fault == F::S429RetryAfter {
-                1000
-            } else {
-                100
-            };
+        Some(WatchEvent::Failed { kind, retry_in_ms, .. }) => {
+            let want_wait = if fault == F::S429RetryAfter { 1000 } else { 100 };
             if *retry_in_ms != want_wait {
                 problems.push(format!("retry_in_ms {retry_in_ms}, want {want_wait}"));
             }
             (*kind, format!("failed, next poll in {retry_in_ms} ms"))
         }
-        Some(WatchEvent::Stopped {
-            kind: Some(kind), ..
-        }) => (*kind, "stopped (no longer watched)".to_string()),
+        Some(WatchEvent::Stopped { kind: Some(kind), .. }) => (*kind, "stopped (no longer watched)".to_string()),
         other => {
             problems.push(format!("first event {other:?}"));
             h.shutdown();
@@ -428,14 +332,7 @@ async fn scheduler_cell(
     }
     let failed = matches!(first, Some(WatchEvent::Failed { .. }));
     if failed != fault.poll_again() {
-        problems.push(format!(
-            "event {event}, want {}",
-            if fault.poll_again() {
-                "failed"
-            } else {
-                "stopped"
-            }
-        ));
+        problems.push(format!("event {event}, want {}", if fault.poll_again() { "failed" } else { "stopped" }));
     }
     let key = Op::Scheduler.stats_key();
     let (retried, outcome) = if failed {
@@ -444,10 +341,7 @@ async fn scheduler_cell(
         loop {
             match next(&mut rx).await {
                 Some(WatchEvent::Updated { id: got, .. }) if got == id => break,
-                Some(WatchEvent::Failed {
-                    kind: ErrorKind::Timeout,
-                    ..
-                }) if fault == F::Timeout => continue,
+                Some(WatchEvent::Failed { kind: ErrorKind::Timeout, .. }) if fault == F::Timeout => continue,
                 other => {
                     problems.push(format!("after the failure: {other:?}, want updated"));
                     break;
@@ -463,10 +357,7 @@ async fn scheduler_cell(
         if polls < 2 {
             problems.push(format!("{polls} GETs, want at least 2"));
         }
-        (
-            "yes, next poll with backoff".to_string(),
-            format!("{event}; the next poll read the flow"),
-        )
+        ("yes, next poll with backoff".to_string(), format!("{event}; the next poll read the flow"))
     } else {
         // Stopped: no further GET for it.
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -484,26 +375,15 @@ async fn scheduler_cell(
 }
 
 async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<WatchEvent>) -> Option<WatchEvent> {
-    tokio::time::timeout(Duration::from_secs(15), rx.recv())
-        .await
-        .ok()
-        .flatten()
+    tokio::time::timeout(Duration::from_secs(15), rx.recv()).await.ok().flatten()
 }
 
 fn table(rows: &[Row]) -> String {
     let mut out = String::new();
-    writeln!(
-        out,
-        "| Operation | Fault | When | Error kind (UI) | Retried? | Outcome | Cell |"
-    )
-    .unwrap();
+    writeln!(out, "| Operation | Fault | When | Error kind (UI) | Retried? | Outcome | Cell |").unwrap();
     writeln!(out, "|---|---|---|---|---|---|---|").unwrap();
     for r in rows {
-        let cell = if r.problems.is_empty() {
-            "ok".to_string()
-        } else {
-            format!("FAIL: {}", r.problems.join("; "))
-        };
+        let cell = if r.problems.is_empty() { "ok".to_string() } else { format!("FAIL: {}", r.problems.join("; ")) };
         writeln!(
             out,
             "| {} | {} | {} | `{}` | {} | {} | {} |",
@@ -555,22 +435,9 @@ async fn fault_matrix() {
     let failures: Vec<String> = rows
         .iter()
         .filter(|r| !r.problems.is_empty())
-        .map(|r| {
-            format!(
-                "{} / {} / {}: {}",
-                r.op.label(),
-                r.fault.label(),
-                when_label(r.when),
-                r.problems.join("; ")
-            )
-        })
+        .map(|r| format!("{} / {} / {}: {}", r.op.label(), r.fault.label(), when_label(r.when), r.problems.join("; ")))
         .collect();
-    assert!(
-        failures.is_empty(),
-        "{} cell(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} cell(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 fn order_key(op: Op, fault: F, when: FaultWhen) -> (usize, usize, usize) {

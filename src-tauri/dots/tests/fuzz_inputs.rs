@@ -13,10 +13,7 @@ const SECRET: &str = "fake_PLANTED_secret_s3cr3tQ9x";
 
 fn clear(message: &str) -> Result<(), TestCaseError> {
     prop_assert!(!message.trim().is_empty(), "empty message");
-    prop_assert!(
-        !message.contains(SECRET),
-        "the message repeats the secret: {message}"
-    );
+    prop_assert!(!message.contains(SECRET), "the message repeats the secret: {message}");
     Ok(())
 }
 
@@ -28,16 +25,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(|n| json!(n)),
         any::<f64>().prop_map(|f| json!(f)),
         prop::sample::select(vec![
-            "compliance",
-            "payout",
-            "redirect",
-            "pdf-form-fill",
-            "manage-payouts",
-            "id-verification",
-            "teleport",
-            "",
-            "https://acme.example.com/done",
-            "0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60",
+            "compliance", "payout", "redirect", "pdf-form-fill", "manage-payouts", "id-verification", "teleport", "",
+            "https://acme.example.com/done", "0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60",
         ])
         .prop_map(|s| json!(s)),
         ".{0,20}".prop_map(Value::String),
@@ -48,52 +37,36 @@ fn json_value() -> impl Strategy<Value = Value> {
             prop::collection::vec(
                 (
                     prop::sample::select(vec![
-                        "name",
-                        "steps",
-                        "user_id",
-                        "metadata",
-                        "require_auth",
-                        "redirect_url",
-                        "hide_continue_button",
-                        "auto_payout_enabled",
-                        "template_id",
-                        "x",
+                        "name", "steps", "user_id", "metadata", "require_auth", "redirect_url", "hide_continue_button",
+                        "auto_payout_enabled", "template_id", "x",
                     ]),
                     inner
                 ),
                 0..6
             )
-            .prop_map(|kv| Value::Object(
-                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-            )),
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
         ]
     })
 }
 
 /// A request-like object with the secret in its metadata.
 fn request_json() -> impl Strategy<Value = Value> {
-    (
-        json_value(),
-        json_value(),
-        prop::option::of(json_value()),
-        any::<u8>(),
-    )
-        .prop_map(|(steps, user_id, extra, which)| {
-            let metadata = match which % 4 {
-                0 => json!(SECRET),
-                1 => json!({"reference": SECRET, "n": 1}),
-                2 => json!([SECRET]),
-                _ => json!(7),
-            };
-            let mut o = json!({"steps": steps, "metadata": metadata});
-            if which & 8 != 0 {
-                o["user_id"] = user_id;
-            }
-            if let Some(extra) = extra {
-                o["require_auth"] = extra;
-            }
-            o
-        })
+    (json_value(), json_value(), prop::option::of(json_value()), any::<u8>()).prop_map(|(steps, user_id, extra, which)| {
+        let metadata = match which % 4 {
+            0 => json!(SECRET),
+            1 => json!({"reference": SECRET, "n": 1}),
+            2 => json!([SECRET]),
+            _ => json!(7),
+        };
+        let mut o = json!({"steps": steps, "metadata": metadata});
+        if which & 8 != 0 {
+            o["user_id"] = user_id;
+        }
+        if let Some(extra) = extra {
+            o["require_auth"] = extra;
+        }
+        o
+    })
 }
 
 proptest! {

@@ -43,12 +43,7 @@ async fn the_key_appears_in_no_error_and_no_log_line() {
 
     let flow = c.create_flow(&simple_request()).await.unwrap();
     c.get_flow(&flow.id).await.unwrap();
-    c.list_flows(&ListParams {
-        limit: Some(1),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    c.list_flows(&ListParams { limit: Some(1), ..Default::default() }).await.unwrap();
 
     for fault in [
         json!({"kind": "status", "status": 401}),
@@ -66,29 +61,16 @@ async fn the_key_appears_in_no_error_and_no_log_line() {
             errors.push(c.get_flow(&flow.id).await.unwrap_err());
         }
     }
-    errors.push(
-        client_with(&sb, "sk_test_not_the_key", Duration::from_secs(2))
-            .get_flow(&flow.id)
-            .await
-            .unwrap_err(),
-    );
+    errors.push(client_with(&sb, "sk_test_not_the_key", Duration::from_secs(2)).get_flow(&flow.id).await.unwrap_err());
     errors.push(c.get_flow("no-such-flow").await.unwrap_err());
     let mut invalid = simple_request();
     invalid.steps.push(Step::new(StepName::Redirect));
     errors.push(c.create_flow(&invalid).await.unwrap_err());
-    errors.push(
-        c.check_target(&"https://api.dots.dev/api/v2/flows".parse().unwrap())
-            .unwrap_err(),
-    );
+    errors.push(c.check_target(&"https://api.dots.dev/api/v2/flows".parse().unwrap()).unwrap_err());
     let base = sb.base_url();
     sb.shutdown().await;
     let offline = DotsClient::new(ClientConfig::new(&base, CLIENT_ID, API_KEY).unwrap()).unwrap();
-    errors.push(
-        offline
-            .list_flows(&ListParams::default())
-            .await
-            .unwrap_err(),
-    );
+    errors.push(offline.list_flows(&ListParams::default()).await.unwrap_err());
 
     let header = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{API_KEY}"));
     let secrets = [API_KEY, header.as_str(), &API_KEY[..12]];
@@ -107,11 +89,7 @@ async fn the_key_appears_in_no_error_and_no_log_line() {
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     // The capture really saw the client's and the HTTP stack's lines...
     assert!(logs.contains("dots request"), "no client log captured");
-    assert!(
-        logs.lines().count() > 50,
-        "too few lines captured: {}",
-        logs.lines().count()
-    );
+    assert!(logs.lines().count() > 50, "too few lines captured: {}", logs.lines().count());
     // ...and none of them carries the key.
     for s in secrets {
         assert!(!logs.contains(s), "a log line leaks the key");

@@ -21,23 +21,14 @@ pub enum ErrorKind {
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
     #[error("could not {action} {path}: {source}. Check that the folder exists and is writable, then try again.")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error(
-        "no data folder could be found for this user; set HOME (or XDG_DATA_HOME) and try again."
-    )]
+    Io { action: &'static str, path: PathBuf, #[source] source: std::io::Error },
+    #[error("no data folder could be found for this user; set HOME (or XDG_DATA_HOME) and try again.")]
     NoDataDir,
     #[error("no template named \"{0}\"; pick one from the list.")]
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
-    #[error(
-        "a template named \"{0}\" already exists; choose another name or delete that one first."
-    )]
+    #[error("a template named \"{0}\" already exists; choose another name or delete that one first.")]
     Conflict(String),
     #[error("that is not a Flow Desk templates export ({0}); export the templates again and import that file.")]
     BadImport(String),
@@ -58,14 +49,6 @@ impl HistoryError {
 
 pub type Result<T, E = HistoryError> = std::result::Result<T, E>;
 
-pub(crate) fn io(
-    action: &'static str,
-    path: &std::path::Path,
-    source: std::io::Error,
-) -> HistoryError {
-    HistoryError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    }
+pub(crate) fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> HistoryError {
+    HistoryError::Io { action, path: path.to_path_buf(), source }
 }

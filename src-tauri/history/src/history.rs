@@ -62,17 +62,9 @@ pub struct HistoryEntry {
 #[serde(tag = "op", rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)] // short-lived, one per line
 enum Op {
-    Record {
-        entry: HistoryEntry,
-    },
-    Progress {
-        flow_id: String,
-        progress: Progress,
-        checked_at: DateTime<Utc>,
-    },
-    Delete {
-        flow_id: String,
-    },
+    Record { entry: HistoryEntry },
+    Progress { flow_id: String, progress: Progress, checked_at: DateTime<Utc> },
+    Delete { flow_id: String },
     Clear,
 }
 
@@ -103,12 +95,7 @@ impl History {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(io("read", &path, e)),
         };
-        let mut h = History {
-            path,
-            entries: Vec::new(),
-            log_lines: 0,
-            syncs: 0,
-        };
+        let mut h = History { path, entries: Vec::new(), log_lines: 0, syncs: 0 };
         let replay = replay(&bytes);
         for op in replay.ops {
             h.apply(op);
@@ -135,19 +122,12 @@ impl History {
             );
         }
         // A log with bad or torn lines is rewritten clean, so later appends start on a fresh line.
-        if replay.torn_tail
-            || !replay.bad_lines.is_empty()
-            || (!bytes.is_empty() && !bytes.ends_with(b"\n"))
-        {
+        if replay.torn_tail || !replay.bad_lines.is_empty() || (!bytes.is_empty() && !bytes.ends_with(b"\n")) {
             h.compact()?;
         } else {
             h.maybe_compact()?;
         }
-        let notice = if notices.is_empty() {
-            None
-        } else {
-            Some(notices.join(" "))
-        };
+        let notice = if notices.is_empty() { None } else { Some(notices.join(" ")) };
         Ok((h, notice))
     }
 
@@ -165,10 +145,7 @@ impl History {
         if entries.is_empty() {
             return Ok(());
         }
-        let ops: Vec<Op> = entries
-            .into_iter()
-            .map(|entry| Op::Record { entry })
-            .collect();
+        let ops: Vec<Op> = entries.into_iter().map(|entry| Op::Record { entry }).collect();
         self.append(&ops)?;
         for op in ops {
             self.apply(op);
@@ -178,22 +155,13 @@ impl History {
 
     /// Appends only when the progress differs from what is stored. Returns whether it did;
     /// an unknown flow id (deleted meanwhile) is not an error.
-    pub fn update_progress(
-        &mut self,
-        flow_id: &str,
-        progress: Progress,
-        checked_at: DateTime<Utc>,
-    ) -> Result<bool> {
+    pub fn update_progress(&mut self, flow_id: &str, progress: Progress, checked_at: DateTime<Utc>) -> Result<bool> {
         match self.entries.iter().find(|e| e.flow_id == flow_id) {
             None => return Ok(false),
             Some(e) if e.progress.as_ref() == Some(&progress) => return Ok(false),
             Some(_) => {}
         }
-        let op = Op::Progress {
-            flow_id: flow_id.to_string(),
-            progress,
-            checked_at,
-        };
+        let op = Op::Progress { flow_id: flow_id.to_string(), progress, checked_at };
         self.append(std::slice::from_ref(&op))?;
         self.apply(op);
         self.maybe_compact()?;
@@ -217,17 +185,10 @@ impl History {
     /// values. An empty (or blank) query matches everything.
     pub fn search(&self, query: &str, limit: usize) -> Vec<HistoryEntry> {
         let q = query.trim().to_lowercase();
-        let mut hits: Vec<(usize, &HistoryEntry)> = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| q.is_empty() || matches(e, &q))
-            .collect();
+        let mut hits: Vec<(usize, &HistoryEntry)> =
+            self.entries.iter().enumerate().filter(|(_, e)| q.is_empty() || matches(e, &q)).collect();
         hits.sort_by(|(ia, a), (ib, b)| b.created_at.cmp(&a.created_at).then(ib.cmp(ia)));
-        hits.into_iter()
-            .take(limit)
-            .map(|(_, e)| e.clone())
-            .collect()
+        hits.into_iter().take(limit).map(|(_, e)| e.clone()).collect()
     }
 
     /// Removes the entry and rewrites the log so its personal data leaves the disk.
@@ -236,9 +197,7 @@ impl History {
         if self.get(flow_id).is_none() {
             return Ok(false);
         }
-        self.apply(Op::Delete {
-            flow_id: flow_id.to_string(),
-        });
+        self.apply(Op::Delete { flow_id: flow_id.to_string() });
         self.compact()?;
         Ok(true)
     }
@@ -268,17 +227,11 @@ impl History {
 
     fn apply(&mut self, op: Op) {
         match op {
-            Op::Record { entry } => {
-                match self.entries.iter_mut().find(|e| e.flow_id == entry.flow_id) {
-                    Some(slot) => *slot = entry,
-                    None => self.entries.push(entry),
-                }
-            }
-            Op::Progress {
-                flow_id,
-                progress,
-                checked_at,
-            } => {
+            Op::Record { entry } => match self.entries.iter_mut().find(|e| e.flow_id == entry.flow_id) {
+                Some(slot) => *slot = entry,
+                None => self.entries.push(entry),
+            },
+            Op::Progress { flow_id, progress, checked_at } => {
                 if let Some(e) = self.entries.iter_mut().find(|e| e.flow_id == flow_id) {
                     e.progress = Some(progress);
                     e.last_checked = Some(checked_at);
@@ -322,13 +275,7 @@ impl History {
     fn compact(&mut self) -> Result<()> {
         let mut buf = Vec::new();
         for entry in &self.entries {
-            serde_json::to_writer(
-                &mut buf,
-                &Op::Record {
-                    entry: entry.clone(),
-                },
-            )
-            .expect("history ops serialise");
+            serde_json::to_writer(&mut buf, &Op::Record { entry: entry.clone() }).expect("history ops serialise");
             buf.push(b'\n');
         }
         write_atomic(&self.path, &buf)?;
@@ -339,15 +286,8 @@ impl History {
 
     /// Keeps the log as it was before a rewrite drops its unreadable lines.
     fn copy_aside(&self) -> Result<PathBuf> {
-        let ts = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| FILE_NAME.into());
+        let ts = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| FILE_NAME.into());
         let mut aside = self.path.with_file_name(format!("{name}.corrupt-{ts}"));
         let mut n = 1;
         while aside.symlink_metadata().is_ok() {
@@ -373,19 +313,10 @@ struct Replay {
 }
 
 fn replay(bytes: &[u8]) -> Replay {
-    let mut r = Replay {
-        ops: Vec::new(),
-        good_lines: 0,
-        bad_lines: Vec::new(),
-        torn_tail: false,
-    };
+    let mut r = Replay { ops: Vec::new(), good_lines: 0, bad_lines: Vec::new(), torn_tail: false };
     let ends_clean = bytes.is_empty() || bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-    let count = if ends_clean {
-        lines.len().saturating_sub(1)
-    } else {
-        lines.len()
-    };
+    let count = if ends_clean { lines.len().saturating_sub(1) } else { lines.len() };
     for (i, line) in lines.iter().take(count).enumerate() {
         let trimmed = line.trim_ascii();
         if trimmed.is_empty() {

@@ -25,13 +25,7 @@ fn entry(id: &str, created_at: DateTime<Utc>) -> HistoryEntry {
 }
 
 fn progress(completed: u32) -> Progress {
-    Progress {
-        claimed: true,
-        completed,
-        total: 2,
-        done: completed == 2,
-        pending: vec![],
-    }
+    Progress { claimed: true, completed, total: 2, done: completed == 2, pending: vec![] }
 }
 
 fn log_lines(path: &Path) -> usize {
@@ -46,10 +40,7 @@ fn record_then_reopen_gives_the_same_entries() {
     a.reference = Some("INV-42".into());
     a.user_id = Some("0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60".into());
     a.metadata = Some(json!({"email": "ana@example.com", "n": 3}));
-    a.batch = Some(BatchRef {
-        batch_id: "b1".into(),
-        row: 7,
-    });
+    a.batch = Some(BatchRef { batch_id: "b1".into(), row: 7 });
     let b = entry("flow_b", t(2, 9));
     {
         let (mut h, notice) = History::open(&path).unwrap();
@@ -69,10 +60,7 @@ fn record_then_reopen_gives_the_same_entries() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }
 
@@ -86,17 +74,9 @@ fn torn_last_line_is_dropped_with_a_notice_and_earlier_entries_survive() {
         h.record(entry("flow_b", t(1, 10))).unwrap();
     }
     // A crash mid-append: half of a third line, no newline.
-    let mut line = serde_json::to_string(&Op::Record {
-        entry: entry("flow_c", t(1, 11)),
-    })
-    .unwrap();
+    let mut line = serde_json::to_string(&Op::Record { entry: entry("flow_c", t(1, 11)) }).unwrap();
     line.truncate(line.len() / 2);
-    fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .unwrap()
-        .write_all(line.as_bytes())
-        .unwrap();
+    fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(line.as_bytes()).unwrap();
 
     let (mut h, notice) = History::open(&path).unwrap();
     let notice = notice.expect("a notice about the torn line");
@@ -117,12 +97,7 @@ fn torn_last_line_is_dropped_with_a_notice_and_earlier_entries_survive() {
 fn garbage_lines_are_skipped_reported_and_kept_aside() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.jsonl");
-    let good = |id: &str, h: u32| {
-        serde_json::to_string(&Op::Record {
-            entry: entry(id, t(1, h)),
-        })
-        .unwrap()
-    };
+    let good = |id: &str, h: u32| serde_json::to_string(&Op::Record { entry: entry(id, t(1, h)) }).unwrap();
     let content = format!(
         "{}\nnot json at all\n{}\n{{\"op\":\"teleport\"}}\n\n\u{FFFD}\u{0}\n{}\n",
         good("flow_a", 1),
@@ -158,19 +133,12 @@ fn compaction_keeps_exactly_the_live_entries() {
     let mut lines_seen = Vec::new();
     for i in 0..40u32 {
         // Alternate progress so each update really changes and appends.
-        h.update_progress("flow_a", progress(i % 2), t(2, i % 24))
-            .unwrap();
+        h.update_progress("flow_a", progress(i % 2), t(2, i % 24)).unwrap();
         lines_seen.push(log_lines(&path));
     }
     // Never allowed to grow past twice the live entries once past the floor.
-    assert!(
-        lines_seen.iter().all(|&n| n < MIN_COMPACT_LINES),
-        "{lines_seen:?}"
-    );
-    assert!(
-        lines_seen.contains(&2),
-        "compacted at some point: {lines_seen:?}"
-    );
+    assert!(lines_seen.iter().all(|&n| n < MIN_COMPACT_LINES), "{lines_seen:?}");
+    assert!(lines_seen.contains(&2), "compacted at some point: {lines_seen:?}");
     let expect_a = h.get("flow_a").unwrap().clone();
     let (re, _) = History::open(&path).unwrap();
     assert_eq!(re.len(), 2);
@@ -190,21 +158,12 @@ fn compaction_on_open_of_an_overgrown_log() {
     let path = dir.path().join("history.jsonl");
     let mut s = String::new();
     for i in 0..30 {
-        s += &serde_json::to_string(&Op::Record {
-            entry: entry(&format!("f{i}"), t(1, 1)),
-        })
-        .unwrap();
+        s += &serde_json::to_string(&Op::Record { entry: entry(&format!("f{i}"), t(1, 1)) }).unwrap();
         s.push('\n');
-        s += &serde_json::to_string(&Op::Delete {
-            flow_id: format!("f{i}"),
-        })
-        .unwrap();
+        s += &serde_json::to_string(&Op::Delete { flow_id: format!("f{i}") }).unwrap();
         s.push('\n');
     }
-    s += &serde_json::to_string(&Op::Record {
-        entry: entry("keep", t(1, 1)),
-    })
-    .unwrap();
+    s += &serde_json::to_string(&Op::Record { entry: entry("keep", t(1, 1)) }).unwrap();
     s.push('\n');
     fs::write(&path, s).unwrap();
     let (h, notice) = History::open(&path).unwrap();
@@ -222,19 +181,13 @@ fn search_by_reference_email_step_id_newest_first() {
     let mut a = entry("flow_AAA", t(1, 9));
     a.reference = Some("Invoice-2026-17".into());
     let mut b = entry("flow_BBB", t(3, 9));
-    b.metadata =
-        Some(json!({"contact": {"email": "Maria.Lopez@Example.com"}, "tags": ["vip"], "n": 5}));
+    b.metadata = Some(json!({"contact": {"email": "Maria.Lopez@Example.com"}, "tags": ["vip"], "n": 5}));
     b.steps = vec!["redirect".into()];
     let mut c = entry("flow_CCC", t(2, 9));
     c.environment_name = "Production EU".into();
     c.user_id = Some("0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60".into());
     h.record_many(vec![a, b, c]).unwrap();
-    let ids_in = |h: &History, q: &str, limit: usize| {
-        h.search(q, limit)
-            .into_iter()
-            .map(|e| e.flow_id)
-            .collect::<Vec<_>>()
-    };
+    let ids_in = |h: &History, q: &str, limit: usize| h.search(q, limit).into_iter().map(|e| e.flow_id).collect::<Vec<_>>();
     let ids = |q: &str, limit: usize| ids_in(&h, q, limit);
     assert_eq!(ids("invoice-2026", 10), ["flow_AAA"]);
     assert_eq!(ids("maria.lopez@example", 10), ["flow_BBB"]);
@@ -286,27 +239,14 @@ fn replayed_delete_and_clear_ops_apply() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.jsonl");
     let line = |op: Op| serde_json::to_string(&op).unwrap() + "\n";
-    let s = line(Op::Record {
-        entry: entry("a", t(1, 1)),
-    }) + &line(Op::Clear)
-        + &line(Op::Record {
-            entry: entry("b", t(1, 1)),
-        })
-        + &line(Op::Record {
-            entry: entry("c", t(1, 1)),
-        })
-        + &line(Op::Delete {
-            flow_id: "b".into(),
-        });
+    let s = line(Op::Record { entry: entry("a", t(1, 1)) })
+        + &line(Op::Clear)
+        + &line(Op::Record { entry: entry("b", t(1, 1)) })
+        + &line(Op::Record { entry: entry("c", t(1, 1)) })
+        + &line(Op::Delete { flow_id: "b".into() });
     fs::write(&path, s).unwrap();
     let (h, _) = History::open(&path).unwrap();
-    assert_eq!(
-        h.search("", 10)
-            .into_iter()
-            .map(|e| e.flow_id)
-            .collect::<Vec<_>>(),
-        ["c"]
-    );
+    assert_eq!(h.search("", 10).into_iter().map(|e| e.flow_id).collect::<Vec<_>>(), ["c"]);
 }
 
 #[test]
@@ -314,12 +254,7 @@ fn retention_with_a_fixed_clock() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.jsonl");
     let (mut h, _) = History::open(&path).unwrap();
-    h.record_many(vec![
-        entry("old", t(1, 0)),
-        entry("edge", t(11, 12)),
-        entry("new", t(21, 0)),
-    ])
-    .unwrap();
+    h.record_many(vec![entry("old", t(1, 0)), entry("edge", t(11, 12)), entry("new", t(21, 0))]).unwrap();
     let now = t(21, 12);
     assert_eq!(h.apply_retention_at(10, now).unwrap(), 1);
     assert!(h.get("old").is_none());
@@ -327,13 +262,7 @@ fn retention_with_a_fixed_clock() {
     assert_eq!(h.apply_retention_at(10, now).unwrap(), 0);
     assert_eq!(h.apply_retention_at(1, now).unwrap(), 1);
     let (re, _) = History::open(&path).unwrap();
-    assert_eq!(
-        re.search("", 10)
-            .into_iter()
-            .map(|e| e.flow_id)
-            .collect::<Vec<_>>(),
-        ["new"]
-    );
+    assert_eq!(re.search("", 10).into_iter().map(|e| e.flow_id).collect::<Vec<_>>(), ["new"]);
     assert_eq!(log_lines(&path), 1);
 }
 
@@ -345,10 +274,7 @@ fn record_many_is_one_write_and_one_sync() {
     let batch: Vec<_> = (0..50u32)
         .map(|i| {
             let mut e = entry(&format!("bulk_{i}"), t(5, 1));
-            e.batch = Some(BatchRef {
-                batch_id: "batch-1".into(),
-                row: i + 1,
-            });
+            e.batch = Some(BatchRef { batch_id: "batch-1".into(), row: i + 1 });
             e
         })
         .collect();
@@ -359,25 +285,11 @@ fn record_many_is_one_write_and_one_sync() {
     assert_eq!(log_lines(&path), 50);
     let (re, _) = History::open(&path).unwrap();
     assert_eq!(re.len(), 50);
-    assert_eq!(
-        re.get("bulk_49").unwrap().batch,
-        Some(BatchRef {
-            batch_id: "batch-1".into(),
-            row: 50
-        })
-    );
+    assert_eq!(re.get("bulk_49").unwrap().batch, Some(BatchRef { batch_id: "batch-1".into(), row: 50 }));
     // Recording an id again replaces it, it does not duplicate.
     h.record(entry("bulk_3", t(6, 1))).unwrap();
     assert_eq!(h.len(), 50);
-    assert_eq!(
-        History::open(&path)
-            .unwrap()
-            .0
-            .get("bulk_3")
-            .unwrap()
-            .created_at,
-        t(6, 1)
-    );
+    assert_eq!(History::open(&path).unwrap().0.get("bulk_3").unwrap().created_at, t(6, 1));
 }
 
 #[test]

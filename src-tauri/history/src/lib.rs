@@ -14,8 +14,5 @@ pub use templates::{ImportReport, Template, Templates};
 pub const APP_IDENTIFIER: &str = "com.flowdesk.desk";
 
 fn data_file(name: &str) -> Result<std::path::PathBuf> {
-    Ok(dirs::data_dir()
-        .ok_or(HistoryError::NoDataDir)?
-        .join(APP_IDENTIFIER)
-        .join(name))
+    Ok(dirs::data_dir().ok_or(HistoryError::NoDataDir)?.join(APP_IDENTIFIER).join(name))
 }

@@ -101,15 +101,7 @@ impl Templates {
                 }
                 Err(e) => e,
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok((
-                    Templates {
-                        path,
-                        items: Vec::new(),
-                    },
-                    None,
-                ))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Templates { path, items: Vec::new() }, None)),
             Err(e) => format!("it could not be read: {e}"),
         };
         let aside = set_aside(&path)?;
@@ -118,13 +110,7 @@ impl Templates {
             "Your templates file could not be used ({problem}). It was kept as {} and Flow Desk started with no templates.",
             aside.display()
         );
-        Ok((
-            Templates {
-                path,
-                items: Vec::new(),
-            },
-            Some(notice),
-        ))
+        Ok((Templates { path, items: Vec::new() }, Some(notice)))
     }
 
     pub fn path(&self) -> &Path {
@@ -179,12 +165,7 @@ impl Templates {
         if self.get(name).is_none() {
             return Err(HistoryError::NotFound(name.to_string()));
         }
-        let items = self
-            .items
-            .iter()
-            .filter(|t| t.name != name)
-            .cloned()
-            .collect();
+        let items = self.items.iter().filter(|t| t.name != name).cloned().collect();
         self.commit(items)
     }
 
@@ -195,17 +176,11 @@ impl Templates {
             None => self.items.iter().collect(),
             Some(names) => names
                 .iter()
-                .map(|n| {
-                    self.get(n)
-                        .ok_or_else(|| HistoryError::NotFound(n.trim().to_string()))
-                })
+                .map(|n| self.get(n).ok_or_else(|| HistoryError::NotFound(n.trim().to_string())))
                 .collect::<Result<_>>()?,
         };
-        Ok(serde_json::to_string_pretty(&FileOut {
-            flowdesk_templates: FORMAT_VERSION,
-            templates: chosen,
-        })
-        .expect("templates serialise"))
+        Ok(serde_json::to_string_pretty(&FileOut { flowdesk_templates: FORMAT_VERSION, templates: chosen })
+            .expect("templates serialise"))
     }
 
     /// Adds or replaces each usable template; the others are skipped with the reason.
@@ -256,11 +231,8 @@ impl Templates {
     /// Writes first, then takes the new list: a failed write changes nothing.
     fn commit(&mut self, mut items: Vec<Template>) -> Result<()> {
         sort(&mut items);
-        let mut bytes = serde_json::to_vec_pretty(&FileOut {
-            flowdesk_templates: FORMAT_VERSION,
-            templates: items.iter().collect(),
-        })
-        .expect("templates serialise");
+        let mut bytes = serde_json::to_vec_pretty(&FileOut { flowdesk_templates: FORMAT_VERSION, templates: items.iter().collect() })
+            .expect("templates serialise");
         bytes.push(b'\n');
         write_atomic(&self.path, &bytes)?;
         self.items = items;
@@ -273,12 +245,7 @@ impl Templates {
 }
 
 fn sort(items: &mut [Template]) {
-    items.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.name.cmp(&b.name))
-    });
+    items.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.name.cmp(&b.name)));
 }
 
 /// Returns true when it replaced one.
@@ -315,9 +282,7 @@ fn export_entries(bytes: &[u8]) -> std::result::Result<Vec<Value>, String> {
     let obj = value.as_object().ok_or("it is not a JSON object")?;
     match obj.get(FORMAT_KEY).and_then(Value::as_u64) {
         Some(FORMAT_VERSION) => {}
-        Some(v) => return Err(format!(
-            "format version {v} is not supported; this Flow Desk reads version {FORMAT_VERSION}"
-        )),
+        Some(v) => return Err(format!("format version {v} is not supported; this Flow Desk reads version {FORMAT_VERSION}")),
         None => return Err(format!("the \"{FORMAT_KEY}\" marker is missing")),
     }
     match obj.get("templates") {
@@ -331,30 +296,20 @@ fn parse_file(bytes: &[u8]) -> std::result::Result<Vec<Template>, String> {
     export_entries(bytes)?
         .into_iter()
         // Not serde's message: it quotes the offending value, which could be a secret.
-        .map(|v| {
-            serde_json::from_value(v)
-                .map_err(|_| "a template has a value of the wrong type or shape".to_string())
-        })
+        .map(|v| serde_json::from_value(v).map_err(|_| "a template has a value of the wrong type or shape".to_string()))
         .collect()
 }
 
 fn set_aside(path: &Path) -> Result<PathBuf> {
-    let ts = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| FILE_NAME.into());
+    let ts = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| FILE_NAME.into());
     let mut aside = path.with_file_name(format!("{name}.corrupt-{ts}"));
     let mut n = 1;
     while aside.symlink_metadata().is_ok() {
         aside = path.with_file_name(format!("{name}.corrupt-{ts}-{n}"));
         n += 1;
     }
-    fs::rename(path, &aside)
-        .map_err(|e| io("move aside the unreadable templates file", path, e))?;
+    fs::rename(path, &aside).map_err(|e| io("move aside the unreadable templates file", path, e))?;
     Ok(aside)
 }
 

@@ -6,10 +6,7 @@ use proptest::prelude::*;
 fn tpl(name: &str) -> Template {
     Template {
         name: name.into(),
-        steps: vec![
-            Step::new(StepName::Compliance),
-            Step::new(StepName::IdVerification),
-        ],
+        steps: vec![Step::new(StepName::Compliance), Step::new(StepName::IdVerification)],
         require_auth: Some(true),
         hide_go_to_dashboard_on_complete: Some(false),
         metadata: Some(Metadata::Text("team-a".into())),
@@ -17,13 +14,7 @@ fn tpl(name: &str) -> Template {
 }
 
 fn redirect_without_url(name: &str) -> Template {
-    Template {
-        name: name.into(),
-        steps: vec![Step::new(StepName::Redirect)],
-        require_auth: None,
-        hide_go_to_dashboard_on_complete: None,
-        metadata: None,
-    }
+    Template { name: name.into(), steps: vec![Step::new(StepName::Redirect)], require_auth: None, hide_go_to_dashboard_on_complete: None, metadata: None }
 }
 
 #[test]
@@ -43,33 +34,15 @@ fn save_load_rename_delete() {
 
     let (re, notice) = Templates::open(&path).unwrap();
     assert!(notice.is_none());
-    assert_eq!(
-        re.list()
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>(),
-        ["beta", "Onboarding"]
-    );
+    assert_eq!(re.list().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["beta", "Onboarding"]);
     assert_eq!(re.get("Onboarding"), Some(&changed));
 
-    assert_eq!(
-        ts.rename("beta", "Onboarding").unwrap_err().kind(),
-        ErrorKind::Conflict
-    );
-    assert_eq!(
-        ts.rename("nope", "x").unwrap_err().kind(),
-        ErrorKind::NotFound
-    );
-    assert_eq!(
-        ts.rename("beta", "   ").unwrap_err().kind(),
-        ErrorKind::Invalid
-    );
+    assert_eq!(ts.rename("beta", "Onboarding").unwrap_err().kind(), ErrorKind::Conflict);
+    assert_eq!(ts.rename("nope", "x").unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(ts.rename("beta", "   ").unwrap_err().kind(), ErrorKind::Invalid);
     ts.rename("beta", " Gamma ").unwrap();
     assert!(ts.get("beta").is_none());
-    assert_eq!(
-        Templates::open(&path).unwrap().0.get("Gamma"),
-        Some(&tpl("Gamma"))
-    );
+    assert_eq!(Templates::open(&path).unwrap().0.get("Gamma"), Some(&tpl("Gamma")));
 
     ts.delete("Gamma").unwrap();
     assert_eq!(ts.delete("Gamma").unwrap_err().kind(), ErrorKind::NotFound);
@@ -82,10 +55,7 @@ fn names_are_checked_and_invalid_steps_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut ts, _) = Templates::open(dir.path().join("t.json")).unwrap();
     assert_eq!(ts.save(tpl("")).unwrap_err().kind(), ErrorKind::Invalid);
-    assert_eq!(
-        ts.save(tpl(&"x".repeat(81))).unwrap_err().kind(),
-        ErrorKind::Invalid
-    );
+    assert_eq!(ts.save(tpl(&"x".repeat(81))).unwrap_err().kind(), ErrorKind::Invalid);
     ts.save(tpl(&"é".repeat(80))).unwrap();
     let err = ts.save(redirect_without_url("r")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
@@ -99,10 +69,7 @@ fn export_import_round_trip() {
     let (mut a, _) = Templates::open(dir.path().join("a.json")).unwrap();
     a.save(tpl("one")).unwrap();
     let mut two = tpl("two");
-    two.steps.push(Step {
-        redirect_url: Some("https://example.com/done".into()),
-        ..Step::new(StepName::Redirect)
-    });
+    two.steps.push(Step { redirect_url: Some("https://example.com/done".into()), ..Step::new(StepName::Redirect) });
     two.metadata = None;
     a.save(two).unwrap();
     let all = a.export(None).unwrap();
@@ -114,20 +81,12 @@ fn export_import_round_trip() {
     assert_eq!(report.added, ["one", "two"]);
     assert!(report.replaced.is_empty() && report.skipped.is_empty());
     assert_eq!(b.list(), a.list());
-    assert_eq!(
-        Templates::open(dir.path().join("b.json")).unwrap().0.list(),
-        a.list()
-    );
+    assert_eq!(Templates::open(dir.path().join("b.json")).unwrap().0.list(), a.list());
 
-    let report = b
-        .import(&a.export(Some(&["two".to_string()])).unwrap())
-        .unwrap();
+    let report = b.import(&a.export(Some(&["two".to_string()])).unwrap()).unwrap();
     assert_eq!(report.replaced, ["two"]);
     assert!(report.added.is_empty());
-    assert_eq!(
-        a.export(Some(&["zzz".to_string()])).unwrap_err().kind(),
-        ErrorKind::NotFound
-    );
+    assert_eq!(a.export(Some(&["zzz".to_string()])).unwrap_err().kind(), ErrorKind::NotFound);
 }
 
 #[test]
@@ -146,30 +105,15 @@ fn export_holds_only_names_steps_and_options() {
     let v: Value = serde_json::from_str(&out).unwrap();
     let top: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
     assert_eq!(top, ["flowdesk_templates", "templates"]);
-    let allowed = [
-        "name",
-        "steps",
-        "require_auth",
-        "hide_go_to_dashboard_on_complete",
-        "metadata",
-    ];
-    let step_allowed = [
-        "name",
-        "hide_continue_button",
-        "redirect_url",
-        "auto_payout_enabled",
-        "template_id",
-    ];
+    let allowed = ["name", "steps", "require_auth", "hide_go_to_dashboard_on_complete", "metadata"];
+    let step_allowed = ["name", "hide_continue_button", "redirect_url", "auto_payout_enabled", "template_id"];
     for t in v["templates"].as_array().unwrap() {
         for k in t.as_object().unwrap().keys() {
             assert!(allowed.contains(&k.as_str()), "unexpected field {k}");
         }
         for s in t["steps"].as_array().unwrap() {
             for k in s.as_object().unwrap().keys() {
-                assert!(
-                    step_allowed.contains(&k.as_str()),
-                    "unexpected step field {k}"
-                );
+                assert!(step_allowed.contains(&k.as_str()), "unexpected step field {k}");
             }
         }
     }
@@ -182,25 +126,12 @@ fn import_rejects_bad_json_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.json");
     let (mut ts, _) = Templates::open(&path).unwrap();
-    for bad in [
-        "{not json",
-        "[]",
-        "{\"templates\": []}",
-        "{\"flowdesk_templates\": 2, \"templates\": []}",
-        "{\"flowdesk_templates\": 1}",
-    ] {
+    for bad in ["{not json", "[]", "{\"templates\": []}", "{\"flowdesk_templates\": 2, \"templates\": []}", "{\"flowdesk_templates\": 1}"] {
         let err = ts.import(bad).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::BadImport, "{bad}");
-        assert!(
-            err.to_string().contains("export the templates again"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("export the templates again"), "{err}");
     }
-    assert!(ts
-        .import("{not json")
-        .unwrap_err()
-        .to_string()
-        .contains("not valid JSON"));
+    assert!(ts.import("{not json").unwrap_err().to_string().contains("not valid JSON"));
     assert!(!path.exists(), "nothing written");
 }
 
@@ -223,20 +154,9 @@ fn import_skips_invalid_templates_with_reasons() {
     let report = ts.import(&json).unwrap();
     assert_eq!(report.added, ["good"]);
     let names: Vec<_> = report.skipped.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        ["Redirect only", "no steps field", "#3", "#4", "bad step"]
-    );
-    assert!(
-        report.skipped[0].1.contains("redirect URL"),
-        "{:?}",
-        report.skipped[0]
-    );
-    assert!(
-        report.skipped[3].1.contains("name"),
-        "{:?}",
-        report.skipped[3]
-    );
+    assert_eq!(names, ["Redirect only", "no steps field", "#3", "#4", "bad step"]);
+    assert!(report.skipped[0].1.contains("redirect URL"), "{:?}", report.skipped[0]);
+    assert!(report.skipped[3].1.contains("name"), "{:?}", report.skipped[3]);
     assert_eq!(ts.list().len(), 1);
 }
 
@@ -244,11 +164,7 @@ fn import_skips_invalid_templates_with_reasons() {
 fn corrupt_templates_file_is_set_aside() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("templates.json");
-    fs::write(
-        &path,
-        b"{\"flowdesk_templates\": 1, \"templates\": [{\"name\": 3}]}",
-    )
-    .unwrap();
+    fs::write(&path, b"{\"flowdesk_templates\": 1, \"templates\": [{\"name\": 3}]}").unwrap();
     let (mut ts, notice) = Templates::open(&path).unwrap();
     let notice = notice.unwrap();
     assert!(notice.contains("corrupt-"), "{notice}");
@@ -260,9 +176,7 @@ fn corrupt_templates_file_is_set_aside() {
         .filter(|p| p.to_string_lossy().contains(".corrupt-"))
         .collect();
     assert_eq!(aside.len(), 1);
-    assert!(fs::read_to_string(&aside[0])
-        .unwrap()
-        .contains("\"name\": 3"));
+    assert!(fs::read_to_string(&aside[0]).unwrap().contains("\"name\": 3"));
 }
 
 proptest! {

@@ -10,30 +10,20 @@ const SECRET: &str = "fake_PLANTED_secret_s3cr3tQ9x";
 
 fn clear(message: &str) -> Result<(), TestCaseError> {
     prop_assert!(!message.trim().is_empty(), "empty message");
-    prop_assert!(
-        !message.contains(SECRET),
-        "the message repeats the content: {message}"
-    );
+    prop_assert!(!message.contains(SECRET), "the message repeats the content: {message}");
     Ok(())
 }
 
 fn history_line() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just(format!(
-            r#"{{"op":"record","entry":{{"flow_id":"f1","environment_id":"local","environment_name":"L","created_at":"2024-07-11T21:10:30Z","steps":["payout"],"link":"https://x/{SECRET}","reference":"{SECRET}"}}}}"#
-        )),
-        Just(format!(
-            r#"{{"op":"record","entry":{{"flow_id":"{SECRET}","created_at":"not a time"}}}}"#
-        )),
-        Just(format!(
-            r#"{{"op":"progress","flow_id":"f1","progress":"{SECRET}","checked_at":"2024-07-11T21:10:30Z"}}"#
-        )),
+        Just(format!(r#"{{"op":"record","entry":{{"flow_id":"f1","environment_id":"local","environment_name":"L","created_at":"2024-07-11T21:10:30Z","steps":["payout"],"link":"https://x/{SECRET}","reference":"{SECRET}"}}}}"#)),
+        Just(format!(r#"{{"op":"record","entry":{{"flow_id":"{SECRET}","created_at":"not a time"}}}}"#)),
+        Just(format!(r#"{{"op":"progress","flow_id":"f1","progress":"{SECRET}","checked_at":"2024-07-11T21:10:30Z"}}"#)),
         Just(format!(r#"{{"op":"{SECRET}"}}"#)),
         Just(r#"{"op":"clear"}"#.to_string()),
         Just(format!(r#"{{"op":"delete","flow_id":"{SECRET}"}}"#)),
         "[ -~]{0,40}".prop_map(|s| format!("{s}{SECRET}")),
-        prop::collection::vec(any::<u8>(), 0..40)
-            .prop_map(|b| format!("{}{SECRET}", String::from_utf8_lossy(&b))),
+        prop::collection::vec(any::<u8>(), 0..40).prop_map(|b| format!("{}{SECRET}", String::from_utf8_lossy(&b))),
     ]
 }
 
@@ -46,18 +36,10 @@ fn mistyped_doc() -> String {
 /// `a_mistyped_value_is_not_quoted_in_the_notice`).
 fn templates_file_doc() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just(format!(
-            r#"{{"flowdesk_templates":1,"templates":[{{"name":"a","steps":[{{"name":"payout"}}],"metadata":{{"note":"{SECRET}"}}}}]}}"#
-        )),
-        Just(format!(
-            r#"{{"flowdesk_templates":1,"templates":[{{"name":"a","steps":[7],"x":"{SECRET}"}}]}}"#
-        )),
-        Just(format!(
-            r#"{{"flowdesk_templates":1,"templates":[{{"name":"b","steps":[{{"name":"redirect","redirect_url":"{SECRET}"}}],"metadata":7}}]}}"#
-        )),
-        Just(format!(
-            r#"{{"flowdesk_templates":99,"templates":[],"x":"{SECRET}"}}"#
-        )),
+        Just(format!(r#"{{"flowdesk_templates":1,"templates":[{{"name":"a","steps":[{{"name":"payout"}}],"metadata":{{"note":"{SECRET}"}}}}]}}"#)),
+        Just(format!(r#"{{"flowdesk_templates":1,"templates":[{{"name":"a","steps":[7],"x":"{SECRET}"}}]}}"#)),
+        Just(format!(r#"{{"flowdesk_templates":1,"templates":[{{"name":"b","steps":[{{"name":"redirect","redirect_url":"{SECRET}"}}],"metadata":7}}]}}"#)),
+        Just(format!(r#"{{"flowdesk_templates":99,"templates":[],"x":"{SECRET}"}}"#)),
         Just(format!(r#"["{SECRET}"]"#)),
         "[\\[\\]{}\",:a-z0-9 ]{0,100}".prop_map(|s| format!("{s}\"{SECRET}\"")),
     ]
@@ -65,19 +47,11 @@ fn templates_file_doc() -> impl Strategy<Value = String> {
 
 fn templates_doc() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just(format!(
-            r#"{{"flowdesk_templates":1,"templates":[{{"name":"a","steps":[{{"name":"payout"}}],"metadata":{{"note":"{SECRET}"}}}}]}}"#
-        )),
+        Just(format!(r#"{{"flowdesk_templates":1,"templates":[{{"name":"a","steps":[{{"name":"payout"}}],"metadata":{{"note":"{SECRET}"}}}}]}}"#)),
         Just(mistyped_doc()),
-        Just(format!(
-            r#"{{"flowdesk_templates":"{SECRET}","templates":[]}}"#
-        )),
-        Just(format!(
-            r#"{{"flowdesk_templates":1,"templates":[{{"name":"b","steps":[{{"name":"redirect","redirect_url":"{SECRET}"}}],"metadata":7}}]}}"#
-        )),
-        Just(format!(
-            r#"{{"flowdesk_templates":99,"templates":[],"x":"{SECRET}"}}"#
-        )),
+        Just(format!(r#"{{"flowdesk_templates":"{SECRET}","templates":[]}}"#)),
+        Just(format!(r#"{{"flowdesk_templates":1,"templates":[{{"name":"b","steps":[{{"name":"redirect","redirect_url":"{SECRET}"}}],"metadata":7}}]}}"#)),
+        Just(format!(r#"{{"flowdesk_templates":99,"templates":[],"x":"{SECRET}"}}"#)),
         Just(format!(r#"["{SECRET}"]"#)),
         "[\\[\\]{}\",:a-z0-9 ]{0,100}".prop_map(|s| format!("{s}\"{SECRET}\"")),
     ]

@@ -65,20 +65,10 @@ pub fn parse_dollars(text: &str, sign: Sign) -> Result<i64, AmountError> {
     if digits.len() > 8 {
         return Err(AmountError::TooLarge(shown()));
     }
-    let dollars: i64 = if digits.is_empty() {
-        0
-    } else {
-        digits
-            .parse()
-            .map_err(|_| AmountError::NotANumber(shown()))?
-    };
+    let dollars: i64 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| AmountError::NotANumber(shown()))? };
     let cents: i64 = match frac.len() {
         0 => 0,
-        1 => {
-            frac.parse::<i64>()
-                .map_err(|_| AmountError::NotANumber(shown()))?
-                * 10
-        }
+        1 => frac.parse::<i64>().map_err(|_| AmountError::NotANumber(shown()))? * 10,
         _ => frac.parse().map_err(|_| AmountError::NotANumber(shown()))?,
     };
     let total = dollars * 100 + cents;

@@ -67,12 +67,7 @@ impl AuditEntry {
     }
 
     /// One line per bulk run: every flow its batch holds, and the batch's counts.
-    pub fn flow_batch(
-        environment: &str,
-        batch_id: &str,
-        created: Vec<String>,
-        counts: &str,
-    ) -> Self {
+    pub fn flow_batch(environment: &str, batch_id: &str, created: Vec<String>, counts: &str) -> Self {
         AuditEntry {
             dots_ids: created,
             message: Some(format!("batch {batch_id}: {counts}")),
@@ -113,12 +108,10 @@ impl AuditLog {
             // Close off a torn line from a crash: appended, not an edit of what is there.
             line.insert(0, b'\n');
         }
-        let mut f = flowdesk_history::fsutil::open_private(&self.path, false)
-            .map_err(|e| MoneyError::io("open", &self.path, e))?;
-        f.write_all(&line)
-            .map_err(|e| MoneyError::io("append to", &self.path, e))?;
-        f.sync_data()
-            .map_err(|e| MoneyError::io("sync", &self.path, e))
+        let mut f =
+            flowdesk_history::fsutil::open_private(&self.path, false).map_err(|e| MoneyError::io("open", &self.path, e))?;
+        f.write_all(&line).map_err(|e| MoneyError::io("append to", &self.path, e))?;
+        f.sync_data().map_err(|e| MoneyError::io("sync", &self.path, e))
     }
 
     pub fn read(&self) -> Result<AuditRead, MoneyError> {
@@ -128,10 +121,7 @@ impl AuditLog {
             Err(e) => return Err(MoneyError::io("read", &self.path, e)),
         };
         let mut out = AuditRead::default();
-        for line in bytes
-            .split(|b| *b == b'\n')
-            .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        {
+        for line in bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)) {
             match serde_json::from_slice::<AuditEntry>(line) {
                 Ok(e) => out.entries.push(e),
                 Err(_) => out.skipped_lines += 1,
@@ -154,11 +144,7 @@ impl AuditLog {
         Ok(read
             .entries
             .iter()
-            .filter(|e| {
-                e.environment == environment
-                    && e.result == "confirmed"
-                    && e.time.date_naive() == today
-            })
+            .filter(|e| e.environment == environment && e.result == "confirmed" && e.time.date_naive() == today)
             .filter(|e| e.intent_id.as_deref().is_none_or(|id| !failed.contains(id)))
             .filter_map(|e| e.amount_cents)
             .fold(0i64, |sum, c| sum.saturating_add(c.saturating_abs())))
@@ -184,26 +170,13 @@ fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
 pub fn to_csv(entries: &[AuditEntry]) -> Result<String, MoneyError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
-        "time",
-        "os_user",
-        "environment",
-        "action",
-        "amount",
-        "amount_cents",
-        "recipient",
-        "idempotency_key",
-        "intent_id",
-        "result",
-        "dots_ids",
-        "message",
+        "time", "os_user", "environment", "action", "amount", "amount_cents", "recipient", "idempotency_key",
+        "intent_id", "result", "dots_ids", "message",
     ];
     let bad = |e: csv::Error| MoneyError::Invalid(format!("could not write the CSV: {e}"));
     w.write_record(header).map_err(bad)?;
     for e in entries {
-        let amount = e
-            .amount_cents
-            .map(crate::amount::format_cents)
-            .unwrap_or_default();
+        let amount = e.amount_cents.map(crate::amount::format_cents).unwrap_or_default();
         let cents = e.amount_cents.map(|c| c.to_string()).unwrap_or_default();
         w.write_record([
             e.time.to_rfc3339().as_str(),
@@ -221,9 +194,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> Result<String, MoneyError> {
         ])
         .map_err(bad)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| MoneyError::Invalid(e.to_string()))?;
+    let bytes = w.into_inner().map_err(|e| MoneyError::Invalid(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| MoneyError::Invalid(e.to_string()))
 }
 

@@ -38,11 +38,7 @@ pub enum MoneyError {
     #[error("no money action with id {0} is on record")]
     NotFound(String),
     #[error("could not {action} {path}: {detail}. Nothing was sent; check the folder is writable and try again.")]
-    Io {
-        action: &'static str,
-        path: String,
-        detail: String,
-    },
+    Io { action: &'static str, path: String, detail: String },
     /// Dots answered (or did not) in a way that ends the action; the kind comes from Dots.
     #[error(transparent)]
     Dots(#[from] DotsError),
@@ -63,15 +59,7 @@ impl MoneyError {
         })
     }
 
-    pub(crate) fn io(
-        action: &'static str,
-        path: &std::path::Path,
-        e: impl std::fmt::Display,
-    ) -> Self {
-        MoneyError::Io {
-            action,
-            path: path.display().to_string(),
-            detail: e.to_string(),
-        }
+    pub(crate) fn io(action: &'static str, path: &std::path::Path, e: impl std::fmt::Display) -> Self {
+        MoneyError::Io { action, path: path.display().to_string(), detail: e.to_string() }
     }
 }

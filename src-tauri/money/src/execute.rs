@@ -53,21 +53,13 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy {
-            attempts: 4,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(5),
-        }
+        RetryPolicy { attempts: 4, base_delay: Duration::from_millis(500), max_delay: Duration::from_secs(5) }
     }
 }
 
 impl RetryPolicy {
     fn delay(&self, attempt: u32, error: &DotsError) -> Duration {
-        if let DotsError::RateLimited {
-            retry_after: Some(after),
-            ..
-        } = error
-        {
+        if let DotsError::RateLimited { retry_after: Some(after), .. } = error {
             return *after;
         }
         let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
@@ -114,10 +106,7 @@ async fn send_once(api: &dyn MoneyApi, intent: &Intent) -> Result<Made, DotsErro
     if let Some(t) = intent.action.transfer(&intent.idempotency_key, &intent.id) {
         return api.create_transfer(&t).await.map(Made::Transfer);
     }
-    match intent
-        .action
-        .payout_link(&intent.idempotency_key, &intent.id)
-    {
+    match intent.action.payout_link(&intent.idempotency_key, &intent.id) {
         Some(l) => api.create_payout_link(&l).await.map(Made::Link),
         None => Err(DotsError::Config("this intent has nothing to send".into())),
     }
@@ -126,32 +115,20 @@ async fn send_once(api: &dyn MoneyApi, intent: &Intent) -> Result<Made, DotsErro
 /// Looks through the recipient's transfers (or the payout links) for this intent id.
 async fn find_original(api: &dyn MoneyApi, intent: &Intent) -> Result<Option<Made>, DotsError> {
     const PAGES: usize = 5;
-    let mut page = ListParams {
-        limit: Some(100),
-        ..ListParams::default()
-    };
+    let mut page = ListParams { limit: Some(100), ..ListParams::default() };
     for _ in 0..PAGES {
         let (found, last, more) = match &intent.action {
             Action::Fund { user_id, .. } => {
-                let filter = TransferFilter {
-                    page: page.clone(),
-                    user_id: Some(user_id.clone()),
-                };
+                let filter = TransferFilter { page: page.clone(), user_id: Some(user_id.clone()) };
                 let p = api.list_transfers(&filter).await?;
                 let last = p.data.last().map(|t| t.id.clone());
-                let found = p
-                    .data
-                    .into_iter()
-                    .find(|t| t.intent_id().as_deref() == Some(intent.id.as_str()));
+                let found = p.data.into_iter().find(|t| t.intent_id().as_deref() == Some(intent.id.as_str()));
                 (found.map(Made::Transfer), last, p.has_more)
             }
             Action::PayoutLink { .. } => {
                 let p = api.list_payout_links(&page).await?;
                 let last = p.data.last().map(|l| l.id.clone());
-                let found = p
-                    .data
-                    .into_iter()
-                    .find(|l| link_intent(l).as_deref() == Some(intent.id.as_str()));
+                let found = p.data.into_iter().find(|l| link_intent(l).as_deref() == Some(intent.id.as_str()));
                 (found.map(Made::Link), last, p.has_more)
             }
         };
@@ -167,11 +144,7 @@ async fn find_original(api: &dyn MoneyApi, intent: &Intent) -> Result<Option<Mad
 }
 
 fn link_intent(l: &PayoutLink) -> Option<String> {
-    let t = Transfer {
-        id: l.id.clone(),
-        metadata: l.metadata.clone(),
-        ..Transfer::default()
-    };
+    let t = Transfer { id: l.id.clone(), metadata: l.metadata.clone(), ..Transfer::default() };
     t.intent_id()
 }
 
@@ -179,13 +152,7 @@ fn save(store: &Mutex<IntentStore>, intent: &Intent) -> Result<(), MoneyError> {
     store.lock().unwrap_or_else(|e| e.into_inner()).save(intent)
 }
 
-fn audit(
-    log: &AuditLog,
-    intent: &Intent,
-    result: &str,
-    dots_id: Option<String>,
-    message: Option<String>,
-) {
+fn audit(log: &AuditLog, intent: &Intent, result: &str, dots_id: Option<String>, message: Option<String>) {
     let entry = AuditEntry {
         amount_cents: Some(intent.action.amount_cents()),
         recipient: Some(intent.recipient.clone()),
@@ -203,11 +170,7 @@ fn audit(
 }
 
 /// Records a new confirmed intent (on disk and in the audit log) before anything is sent.
-pub fn confirm(
-    store: &Mutex<IntentStore>,
-    log: &AuditLog,
-    intent: &Intent,
-) -> Result<(), MoneyError> {
+pub fn confirm(store: &Mutex<IntentStore>, log: &AuditLog, intent: &Intent) -> Result<(), MoneyError> {
     save(store, intent)?;
     audit(log, intent, "confirmed", None, None);
     Ok(())
@@ -231,31 +194,16 @@ pub async fn carry_out(
         .ok_or_else(|| MoneyError::NotFound(intent_id.to_string()))?;
     match intent.state {
         IntentState::Done | IntentState::Recovered => {
-            let state = if intent.state == IntentState::Done {
-                OutcomeState::Done
-            } else {
-                OutcomeState::Recovered
-            };
-            let message = format!(
-                "already {}: nothing was sent again",
-                if state == OutcomeState::Done {
-                    "done"
-                } else {
-                    "settled"
-                }
-            );
-            return Ok(Outcome {
-                intent,
-                state,
-                transfer: None,
-                payout_link: None,
-                message,
-            });
+            let state = if intent.state == IntentState::Done { OutcomeState::Done } else { OutcomeState::Recovered };
+            let message = format!("already {}: nothing was sent again", if state == OutcomeState::Done { "done" } else { "settled" });
+            return Ok(Outcome { intent, state, transfer: None, payout_link: None, message });
         }
-        IntentState::Failed => return Err(MoneyError::Invalid(format!(
-            "this action was refused by Dots earlier ({}); start a new one if it is still wanted",
-            intent.message.as_deref().unwrap_or("no reason given")
-        ))),
+        IntentState::Failed => {
+            return Err(MoneyError::Invalid(format!(
+                "this action was refused by Dots earlier ({}); start a new one if it is still wanted",
+                intent.message.as_deref().unwrap_or("no reason given")
+            )))
+        }
         _ => {}
     }
     // Sent before (maybe by a process that crashed): Dots may already have it.
@@ -311,13 +259,7 @@ pub async fn carry_out(
     unknown(store, log, intent, "rate limited on every attempt")
 }
 
-fn finish(
-    store: &Mutex<IntentStore>,
-    log: &AuditLog,
-    mut intent: Intent,
-    made: Made,
-    state: IntentState,
-) -> Result<Outcome, MoneyError> {
+fn finish(store: &Mutex<IntentStore>, log: &AuditLog, mut intent: Intent, made: Made, state: IntentState) -> Result<Outcome, MoneyError> {
     let id = made.id();
     intent.state = state;
     intent.dots_id = Some(id.clone());
@@ -337,34 +279,17 @@ fn finish(
         Made::Transfer(t) => (Some(t), None),
         Made::Link(l) => (None, Some(l)),
     };
-    Ok(Outcome {
-        intent,
-        state: outcome,
-        transfer,
-        payout_link,
-        message,
-    })
+    Ok(Outcome { intent, state: outcome, transfer, payout_link, message })
 }
 
-fn unknown(
-    store: &Mutex<IntentStore>,
-    log: &AuditLog,
-    mut intent: Intent,
-    why: &str,
-) -> Result<Outcome, MoneyError> {
+fn unknown(store: &Mutex<IntentStore>, log: &AuditLog, mut intent: Intent, why: &str) -> Result<Outcome, MoneyError> {
     intent.state = IntentState::Unknown;
     intent.message = Some(why.to_string());
     intent.updated = chrono::Utc::now();
     save(store, &intent)?;
     audit(log, &intent, "unknown", None, Some(why.to_string()));
     let message = format!("The outcome is unknown ({why}). Retry sends the same idempotency key, so it cannot pay twice.");
-    Ok(Outcome {
-        intent,
-        state: OutcomeState::Unknown,
-        transfer: None,
-        payout_link: None,
-        message,
-    })
+    Ok(Outcome { intent, state: OutcomeState::Unknown, transfer: None, payout_link: None, message })
 }
 
 #[cfg(test)]

@@ -33,10 +33,7 @@ pub enum IntentState {
 impl IntentState {
     /// Still open: asking again with the same key is the only safe next step.
     pub fn is_unresolved(self) -> bool {
-        matches!(
-            self,
-            IntentState::Confirmed | IntentState::Sending | IntentState::Unknown
-        )
+        matches!(self, IntentState::Confirmed | IntentState::Sending | IntentState::Unknown)
     }
 }
 
@@ -91,11 +88,7 @@ impl IntentStore {
     /// Reads every snapshot; a torn last line (crash mid-write) is skipped.
     pub fn open(path: impl Into<PathBuf>) -> Result<Self, MoneyError> {
         let path = path.into();
-        let mut store = IntentStore {
-            path,
-            latest: HashMap::new(),
-            order: Vec::new(),
-        };
+        let mut store = IntentStore { path, latest: HashMap::new(), order: Vec::new() };
         let bytes = match std::fs::read(&store.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(store),
@@ -124,17 +117,14 @@ impl IntentStore {
     pub fn save(&mut self, intent: &Intent) -> Result<(), MoneyError> {
         let dir = flowdesk_history::fsutil::dir_of(&self.path);
         std::fs::create_dir_all(&dir).map_err(|e| MoneyError::io("create", &dir, e))?;
-        let mut line =
-            serde_json::to_vec(intent).map_err(|e| MoneyError::Invalid(e.to_string()))?;
+        let mut line = serde_json::to_vec(intent).map_err(|e| MoneyError::Invalid(e.to_string()))?;
         // A leading newline closes off a torn line a crash may have left.
         line.insert(0, b'\n');
         line.push(b'\n');
         let mut f = flowdesk_history::fsutil::open_private(&self.path, false)
             .map_err(|e| MoneyError::io("open", &self.path, e))?;
-        f.write_all(&line)
-            .map_err(|e| MoneyError::io("append to", &self.path, e))?;
-        f.sync_data()
-            .map_err(|e| MoneyError::io("sync", &self.path, e))?;
+        f.write_all(&line).map_err(|e| MoneyError::io("append to", &self.path, e))?;
+        f.sync_data().map_err(|e| MoneyError::io("sync", &self.path, e))?;
         self.remember(intent.clone());
         Ok(())
     }
@@ -145,28 +135,19 @@ impl IntentStore {
 
     /// Newest first.
     pub fn all(&self) -> Vec<Intent> {
-        self.order
-            .iter()
-            .rev()
-            .filter_map(|id| self.latest.get(id))
-            .cloned()
-            .collect()
+        self.order.iter().rev().filter_map(|id| self.latest.get(id)).cloned().collect()
     }
 
     pub fn unresolved(&self) -> Vec<Intent> {
-        self.all()
-            .into_iter()
-            .filter(|i| i.state.is_unresolved())
-            .collect()
+        self.all().into_iter().filter(|i| i.state.is_unresolved()).collect()
     }
 
     /// An open intent in this environment for the same recipient, if any.
     pub fn unresolved_for(&self, environment: &str, action: &Action) -> Option<Intent> {
         let key = action.recipient_key()?;
-        self.unresolved().into_iter().find(|i| {
-            i.environment == environment
-                && i.action.recipient_key().as_deref() == Some(key.as_str())
-        })
+        self.unresolved()
+            .into_iter()
+            .find(|i| i.environment == environment && i.action.recipient_key().as_deref() == Some(key.as_str()))
     }
 }
 
@@ -175,10 +156,7 @@ mod tests {
     use super::*;
 
     fn fund(cents: i64) -> Action {
-        Action::Fund {
-            user_id: "8d0c2a76-0000-4000-8000-000000000001".into(),
-            amount_cents: cents,
-        }
+        Action::Fund { user_id: "8d0c2a76-0000-4000-8000-000000000001".into(), amount_cents: cents }
     }
 
     #[test]
@@ -194,24 +172,12 @@ mod tests {
         let b = Intent::new("sandbox", fund(200), "Bob".into());
         store.save(&b).unwrap();
         // A crash in the middle of the next write.
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .unwrap()
-            .write_all(b"{\"id\":\"half")
-            .unwrap();
+        std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"{\"id\":\"half").unwrap();
 
         let mut again = IntentStore::open(&path).unwrap();
         assert_eq!(again.get(&a.id).unwrap().state, IntentState::Sending);
         assert_eq!(again.get(&a.id).unwrap().idempotency_key, a.idempotency_key);
-        assert_eq!(
-            again
-                .all()
-                .iter()
-                .map(|i| i.recipient.as_str())
-                .collect::<Vec<_>>(),
-            ["Bob", "Ada"]
-        );
+        assert_eq!(again.all().iter().map(|i| i.recipient.as_str()).collect::<Vec<_>>(), ["Bob", "Ada"]);
         a.state = IntentState::Done;
         again.save(&a).unwrap();
         let last = IntentStore::open(&path).unwrap();

@@ -43,11 +43,7 @@ impl Ledger {
     }
 
     /// The environment's limits and what it spent today, after checking `action` fits.
-    pub fn check_limits(
-        &self,
-        environment: &str,
-        action: &Action,
-    ) -> Result<(Limits, i64), MoneyError> {
+    pub fn check_limits(&self, environment: &str, action: &Action) -> Result<(Limits, i64), MoneyError> {
         let limits = self.limits_for(environment);
         let spent = self.audit.spent_today(environment, chrono::Utc::now())?;
         limits.check(action.amount_cents(), spent)?;

@@ -23,24 +23,16 @@ pub struct Limits {
 impl Default for Limits {
     /// $10,000 per action and $50,000 per day until someone sets their own.
     fn default() -> Self {
-        Limits {
-            per_action_cents: Some(1_000_000),
-            per_day_cents: Some(5_000_000),
-        }
+        Limits { per_action_cents: Some(1_000_000), per_day_cents: Some(5_000_000) }
     }
 }
 
 impl Limits {
     pub fn validate(&self) -> Result<(), MoneyError> {
-        for (name, v) in [
-            ("per-action", self.per_action_cents),
-            ("per-day", self.per_day_cents),
-        ] {
+        for (name, v) in [("per-action", self.per_action_cents), ("per-day", self.per_day_cents)] {
             if let Some(v) = v {
                 if !(1..=crate::amount::MAX_CENTS * 100).contains(&v) {
-                    return Err(MoneyError::Invalid(format!(
-                        "the {name} limit must be more than $0.00"
-                    )));
+                    return Err(MoneyError::Invalid(format!("the {name} limit must be more than $0.00")));
                 }
             }
         }
@@ -90,10 +82,7 @@ impl LimitsBook {
         let path = path.into();
         let by_env = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                MoneyError::Invalid(format!(
-                    "the limits file {} is not readable ({e}); fix or remove it",
-                    path.display()
-                ))
+                MoneyError::Invalid(format!("the limits file {} is not readable ({e}); fix or remove it", path.display()))
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(e) => return Err(MoneyError::io("read", &path, e)),
@@ -113,10 +102,8 @@ impl LimitsBook {
         limits.validate()?;
         let mut next = self.by_env.clone();
         next.insert(environment.to_string(), limits);
-        let bytes =
-            serde_json::to_vec_pretty(&next).map_err(|e| MoneyError::Invalid(e.to_string()))?;
-        flowdesk_history::fsutil::write_atomic(&self.path, &bytes)
-            .map_err(|e| MoneyError::io("write", &self.path, e))?;
+        let bytes = serde_json::to_vec_pretty(&next).map_err(|e| MoneyError::Invalid(e.to_string()))?;
+        flowdesk_history::fsutil::write_atomic(&self.path, &bytes).map_err(|e| MoneyError::io("write", &self.path, e))?;
         self.by_env = next;
         Ok(())
     }
@@ -130,25 +117,14 @@ mod tests {
 
     #[test]
     fn limits_say_what_they_are() {
-        let l = Limits {
-            per_action_cents: Some(10_000),
-            per_day_cents: Some(25_000),
-        };
+        let l = Limits { per_action_cents: Some(10_000), per_day_cents: Some(25_000) };
         assert!(l.check(10_000, 0).is_ok());
         let e = l.check(10_001, 0).unwrap_err().to_string();
-        assert!(
-            e.contains("$100.01") && e.contains("$100.00 per action"),
-            "{e}"
-        );
+        assert!(e.contains("$100.01") && e.contains("$100.00 per action"), "{e}");
         assert!(l.check(-5_000, 20_000).is_ok());
         let e = l.check(-5_001, 20_000).unwrap_err().to_string();
         assert!(e.contains("$250.01") && e.contains("per day"), "{e}");
-        assert!(Limits {
-            per_action_cents: None,
-            per_day_cents: None
-        }
-        .check(i64::MIN + 1, i64::MAX)
-        .is_ok());
+        assert!(Limits { per_action_cents: None, per_day_cents: None }.check(i64::MIN + 1, i64::MAX).is_ok());
     }
 
     #[test]
@@ -157,28 +133,14 @@ mod tests {
         let path = dir.path().join("money-limits.json");
         let mut book = LimitsBook::open(&path).unwrap();
         assert_eq!(book.get("production"), Limits::default());
-        let tight = Limits {
-            per_action_cents: Some(500),
-            per_day_cents: None,
-        };
+        let tight = Limits { per_action_cents: Some(500), per_day_cents: None };
         book.set("production", tight).unwrap();
-        assert!(book
-            .set(
-                "production",
-                Limits {
-                    per_action_cents: Some(0),
-                    per_day_cents: None
-                }
-            )
-            .is_err());
+        assert!(book.set("production", Limits { per_action_cents: Some(0), per_day_cents: None }).is_err());
         let again = LimitsBook::open(&path).unwrap();
         assert_eq!(again.get("production"), tight);
         assert_eq!(again.get("sandbox"), Limits::default());
         std::fs::write(&path, b"{not json").unwrap();
-        assert!(LimitsBook::open(&path)
-            .unwrap_err()
-            .to_string()
-            .contains("not readable"));
+        assert!(LimitsBook::open(&path).unwrap_err().to_string().contains("not readable"));
     }
 
     proptest! {

@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use flowdesk_dots::money::{
-    Delivery, DeliveryMethod, NewPayoutLink, NewTransfer, Payee, INTENT_KEY,
-};
+use flowdesk_dots::money::{Delivery, DeliveryMethod, NewPayoutLink, NewTransfer, Payee, INTENT_KEY};
 
 use crate::amount::{format_cents, parse_dollars, Sign};
 use crate::error::MoneyError;
@@ -64,12 +62,7 @@ fn user_id(raw: &str) -> Result<String, MoneyError> {
     let t = raw.trim();
     uuid::Uuid::parse_str(t)
         .map(|u| u.to_string())
-        .map_err(|_| {
-            MoneyError::Invalid(format!(
-                "\"{}\" is not a Dots user id (a UUID like 8d0c2a76-…)",
-                cut(t)
-            ))
-        })
+        .map_err(|_| MoneyError::Invalid(format!("\"{}\" is not a Dots user id (a UUID like 8d0c2a76-…)", cut(t))))
 }
 
 fn cut(s: &str) -> String {
@@ -77,50 +70,28 @@ fn cut(s: &str) -> String {
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 impl MoneyRequest {
     pub fn check(&self) -> Result<Action, MoneyError> {
         match self {
-            MoneyRequest::Fund {
-                user_id: id,
-                amount,
-            } => Ok(Action::Fund {
-                user_id: user_id(id)?,
-                amount_cents: parse_dollars(amount, Sign::PositiveOnly)?,
-            }),
-            MoneyRequest::PayoutLink {
-                amount,
-                user_id: id,
-                payee,
-                delivery,
-                memo,
-                description,
-            } => {
+            MoneyRequest::Fund { user_id: id, amount } => {
+                Ok(Action::Fund { user_id: user_id(id)?, amount_cents: parse_dollars(amount, Sign::PositiveOnly)? })
+            }
+            MoneyRequest::PayoutLink { amount, user_id: id, payee, delivery, memo, description } => {
                 let amount_cents = parse_dollars(amount, Sign::PositiveOnly)?;
                 let id = clean(id).map(|s| user_id(&s)).transpose()?;
-                let payee = payee
-                    .as_ref()
-                    .map(clean_payee)
-                    .filter(|p| *p != Payee::default());
+                let payee = payee.as_ref().map(clean_payee).filter(|p| *p != Payee::default());
                 check_delivery(delivery, payee.as_ref())?;
                 if memo.as_deref().is_some_and(|m| m.chars().count() > 500) {
-                    return Err(MoneyError::Invalid(
-                        "the memo is longer than 500 characters".into(),
-                    ));
+                    return Err(MoneyError::Invalid("the memo is longer than 500 characters".into()));
                 }
                 Ok(Action::PayoutLink {
                     amount_cents,
                     user_id: id,
                     payee,
-                    delivery: Delivery {
-                        method: delivery.method,
-                        message: clean(&delivery.message),
-                    },
+                    delivery: Delivery { method: delivery.method, message: clean(&delivery.message) },
                     memo: clean(memo),
                     description: clean(description),
                 })
@@ -146,39 +117,25 @@ fn check_delivery(d: &Delivery, payee: Option<&Payee>) -> Result<(), MoneyError>
     if let Some(p) = payee {
         if let Some(cc) = &p.country_code {
             if !(1..=3).contains(&cc.len()) || !cc.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(MoneyError::Invalid(format!(
-                    "country code \"{}\" must be 1 to 3 digits, like 1",
-                    cut(cc)
-                )));
+                return Err(MoneyError::Invalid(format!("country code \"{}\" must be 1 to 3 digits, like 1", cut(cc))));
             }
         }
         if let Some(n) = &p.phone_number {
             if !(1..=20).contains(&n.len()) || !n.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(MoneyError::Invalid(
-                    "the phone number must be digits only, like 4155550100".into(),
-                ));
+                return Err(MoneyError::Invalid("the phone number must be digits only, like 4155550100".into()));
             }
         }
         if let Some(e) = &p.email {
-            if !e.contains('@')
-                || e.starts_with('@')
-                || e.ends_with('@')
-                || e.contains(char::is_whitespace)
-            {
-                return Err(MoneyError::Invalid(format!(
-                    "\"{}\" is not an email address",
-                    cut(e)
-                )));
+            if !e.contains('@') || e.starts_with('@') || e.ends_with('@') || e.contains(char::is_whitespace) {
+                return Err(MoneyError::Invalid(format!("\"{}\" is not an email address", cut(e))));
             }
         }
     }
     match d.method {
-        DeliveryMethod::Sms if !has_phone => Err(MoneyError::Invalid(
-            "delivery by SMS needs the payee's country code and phone number".into(),
-        )),
-        DeliveryMethod::Email if !has_email => Err(MoneyError::Invalid(
-            "delivery by email needs the payee's email".into(),
-        )),
+        DeliveryMethod::Sms if !has_phone => {
+            Err(MoneyError::Invalid("delivery by SMS needs the payee's country code and phone number".into()))
+        }
+        DeliveryMethod::Email if !has_email => Err(MoneyError::Invalid("delivery by email needs the payee's email".into())),
         _ => Ok(()),
     }
 }
@@ -186,9 +143,7 @@ fn check_delivery(d: &Delivery, payee: Option<&Payee>) -> Result<(), MoneyError>
 impl Action {
     pub fn amount_cents(&self) -> i64 {
         match self {
-            Action::Fund { amount_cents, .. } | Action::PayoutLink { amount_cents, .. } => {
-                *amount_cents
-            }
+            Action::Fund { amount_cents, .. } | Action::PayoutLink { amount_cents, .. } => *amount_cents,
         }
     }
 
@@ -204,12 +159,8 @@ impl Action {
     pub fn recipient_key(&self) -> Option<String> {
         match self {
             Action::Fund { user_id, .. } => Some(user_id.clone()),
-            Action::PayoutLink {
-                user_id: Some(u), ..
-            } => Some(u.clone()),
-            Action::PayoutLink { payee: Some(p), .. } => {
-                p.email.clone().or_else(|| p.phone_number.clone())
-            }
+            Action::PayoutLink { user_id: Some(u), .. } => Some(u.clone()),
+            Action::PayoutLink { payee: Some(p), .. } => p.email.clone().or_else(|| p.phone_number.clone()),
             Action::PayoutLink { .. } => None,
         }
     }
@@ -217,10 +168,7 @@ impl Action {
     pub fn transfer(&self, key: &str, intent_id: &str) -> Option<NewTransfer> {
         match self {
             // Dots: a negative amount moves money from the app to the user.
-            Action::Fund {
-                user_id,
-                amount_cents,
-            } => Some(NewTransfer {
+            Action::Fund { user_id, amount_cents } => Some(NewTransfer {
                 amount: -amount_cents,
                 user_id: user_id.clone(),
                 idempotency_key: key.to_string(),
@@ -232,14 +180,7 @@ impl Action {
 
     pub fn payout_link(&self, key: &str, intent_id: &str) -> Option<NewPayoutLink> {
         match self {
-            Action::PayoutLink {
-                amount_cents,
-                user_id,
-                payee,
-                delivery,
-                memo,
-                description,
-            } => Some(NewPayoutLink {
+            Action::PayoutLink { amount_cents, user_id, payee, delivery, memo, description } => Some(NewPayoutLink {
                 amount: *amount_cents,
                 user_id: user_id.clone(),
                 payee: payee.clone(),
@@ -281,14 +222,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(
-        action: Action,
-        recipient: String,
-        environment: &str,
-        is_production: bool,
-        limits: Limits,
-        spent_today_cents: i64,
-    ) -> Self {
+    pub fn new(action: Action, recipient: String, environment: &str, is_production: bool, limits: Limits, spent_today_cents: i64) -> Self {
         let amount_text = format_cents(action.amount_cents());
         let (title, direction) = match &action {
             Action::Fund { .. } => {

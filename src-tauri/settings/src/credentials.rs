@@ -36,9 +36,7 @@ pub struct Credentials {
 
 impl Credentials {
     pub fn new(store: impl SecretStore + 'static) -> Self {
-        Credentials {
-            store: Box::new(store),
-        }
+        Credentials { store: Box::new(store) }
     }
 
     /// The OS keychain, service `com.flowdesk.desk`.
@@ -85,25 +83,13 @@ impl Credentials {
         settings.set_client_id(env_id, Some(&client_id))?;
         settings.set_key_hint(env_id, last4(key.expose_secret()))?;
         tracing::info!(env = env_id, %account, "credentials saved");
-        Ok(CredentialStatus {
-            configured: true,
-            client_id: Some(client_id),
-            key_last4: last4(key.expose_secret()),
-        })
+        Ok(CredentialStatus { configured: true, client_id: Some(client_id), key_last4: last4(key.expose_secret()) })
     }
 
-    pub fn status(
-        &self,
-        settings: &Settings,
-        env_id: &str,
-    ) -> Result<CredentialStatus, CredentialError> {
+    pub fn status(&self, settings: &Settings, env_id: &str) -> Result<CredentialStatus, CredentialError> {
         let env = settings.environment(env_id)?;
         let Some(account) = env.account() else {
-            return Ok(CredentialStatus {
-                configured: true,
-                client_id: None,
-                key_last4: None,
-            });
+            return Ok(CredentialStatus { configured: true, client_id: None, key_last4: None });
         };
         let key = self.store.get(&account)?;
         Ok(CredentialStatus {
@@ -115,18 +101,10 @@ impl Credentials {
 
     /// The status as the settings remember it, without reading the keychain: a client ID is
     /// only ever stored together with its key, and the key's last four were noted then.
-    pub fn stored_status(
-        &self,
-        settings: &Settings,
-        env_id: &str,
-    ) -> Result<CredentialStatus, CredentialError> {
+    pub fn stored_status(&self, settings: &Settings, env_id: &str) -> Result<CredentialStatus, CredentialError> {
         let env = settings.environment(env_id)?;
         if env.account().is_none() {
-            return Ok(CredentialStatus {
-                configured: true,
-                client_id: None,
-                key_last4: None,
-            });
+            return Ok(CredentialStatus { configured: true, client_id: None, key_last4: None });
         }
         Ok(CredentialStatus {
             configured: env.client_id.is_some(),
@@ -138,9 +116,7 @@ impl Credentials {
     /// Deletes the keychain entry and clears the client ID. Nothing saved is not an error.
     pub fn delete(&self, settings: &mut Settings, env_id: &str) -> Result<(), CredentialError> {
         let env = settings.environment(env_id)?;
-        let Some(account) = env.account() else {
-            return Ok(());
-        };
+        let Some(account) = env.account() else { return Ok(()) };
         self.store.delete(&account)?;
         settings.set_client_id(env_id, None)?;
         tracing::info!(env = env_id, %account, "credentials deleted");
@@ -156,20 +132,11 @@ impl Credentials {
     ) -> Result<ClientConfig, CredentialError> {
         let env = settings.environment(env_id)?;
         let account = keyed_account(env)?;
-        let not_configured = || CredentialError::NotConfigured {
-            environment: env.name.clone(),
-        };
+        let not_configured = || CredentialError::NotConfigured { environment: env.name.clone() };
         let client_id = env.client_id.clone().ok_or_else(not_configured)?;
         let api_key = self.store.get(&account)?.ok_or_else(not_configured)?;
         let base_url = env.base_url.clone().ok_or_else(not_configured)?;
-        Ok(ClientConfig {
-            base_url,
-            client_id,
-            api_key,
-            app_id: env.app_id.clone(),
-            timeout,
-            extra_ca_pem: None,
-        })
+        Ok(ClientConfig { base_url, client_id, api_key, app_id: env.app_id.clone(), timeout, extra_ca_pem: None })
     }
 
     /// [`Settings::update_environment`], and when the host changed, the key saved for the
@@ -191,11 +158,7 @@ impl Credentials {
     }
 
     /// [`Settings::remove_environment`] plus its keychain entry.
-    pub fn remove_environment(
-        &self,
-        settings: &mut Settings,
-        env_id: &str,
-    ) -> Result<Environment, CredentialError> {
+    pub fn remove_environment(&self, settings: &mut Settings, env_id: &str) -> Result<Environment, CredentialError> {
         let mut next = settings.clone();
         let removed = next.remove_environment(env_id)?;
         if let Some(account) = removed.account() {
@@ -225,10 +188,7 @@ impl Credentials {
 
 fn keyed_account(env: &Environment) -> Result<String, CredentialError> {
     env.account().ok_or_else(|| {
-        CredentialError::invalid(
-            "api_key",
-            "The Local sandbox runs inside Flow Desk and needs no client ID or key",
-        )
+        CredentialError::invalid("api_key", "The Local sandbox runs inside Flow Desk and needs no client ID or key")
     })
 }
 
@@ -236,10 +196,7 @@ fn keyed_account(env: &Environment) -> Result<String, CredentialError> {
 fn clean_key(raw: &str) -> Result<SecretString, CredentialError> {
     let key = raw.trim();
     if key.is_empty() {
-        return Err(CredentialError::invalid(
-            "api_key",
-            "Enter the API key (it is empty)",
-        ));
+        return Err(CredentialError::invalid("api_key", "Enter the API key (it is empty)"));
     }
     if key.chars().any(char::is_whitespace) {
         return Err(CredentialError::invalid(
@@ -254,10 +211,7 @@ fn clean_key(raw: &str) -> Result<SecretString, CredentialError> {
         ));
     }
     if key.len() > MAX_KEY {
-        return Err(CredentialError::invalid(
-            "api_key",
-            format!("The API key is longer than {MAX_KEY} characters"),
-        ));
+        return Err(CredentialError::invalid("api_key", format!("The API key is longer than {MAX_KEY} characters")));
     }
     Ok(SecretString::from(key))
 }

@@ -98,10 +98,7 @@ impl Environment {
     /// Production by Dots' production host or by the user's mark. Never by name: a
     /// "Test" environment pointing at api.dots.dev is production all the same.
     pub fn is_production(&self) -> bool {
-        self.production
-            || self
-                .host()
-                .is_some_and(|h| h.trim_end_matches('.') == PRODUCTION_HOST)
+        self.production || self.host().is_some_and(|h| h.trim_end_matches('.') == PRODUCTION_HOST)
     }
 
     /// Keychain account: `"{id}@{host}"`, so a key only ever serves the host it was
@@ -129,11 +126,7 @@ impl Environment {
     pub(crate) fn builtins() -> Vec<Environment> {
         let url = |s: &str| Some(Url::parse(s).expect("built-in URL"));
         vec![
-            Environment {
-                id: LOCAL.into(),
-                name: "Local sandbox".into(),
-                ..Default::default()
-            },
+            Environment { id: LOCAL.into(), name: "Local sandbox".into(), ..Default::default() },
             Environment {
                 id: SANDBOX.into(),
                 name: "Sandbox".into(),
@@ -154,10 +147,7 @@ impl Environment {
     pub(crate) fn validate(&self) -> Result<(), SettingsError> {
         check_id(&self.id)?;
         if clean_name(&self.name)? != self.name {
-            return Err(SettingsError::invalid(
-                "name",
-                "An environment name cannot start or end with spaces",
-            ));
+            return Err(SettingsError::invalid("name", "An environment name cannot start or end with spaces"));
         }
         match (&self.base_url, self.is_local()) {
             (Some(_), true) => {
@@ -179,18 +169,12 @@ impl Environment {
         }
         if let Some(app_id) = &self.app_id {
             if clean_app_id(app_id)?.as_deref() != Some(app_id.as_str()) {
-                return Err(SettingsError::invalid(
-                    "app_id",
-                    "The app ID cannot be blank or padded with spaces",
-                ));
+                return Err(SettingsError::invalid("app_id", "The app ID cannot be blank or padded with spaces"));
             }
         }
         if let Some(client_id) = &self.client_id {
             if clean_client_id(client_id)? != *client_id {
-                return Err(SettingsError::invalid(
-                    "client_id",
-                    "The client ID cannot be padded with spaces",
-                ));
+                return Err(SettingsError::invalid("client_id", "The client ID cannot be padded with spaces"));
             }
         }
         Ok(())
@@ -254,16 +238,10 @@ pub struct EnvironmentUpdate {
 pub fn parse_base_url(input: &str) -> Result<Url, SettingsError> {
     let input = input.trim();
     if input.is_empty() {
-        return Err(SettingsError::invalid(
-            "base_url",
-            "Enter a base URL, e.g. https://api.senddotssandbox.com/api",
-        ));
+        return Err(SettingsError::invalid("base_url", "Enter a base URL, e.g. https://api.senddotssandbox.com/api"));
     }
     if input.len() > MAX_URL {
-        return Err(SettingsError::invalid(
-            "base_url",
-            format!("The base URL is longer than {MAX_URL} characters"),
-        ));
+        return Err(SettingsError::invalid("base_url", format!("The base URL is longer than {MAX_URL} characters")));
     }
     let mut url = Url::parse(input).map_err(|e| {
         SettingsError::invalid(
@@ -310,9 +288,7 @@ pub(crate) fn check_url(url: &Url) -> Result<(), SettingsError> {
 
 fn is_loopback(host: &Host<&str>) -> bool {
     match host {
-        Host::Domain(d) => {
-            d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost.")
-        }
+        Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost."),
         Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
         Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
     }
@@ -326,19 +302,14 @@ fn host_of(url: &Url) -> Option<String> {
 pub(crate) fn check_id(id: &str) -> Result<(), SettingsError> {
     let ok = !id.is_empty()
         && id.len() <= MAX_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-');
     if ok {
         Ok(())
     } else {
         Err(SettingsError::invalid(
             "id",
-            format!(
-                "\"{}\" is not a valid environment id (a-z, 0-9 and -)",
-                id.escape_debug()
-            ),
+            format!("\"{}\" is not a valid environment id (a-z, 0-9 and -)", id.escape_debug()),
         ))
     }
 }
@@ -365,22 +336,13 @@ pub(crate) fn slug(name: &str) -> String {
 pub(crate) fn clean_name(name: &str) -> Result<String, SettingsError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(SettingsError::invalid(
-            "name",
-            "Enter a name for the environment",
-        ));
+        return Err(SettingsError::invalid("name", "Enter a name for the environment"));
     }
     if name.chars().count() > MAX_NAME {
-        return Err(SettingsError::invalid(
-            "name",
-            format!("An environment name has at most {MAX_NAME} characters"),
-        ));
+        return Err(SettingsError::invalid("name", format!("An environment name has at most {MAX_NAME} characters")));
     }
     if name.chars().any(char::is_control) {
-        return Err(SettingsError::invalid(
-            "name",
-            "An environment name cannot contain control characters",
-        ));
+        return Err(SettingsError::invalid("name", "An environment name cannot contain control characters"));
     }
     Ok(name.to_string())
 }
@@ -410,10 +372,7 @@ pub(crate) fn clean_client_id(client_id: &str) -> Result<String, SettingsError> 
     if client_id.len() > 200 {
         return bad("The client ID is longer than 200 characters");
     }
-    if client_id
-        .chars()
-        .any(|c| c.is_control() || c.is_whitespace())
-    {
+    if client_id.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return bad("The client ID cannot contain spaces or control characters");
     }
     if client_id.contains(':') {
@@ -460,10 +419,7 @@ mod tests {
     #[test]
     fn no_userinfo_query_or_fragment_and_never_echoed() {
         let e = err("https://id:sk_secret_value@api.dots.dev/api");
-        assert!(
-            e.contains("user name or password") && !e.contains("sk_secret_value"),
-            "{e}"
-        );
+        assert!(e.contains("user name or password") && !e.contains("sk_secret_value"), "{e}");
         let e = err("https://api.dots.dev/api?api_key=sk_secret_value");
         assert!(e.contains("query") && !e.contains("sk_secret_value"), "{e}");
         assert!(err("https://api.dots.dev/api?").contains("query"));
@@ -473,18 +429,9 @@ mod tests {
 
     #[test]
     fn trailing_slashes_normalised() {
-        assert_eq!(
-            parse_base_url(" https://h.com/api/ ").unwrap().as_str(),
-            "https://h.com/api"
-        );
-        assert_eq!(
-            parse_base_url("https://h.com").unwrap().as_str(),
-            "https://h.com/"
-        );
-        assert_eq!(
-            parse_base_url("https://h.com//").unwrap().as_str(),
-            "https://h.com/"
-        );
+        assert_eq!(parse_base_url(" https://h.com/api/ ").unwrap().as_str(), "https://h.com/api");
+        assert_eq!(parse_base_url("https://h.com").unwrap().as_str(), "https://h.com/");
+        assert_eq!(parse_base_url("https://h.com//").unwrap().as_str(), "https://h.com/");
     }
 
     #[test]
@@ -502,13 +449,7 @@ mod tests {
         assert!(!env("prod", "https://api.dots.dev.example.com/api", false).is_production());
         assert!(env("Mine", "https://proxy.example.com/api", true).is_production());
         let builtins = Environment::builtins();
-        assert_eq!(
-            builtins
-                .iter()
-                .map(|e| e.is_production())
-                .collect::<Vec<_>>(),
-            [false, false, true]
-        );
+        assert_eq!(builtins.iter().map(|e| e.is_production()).collect::<Vec<_>>(), [false, false, true]);
         assert!(builtins.iter().all(|e| e.validate().is_ok()));
     }
 
@@ -516,10 +457,7 @@ mod tests {
     fn accounts_bind_id_to_host() {
         let b = Environment::builtins();
         assert_eq!(b[0].account(), None);
-        assert_eq!(
-            b[1].account().as_deref(),
-            Some("sandbox@pls.senddotssandbox.com")
-        );
+        assert_eq!(b[1].account().as_deref(), Some("sandbox@pls.senddotssandbox.com"));
         assert_eq!(b[2].account().as_deref(), Some("production@api.dots.dev"));
         let v6 = Environment {
             id: "dev".into(),

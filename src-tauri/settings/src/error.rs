@@ -33,10 +33,7 @@ pub enum ErrorKind {
 pub enum SettingsError {
     /// `message` is a whole sentence; `field` names the input it is about.
     #[error("{message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
+    Invalid { field: &'static str, message: String },
     #[error("There is no environment \"{0}\"")]
     UnknownEnvironment(String),
     #[error("\"{0}\" is built in and cannot be removed")]
@@ -44,11 +41,7 @@ pub enum SettingsError {
     #[error("Could not find the user's data folder (is HOME set?)")]
     NoDataDir,
     #[error("Could not {action} {}: {source}", .path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
 }
 
 impl SettingsError {
@@ -62,30 +55,19 @@ impl SettingsError {
     }
 
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        SettingsError::Invalid {
-            field,
-            message: message.into(),
-        }
+        SettingsError::Invalid { field, message: message.into() }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialError {
     #[error("{message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    #[error(
-        "No API key is saved for \"{environment}\": enter its client ID and API key in Settings"
-    )]
+    Invalid { field: &'static str, message: String },
+    #[error("No API key is saved for \"{environment}\": enter its client ID and API key in Settings")]
     NotConfigured { environment: String },
     #[error("The OS keychain is not available ({detail}). {}", ADVICE)]
     KeychainUnavailable { detail: String },
-    #[error(
-        "The OS keychain refused access, it may be locked ({detail}). {}",
-        ADVICE
-    )]
+    #[error("The OS keychain refused access, it may be locked ({detail}). {}", ADVICE)]
     KeychainLocked { detail: String },
     #[error(
         "The keychain accepted the API key but did not keep it (reading it back gave something else), \
@@ -104,15 +86,13 @@ pub enum CredentialError {
 pub const ADVICE: &str = "Unlock your keyring, or install and start gnome-keyring or KWallet \
     (any Secret Service provider); the Local sandbox still works without a key.";
 #[cfg(target_os = "macos")]
-pub const ADVICE: &str =
-    "Unlock your login keychain (Keychain Access) and allow Flow Desk to use it; \
+pub const ADVICE: &str = "Unlock your login keychain (Keychain Access) and allow Flow Desk to use it; \
     the Local sandbox still works without a key.";
 #[cfg(target_os = "windows")]
 pub const ADVICE: &str = "Check that Windows Credential Manager is available for your account; \
     the Local sandbox still works without a key.";
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-pub const ADVICE: &str =
-    "Unlock your keyring, or install a Secret Service provider such as gnome-keyring \
+pub const ADVICE: &str = "Unlock your keyring, or install a Secret Service provider such as gnome-keyring \
     or KWallet; the Local sandbox still works without a key.";
 
 impl CredentialError {
@@ -129,34 +109,19 @@ impl CredentialError {
     }
 
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        CredentialError::Invalid {
-            field,
-            message: message.into(),
-        }
+        CredentialError::Invalid { field, message: message.into() }
     }
 
     /// Belt and braces: platform error text is not ours, so cut the key out of it should a
     /// backend ever echo what it was given.
     pub(crate) fn redacted(self, secret: &str) -> Self {
-        let scrub = |s: String| {
-            if secret.is_empty() {
-                s
-            } else {
-                s.replace(secret, "[redacted]")
-            }
-        };
+        let scrub = |s: String| if secret.is_empty() { s } else { s.replace(secret, "[redacted]") };
         match self {
             CredentialError::KeychainUnavailable { detail } => {
-                CredentialError::KeychainUnavailable {
-                    detail: scrub(detail),
-                }
+                CredentialError::KeychainUnavailable { detail: scrub(detail) }
             }
-            CredentialError::KeychainLocked { detail } => CredentialError::KeychainLocked {
-                detail: scrub(detail),
-            },
-            CredentialError::Keychain { detail } => CredentialError::Keychain {
-                detail: scrub(detail),
-            },
+            CredentialError::KeychainLocked { detail } => CredentialError::KeychainLocked { detail: scrub(detail) },
+            CredentialError::Keychain { detail } => CredentialError::Keychain { detail: scrub(detail) },
             other => other,
         }
     }
@@ -168,31 +133,18 @@ mod tests {
 
     #[test]
     fn kinds_and_advice() {
-        let e = CredentialError::KeychainUnavailable {
-            detail: "no bus".into(),
-        };
+        let e = CredentialError::KeychainUnavailable { detail: "no bus".into() };
         assert_eq!(e.kind(), ErrorKind::KeychainUnavailable);
-        assert!(
-            e.to_string().contains("no bus") && e.to_string().contains("Local sandbox still works")
-        );
+        assert!(e.to_string().contains("no bus") && e.to_string().contains("Local sandbox still works"));
         let e = CredentialError::from(SettingsError::UnknownEnvironment("x".into()));
         assert_eq!(e.kind(), ErrorKind::NotFound);
         assert_eq!(e.to_string(), "There is no environment \"x\"");
-        assert_eq!(
-            serde_json::to_string(&ErrorKind::KeychainNotPersisted).unwrap(),
-            "\"keychain_not_persisted\""
-        );
+        assert_eq!(serde_json::to_string(&ErrorKind::KeychainNotPersisted).unwrap(), "\"keychain_not_persisted\"");
     }
 
     #[test]
     fn redaction_cuts_the_secret_from_platform_text() {
-        let e = CredentialError::Keychain {
-            detail: "backend said sk_live_123 is bad".into(),
-        }
-        .redacted("sk_live_123");
-        assert_eq!(
-            e.to_string(),
-            "The OS keychain failed: backend said [redacted] is bad"
-        );
+        let e = CredentialError::Keychain { detail: "backend said sk_live_123 is bad".into() }.redacted("sk_live_123");
+        assert_eq!(e.to_string(), "The OS keychain failed: backend said [redacted] is bad");
     }
 }

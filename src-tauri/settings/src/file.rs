@@ -32,10 +32,7 @@ impl SettingsFile {
     /// `app_data_dir()` for this identifier (Linux `~/.local/share`, macOS
     /// `~/Library/Application Support`, Windows `%APPDATA%`).
     pub fn default_path() -> Result<PathBuf, SettingsError> {
-        Ok(dirs::data_dir()
-            .ok_or(SettingsError::NoDataDir)?
-            .join(APP_IDENTIFIER)
-            .join(FILE_NAME))
+        Ok(dirs::data_dir().ok_or(SettingsError::NoDataDir)?.join(APP_IDENTIFIER).join(FILE_NAME))
     }
 
     pub fn open_default() -> Result<SettingsFile, SettingsError> {
@@ -57,19 +54,11 @@ impl SettingsFile {
     pub fn load(&self) -> Result<Loaded, SettingsError> {
         let problem = match fs::read(&self.path) {
             Ok(bytes) => match parse(&bytes) {
-                Ok(settings) => {
-                    return Ok(Loaded {
-                        settings,
-                        notice: None,
-                    })
-                }
+                Ok(settings) => return Ok(Loaded { settings, notice: None }),
                 Err(e) => e,
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Loaded {
-                    settings: Settings::default(),
-                    notice: None,
-                })
+                return Ok(Loaded { settings: Settings::default(), notice: None })
             }
             Err(e) => format!("it could not be read: {e}"),
         };
@@ -79,10 +68,7 @@ impl SettingsFile {
             "Your settings file could not be used ({problem}). It was kept as {} and Flow Desk started with default settings.",
             aside.display()
         );
-        Ok(Loaded {
-            settings: Settings::default(),
-            notice: Some(notice),
-        })
+        Ok(Loaded { settings: Settings::default(), notice: Some(notice) })
     }
 
     /// Validates, then writes atomically: a temp file in the same folder, flushed to disk,
@@ -101,12 +87,7 @@ impl SettingsFile {
         fs::create_dir_all(&dir).map_err(|e| io("create", &dir, e))?;
         let mut bytes = serde_json::to_vec_pretty(settings).expect("settings serialise");
         bytes.push(b'\n');
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}-{}",
-            self.file_name(),
-            std::process::id(),
-            nanos()
-        ));
+        let tmp = dir.join(format!(".{}.tmp-{}-{}", self.file_name(), std::process::id(), nanos()));
         let write = || -> std::io::Result<()> {
             let mut f = create_new_private(&tmp)?;
             f.write_all(&bytes)?;
@@ -138,9 +119,7 @@ impl SettingsFile {
     /// process's save (the app's and a CLI's) about to be renamed.
     fn sweep_stale_temps(&self) {
         let prefix = format!(".{}.tmp-", self.file_name());
-        let Ok(entries) = fs::read_dir(self.dir()) else {
-            return;
-        };
+        let Ok(entries) = fs::read_dir(self.dir()) else { return };
         for entry in entries.flatten() {
             let stale = entry.file_name().to_string_lossy().starts_with(&prefix)
                 && entry
@@ -154,23 +133,15 @@ impl SettingsFile {
     }
 
     fn set_aside(&self) -> Result<PathBuf, SettingsError> {
-        let ts = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let mut aside = self
-            .path
-            .with_file_name(format!("{}.corrupt-{ts}", self.file_name()));
+        let ts = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let mut aside = self.path.with_file_name(format!("{}.corrupt-{ts}", self.file_name()));
         // Never overwrite an earlier set-aside file.
         let mut n = 1;
         while aside.symlink_metadata().is_ok() {
-            aside = self
-                .path
-                .with_file_name(format!("{}.corrupt-{ts}-{n}", self.file_name()));
+            aside = self.path.with_file_name(format!("{}.corrupt-{ts}-{n}", self.file_name()));
             n += 1;
         }
-        fs::rename(&self.path, &aside)
-            .map_err(|e| io("move aside the unreadable settings file", &self.path, e))?;
+        fs::rename(&self.path, &aside).map_err(|e| io("move aside the unreadable settings file", &self.path, e))?;
         Ok(aside)
     }
 
@@ -182,17 +153,13 @@ impl SettingsFile {
     }
 
     fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| FILE_NAME.into())
+        self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| FILE_NAME.into())
     }
 }
 
 /// Bytes → valid settings, or why not (the reason never quotes the file's content).
 fn parse(bytes: &[u8]) -> Result<Settings, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
     if !value.is_object() {
         return Err("it is not a JSON object".into());
     }
@@ -206,26 +173,17 @@ fn parse(bytes: &[u8]) -> Result<Settings, String> {
 /// field); say only what kind of problem it is.
 fn where_only(e: &serde_json::Error) -> String {
     match e.classify() {
-        serde_json::error::Category::Data => {
-            "a value has the wrong type or an unknown shape".into()
-        }
+        serde_json::error::Category::Data => "a value has the wrong type or an unknown shape".into(),
         _ => "unexpected content".into(),
     }
 }
 
 fn io(action: &'static str, path: &Path, source: std::io::Error) -> SettingsError {
-    SettingsError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    }
+    SettingsError::Io { action, path: path.to_path_buf(), source }
 }
 
 fn nanos() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
 /// Not secret, but nobody else's business either: owner-only on Unix.
@@ -249,12 +207,7 @@ mod tests {
         let mut v: Vec<_> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("settings.json.corrupt-")
-            })
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("settings.json.corrupt-"))
             .collect();
         v.sort();
         v
@@ -265,13 +218,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = SettingsFile::at(dir.path().join("sub/settings.json"));
         let loaded = file.load().unwrap();
-        assert_eq!(
-            loaded,
-            Loaded {
-                settings: Settings::default(),
-                notice: None
-            }
-        );
+        assert_eq!(loaded, Loaded { settings: Settings::default(), notice: None });
         let mut s = loaded.settings;
         s.add_environment(NewEnvironment {
             name: "Dev".into(),
@@ -282,13 +229,7 @@ mod tests {
         s.set_active("dev").unwrap();
         s.set_client_id(SANDBOX, Some("cid")).unwrap();
         file.save(&s).unwrap();
-        assert_eq!(
-            file.load().unwrap(),
-            Loaded {
-                settings: s,
-                notice: None
-            }
-        );
+        assert_eq!(file.load().unwrap(), Loaded { settings: s, notice: None });
     }
 
     #[test]
@@ -298,20 +239,11 @@ mod tests {
         file.save(&Settings::default()).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&fs::read(file.path()).unwrap()).unwrap();
         let obj = v.as_object().unwrap();
-        for key in [
-            "environments",
-            "active_environment",
-            "poll_interval_secs",
-            "email_template",
-            "extra_ca_path",
-        ] {
+        for key in ["environments", "active_environment", "poll_interval_secs", "email_template", "extra_ca_path"] {
             assert!(obj.contains_key(key), "{key}");
         }
         assert_eq!(obj["active_environment"], "local");
-        assert_eq!(
-            obj["environments"][1]["base_url"],
-            "https://pls.senddotssandbox.com/api"
-        );
+        assert_eq!(obj["environments"][1]["base_url"], "https://pls.senddotssandbox.com/api");
     }
 
     #[test]
@@ -333,12 +265,7 @@ mod tests {
         file.save(&s).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&fs::read(file.path()).unwrap()).unwrap();
         assert_eq!(v["theme"], "dark");
-        let sandbox = v["environments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["id"] == "sandbox")
-            .unwrap();
+        let sandbox = v["environments"].as_array().unwrap().iter().find(|e| e["id"] == "sandbox").unwrap();
         assert_eq!(sandbox["color"], "red");
     }
 
@@ -361,21 +288,13 @@ mod tests {
             assert_eq!(loaded.settings, Settings::default());
             let notice = loaded.notice.expect("a notice");
             let aside = corrupt_files(dir.path());
-            assert_eq!(
-                aside.len(),
-                i + 1,
-                "each bad file is kept, none overwritten"
-            );
+            assert_eq!(aside.len(), i + 1, "each bad file is kept, none overwritten");
             assert!(!file.path().exists());
             let newest = aside
                 .iter()
                 .find(|p| notice.contains(&format!("kept as {} and", p.display())))
                 .expect("notice names the file");
-            assert_eq!(
-                fs::read(newest).unwrap(),
-                bad,
-                "the old bytes are kept as they were"
-            );
+            assert_eq!(fs::read(newest).unwrap(), bad, "the old bytes are kept as they were");
             // One-time: the next load finds no file and says nothing.
             assert_eq!(file.load().unwrap().notice, None);
         }
@@ -393,13 +312,7 @@ mod tests {
         new.set_poll_interval(7).unwrap();
         let tmp = file.write_temp(&new).unwrap(); // …and the process dies here.
         assert!(tmp.exists() && tmp.parent() == file.path().parent());
-        assert_eq!(
-            file.load().unwrap(),
-            Loaded {
-                settings: old.clone(),
-                notice: None
-            }
-        );
+        assert_eq!(file.load().unwrap(), Loaded { settings: old.clone(), notice: None });
 
         // A temp file cut short by the crash is no better than one fully written.
         let bytes = fs::read(&tmp).unwrap();
@@ -408,18 +321,10 @@ mod tests {
 
         // The next save works as usual and sweeps the dead process's temp file once it is old.
         let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
-        fs::File::options()
-            .write(true)
-            .open(&tmp)
-            .unwrap()
-            .set_modified(an_hour_ago)
-            .unwrap();
+        fs::File::options().write(true).open(&tmp).unwrap().set_modified(an_hour_ago).unwrap();
         file.save(&new).unwrap();
         assert_eq!(file.load().unwrap().settings, new);
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["settings.json"], "no temp file left behind");
     }
 
@@ -427,10 +332,7 @@ mod tests {
     fn invalid_settings_are_never_written() {
         let dir = tempfile::tempdir().unwrap();
         let file = SettingsFile::at(dir.path().join("settings.json"));
-        let s = Settings {
-            poll_interval_secs: 0,
-            ..Default::default()
-        };
+        let s = Settings { poll_interval_secs: 0, ..Default::default() };
         assert!(file.save(&s).is_err());
         assert!(!file.path().exists());
     }
@@ -439,9 +341,6 @@ mod tests {
     fn default_path_is_tauris_app_data_dir() {
         let p = SettingsFile::default_path().unwrap();
         assert!(p.ends_with("com.flowdesk.desk/settings.json"));
-        assert_eq!(
-            p.parent().unwrap().parent().unwrap(),
-            dirs::data_dir().unwrap()
-        );
+        assert_eq!(p.parent().unwrap().parent().unwrap(), dirs::data_dir().unwrap());
     }
 }

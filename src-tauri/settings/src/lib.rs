@@ -14,8 +14,8 @@ mod store;
 
 pub use credentials::{CredentialStatus, Credentials};
 pub use environment::{
-    parse_base_url, Environment, EnvironmentChange, EnvironmentUpdate, EnvironmentView,
-    NewEnvironment, BUILT_IN, LOCAL, PRODUCTION, PRODUCTION_HOST, SANDBOX,
+    parse_base_url, Environment, EnvironmentChange, EnvironmentUpdate, EnvironmentView, NewEnvironment, BUILT_IN,
+    LOCAL, PRODUCTION, PRODUCTION_HOST, SANDBOX,
 };
 pub use error::{CredentialError, ErrorKind, SettingsError, ADVICE};
 pub use file::{Loaded, SettingsFile, FILE_NAME};

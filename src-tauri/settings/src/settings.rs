@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use crate::environment::{
-    check_id, clean_app_id, clean_client_id, clean_name, parse_base_url, slug, Environment,
-    EnvironmentChange, EnvironmentUpdate, NewEnvironment, BUILT_IN, LOCAL,
+    check_id, clean_app_id, clean_client_id, clean_name, parse_base_url, slug, Environment, EnvironmentChange,
+    EnvironmentUpdate, NewEnvironment, BUILT_IN, LOCAL,
 };
 use crate::error::SettingsError;
 
@@ -71,18 +71,14 @@ impl Settings {
         &self.environments
     }
     pub fn environment(&self, id: &str) -> Result<&Environment, SettingsError> {
-        self.environments
-            .iter()
-            .find(|e| e.id == id)
-            .ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))
+        self.environments.iter().find(|e| e.id == id).ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))
     }
     pub fn active_environment(&self) -> &str {
         &self.active_environment
     }
     /// The active environment (it always exists: validation sees to it).
     pub fn active(&self) -> &Environment {
-        self.environment(&self.active_environment)
-            .unwrap_or(&self.environments[0])
+        self.environment(&self.active_environment).unwrap_or(&self.environments[0])
     }
     pub fn poll_interval_secs(&self) -> u64 {
         self.poll_interval_secs
@@ -100,12 +96,7 @@ impl Settings {
             id: String::new(),
             name: clean_name(&new.name)?,
             base_url: Some(parse_base_url(&new.base_url)?),
-            app_id: new
-                .app_id
-                .as_deref()
-                .map(clean_app_id)
-                .transpose()?
-                .flatten(),
+            app_id: new.app_id.as_deref().map(clean_app_id).transpose()?.flatten(),
             client_id: None,
             key_hint: None,
             production: new.production,
@@ -119,10 +110,7 @@ impl Settings {
                 id = format!("{base}-{n}");
                 n += 1;
             }
-            s.environments.push(Environment {
-                id: id.clone(),
-                ..env
-            });
+            s.environments.push(Environment { id: id.clone(), ..env });
             Ok(id)
         })
     }
@@ -204,11 +192,7 @@ impl Settings {
     }
 
     /// Sets (trimmed) or clears the client ID. The Local sandbox takes none.
-    pub fn set_client_id(
-        &mut self,
-        id: &str,
-        client_id: Option<&str>,
-    ) -> Result<(), SettingsError> {
+    pub fn set_client_id(&mut self, id: &str, client_id: Option<&str>) -> Result<(), SettingsError> {
         let client_id = client_id.map(clean_client_id).transpose()?;
         self.mutate(|s| {
             let env = s
@@ -217,10 +201,7 @@ impl Settings {
                 .find(|e| e.id == id)
                 .ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))?;
             if env.is_local() && client_id.is_some() {
-                return Err(SettingsError::invalid(
-                    "client_id",
-                    "The Local sandbox needs no client ID or key",
-                ));
+                return Err(SettingsError::invalid("client_id", "The Local sandbox needs no client ID or key"));
             }
             if client_id.is_none() {
                 env.key_hint = None;
@@ -231,11 +212,7 @@ impl Settings {
     }
 
     /// Remembers the saved key's last four characters (see [`crate::Credentials::save`]).
-    pub(crate) fn set_key_hint(
-        &mut self,
-        id: &str,
-        hint: Option<String>,
-    ) -> Result<(), SettingsError> {
+    pub(crate) fn set_key_hint(&mut self, id: &str, hint: Option<String>) -> Result<(), SettingsError> {
         self.mutate(|s| {
             let env = s
                 .environments
@@ -265,10 +242,7 @@ impl Settings {
     pub fn set_extra_ca_path(&mut self, path: Option<PathBuf>) -> Result<(), SettingsError> {
         if let Some(p) = &path {
             if p.is_absolute() && !p.is_file() {
-                return Err(SettingsError::invalid(
-                    "extra_ca_path",
-                    format!("No file at {}", p.display()),
-                ));
+                return Err(SettingsError::invalid("extra_ca_path", format!("No file at {}", p.display())));
             }
         }
         self.mutate(|s| {
@@ -280,19 +254,13 @@ impl Settings {
     /// Every rule at once; run after each mutation and on every loaded file.
     pub fn validate(&self) -> Result<(), SettingsError> {
         if self.environments.len() > MAX_ENVIRONMENTS {
-            return Err(SettingsError::invalid(
-                "environments",
-                format!("At most {MAX_ENVIRONMENTS} environments"),
-            ));
+            return Err(SettingsError::invalid("environments", format!("At most {MAX_ENVIRONMENTS} environments")));
         }
         for (i, env) in self.environments.iter().enumerate() {
             env.validate()?;
             for other in &self.environments[..i] {
                 if other.id == env.id {
-                    return Err(SettingsError::invalid(
-                        "id",
-                        format!("Two environments have the id \"{}\"", env.id),
-                    ));
+                    return Err(SettingsError::invalid("id", format!("Two environments have the id \"{}\"", env.id)));
                 }
                 if other.name.to_lowercase() == env.name.to_lowercase() {
                     return Err(SettingsError::invalid(
@@ -304,10 +272,7 @@ impl Settings {
         }
         for id in BUILT_IN {
             self.environment(id).map_err(|_| {
-                SettingsError::invalid(
-                    "environments",
-                    format!("The built-in \"{id}\" environment is missing"),
-                )
+                SettingsError::invalid("environments", format!("The built-in \"{id}\" environment is missing"))
             })?;
         }
         check_id(&self.active_environment)
@@ -316,11 +281,7 @@ impl Settings {
         if !POLL_RANGE.contains(&self.poll_interval_secs) {
             return Err(SettingsError::invalid(
                 "poll_interval_secs",
-                format!(
-                    "The poll interval is {} to {} seconds",
-                    POLL_RANGE.start(),
-                    POLL_RANGE.end()
-                ),
+                format!("The poll interval is {} to {} seconds", POLL_RANGE.start(), POLL_RANGE.end()),
             ));
         }
         let t = &self.email_template;
@@ -331,23 +292,16 @@ impl Settings {
             ));
         }
         if t.body.chars().count() > MAX_BODY
-            || t.body
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || t.body.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
             return Err(SettingsError::invalid(
                 "email_template",
-                format!(
-                    "The email body has at most {MAX_BODY} characters and no control characters"
-                ),
+                format!("The email body has at most {MAX_BODY} characters and no control characters"),
             ));
         }
         if let Some(p) = &self.extra_ca_path {
             if !p.is_absolute() {
-                return Err(SettingsError::invalid(
-                    "extra_ca_path",
-                    "The CA file path must be absolute",
-                ));
+                return Err(SettingsError::invalid("extra_ca_path", "The CA file path must be absolute"));
             }
         }
         Ok(())
@@ -364,10 +318,7 @@ impl Settings {
         }
     }
 
-    fn mutate<T>(
-        &mut self,
-        f: impl FnOnce(&mut Settings) -> Result<T, SettingsError>,
-    ) -> Result<T, SettingsError> {
+    fn mutate<T>(&mut self, f: impl FnOnce(&mut Settings) -> Result<T, SettingsError>) -> Result<T, SettingsError> {
         let mut next = self.clone();
         let out = f(&mut next)?;
         next.validate()?;
@@ -393,24 +344,11 @@ mod tests {
     #[test]
     fn fresh_install_defaults() {
         let s = Settings::default();
-        assert_eq!(
-            s.environments().iter().map(|e| e.id()).collect::<Vec<_>>(),
-            ["local", "sandbox", "production"]
-        );
+        assert_eq!(s.environments().iter().map(|e| e.id()).collect::<Vec<_>>(), ["local", "sandbox", "production"]);
         assert_eq!(s.active().name(), "Local sandbox");
         assert_eq!(s.poll_interval_secs(), 5);
-        assert_eq!(
-            s.environment(SANDBOX).unwrap().base_url().unwrap().as_str(),
-            "https://pls.senddotssandbox.com/api"
-        );
-        assert_eq!(
-            s.environment(PRODUCTION)
-                .unwrap()
-                .base_url()
-                .unwrap()
-                .as_str(),
-            "https://api.dots.dev/api"
-        );
+        assert_eq!(s.environment(SANDBOX).unwrap().base_url().unwrap().as_str(), "https://pls.senddotssandbox.com/api");
+        assert_eq!(s.environment(PRODUCTION).unwrap().base_url().unwrap().as_str(), "https://api.dots.dev/api");
         s.validate().unwrap();
     }
 
@@ -421,40 +359,19 @@ mod tests {
         assert_eq!(id, "staging");
         assert!(!s.environment(&id).unwrap().is_production());
         // Names are unique (case-insensitively); ids never collide with built-ins.
-        assert!(s
-            .add_environment(NewEnvironment {
-                name: "staging ".into(),
-                ..staging()
-            })
-            .is_err());
-        let id2 = s
-            .add_environment(NewEnvironment {
-                name: "Sandbox!".into(),
-                ..staging()
-            })
-            .unwrap();
+        assert!(s.add_environment(NewEnvironment { name: "staging ".into(), ..staging() }).is_err());
+        let id2 = s.add_environment(NewEnvironment { name: "Sandbox!".into(), ..staging() }).unwrap();
         assert_eq!(id2, "sandbox-2");
         s.update_environment(
             &id,
-            EnvironmentChange {
-                name: Some("Staging EU".into()),
-                production: Some(true),
-                ..Default::default()
-            },
+            EnvironmentChange { name: Some("Staging EU".into()), production: Some(true), ..Default::default() },
         )
         .unwrap();
         let env = s.environment(&id).unwrap();
-        assert_eq!(
-            (env.name(), env.id(), env.is_production()),
-            ("Staging EU", "staging", true)
-        );
+        assert_eq!((env.name(), env.id(), env.is_production()), ("Staging EU", "staging", true));
         s.set_active(&id).unwrap();
         s.remove_environment(&id).unwrap();
-        assert_eq!(
-            s.active_environment(),
-            "local",
-            "removing the active one falls back to local"
-        );
+        assert_eq!(s.active_environment(), "local", "removing the active one falls back to local");
         assert_eq!(s.environment(&id).unwrap_err().kind(), ErrorKind::NotFound);
     }
 
@@ -471,32 +388,16 @@ mod tests {
         );
         assert_eq!(s, Settings::default());
         // …but they can be renamed, re-pointed and marked.
-        s.update_environment(
-            SANDBOX,
-            EnvironmentChange {
-                name: Some("Old sandbox".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        s.update_environment(
-            LOCAL,
-            EnvironmentChange {
-                production: Some(true),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        s.update_environment(SANDBOX, EnvironmentChange { name: Some("Old sandbox".into()), ..Default::default() })
+            .unwrap();
+        s.update_environment(LOCAL, EnvironmentChange { production: Some(true), ..Default::default() }).unwrap();
         assert!(s.environment(LOCAL).unwrap().is_production());
     }
 
     #[test]
     fn active_must_exist() {
         let mut s = Settings::default();
-        assert_eq!(
-            s.set_active("nope").unwrap_err().kind(),
-            ErrorKind::NotFound
-        );
+        assert_eq!(s.set_active("nope").unwrap_err().kind(), ErrorKind::NotFound);
         assert_eq!(s.active_environment(), "local");
         s.set_active(SANDBOX).unwrap();
         assert_eq!(s.active().id(), SANDBOX);
@@ -509,34 +410,19 @@ mod tests {
     fn failed_mutation_changes_nothing() {
         let mut s = Settings::default();
         let before = s.clone();
-        assert!(s
-            .add_environment(NewEnvironment {
-                base_url: "http://example.com/api".into(),
-                ..staging()
-            })
-            .is_err());
+        assert!(s.add_environment(NewEnvironment { base_url: "http://example.com/api".into(), ..staging() }).is_err());
         assert!(s.set_poll_interval(0).is_err());
         assert!(s.set_poll_interval(3601).is_err());
-        assert!(s
-            .set_email_template(EmailTemplate {
-                subject: "a\nb".into(),
-                body: String::new()
-            })
-            .is_err());
+        assert!(s.set_email_template(EmailTemplate { subject: "a\nb".into(), body: String::new() }).is_err());
         assert!(s
             .update_environment(
                 LOCAL,
-                EnvironmentChange {
-                    base_url: Some("http://127.0.0.1:1/".into()),
-                    ..Default::default()
-                }
+                EnvironmentChange { base_url: Some("http://127.0.0.1:1/".into()), ..Default::default() }
             )
             .is_err());
         assert!(s.set_client_id(LOCAL, Some("abc")).is_err());
         assert!(s.set_extra_ca_path(Some("relative.pem".into())).is_err());
-        assert!(s
-            .set_extra_ca_path(Some("/nonexistent/ca.pem".into()))
-            .is_err());
+        assert!(s.set_extra_ca_path(Some("/nonexistent/ca.pem".into())).is_err());
         assert_eq!(s, before);
         s.set_poll_interval(30).unwrap();
         assert_eq!(s.poll_interval_secs(), 30);
@@ -546,10 +432,7 @@ mod tests {
     fn host_change_clears_client_id_but_path_change_does_not() {
         let mut s = Settings::default();
         s.set_client_id(SANDBOX, Some("  client_1 ")).unwrap();
-        assert_eq!(
-            s.environment(SANDBOX).unwrap().client_id(),
-            Some("client_1")
-        );
+        assert_eq!(s.environment(SANDBOX).unwrap().client_id(), Some("client_1"));
         let u = s
             .update_environment(
                 SANDBOX,
@@ -560,10 +443,7 @@ mod tests {
             )
             .unwrap();
         assert!(!u.host_changed && !u.key_unbound);
-        assert_eq!(
-            s.environment(SANDBOX).unwrap().client_id(),
-            Some("client_1")
-        );
+        assert_eq!(s.environment(SANDBOX).unwrap().client_id(), Some("client_1"));
         let u = s
             .update_environment(
                 SANDBOX,
@@ -574,10 +454,7 @@ mod tests {
             )
             .unwrap();
         assert!(u.host_changed && u.key_unbound);
-        assert_eq!(
-            u.old_account.as_deref(),
-            Some("sandbox@pls.senddotssandbox.com")
-        );
+        assert_eq!(u.old_account.as_deref(), Some("sandbox@pls.senddotssandbox.com"));
         assert_eq!(s.environment(SANDBOX).unwrap().client_id(), None);
     }
 

@@ -21,9 +21,7 @@ pub struct KeyringStore {
 
 impl KeyringStore {
     pub fn new() -> Self {
-        KeyringStore {
-            service: APP_IDENTIFIER.into(),
-        }
+        KeyringStore { service: APP_IDENTIFIER.into() }
     }
 
     pub fn service(&self) -> &str {
@@ -43,9 +41,7 @@ impl Default for KeyringStore {
 
 impl SecretStore for KeyringStore {
     fn set(&self, account: &str, secret: &SecretString) -> Result<(), CredentialError> {
-        self.entry(account)?
-            .set_password(secret.expose_secret())
-            .map_err(map_error)
+        self.entry(account)?.set_password(secret.expose_secret()).map_err(map_error)
     }
 
     fn get(&self, account: &str) -> Result<Option<SecretString>, CredentialError> {
@@ -68,30 +64,22 @@ impl SecretStore for KeyringStore {
 /// that carry stored data (`BadEncoding` holds the secret's bytes in its Debug form).
 fn map_error(e: keyring::Error) -> CredentialError {
     match e {
-        keyring::Error::PlatformFailure(inner) => CredentialError::KeychainUnavailable {
-            detail: inner.to_string(),
-        },
-        keyring::Error::NoStorageAccess(inner) => CredentialError::KeychainLocked {
-            detail: inner.to_string(),
-        },
-        keyring::Error::BadEncoding(_) => CredentialError::Keychain {
-            detail: "the stored key is not UTF-8 text".into(),
-        },
-        keyring::Error::Ambiguous(items) => CredentialError::Keychain {
-            detail: format!("{} keychain entries match this environment", items.len()),
-        },
-        keyring::Error::NoEntry => CredentialError::Keychain {
-            detail: "no such entry".into(),
-        },
-        keyring::Error::TooLong(attr, limit) => CredentialError::Keychain {
-            detail: format!("{attr} is longer than the keychain's limit of {limit}"),
-        },
-        keyring::Error::Invalid(attr, reason) => CredentialError::Keychain {
-            detail: format!("{attr} is invalid: {reason}"),
-        },
-        other => CredentialError::Keychain {
-            detail: other.to_string(),
-        },
+        keyring::Error::PlatformFailure(inner) => CredentialError::KeychainUnavailable { detail: inner.to_string() },
+        keyring::Error::NoStorageAccess(inner) => CredentialError::KeychainLocked { detail: inner.to_string() },
+        keyring::Error::BadEncoding(_) => {
+            CredentialError::Keychain { detail: "the stored key is not UTF-8 text".into() }
+        }
+        keyring::Error::Ambiguous(items) => {
+            CredentialError::Keychain { detail: format!("{} keychain entries match this environment", items.len()) }
+        }
+        keyring::Error::NoEntry => CredentialError::Keychain { detail: "no such entry".into() },
+        keyring::Error::TooLong(attr, limit) => {
+            CredentialError::Keychain { detail: format!("{attr} is longer than the keychain's limit of {limit}") }
+        }
+        keyring::Error::Invalid(attr, reason) => {
+            CredentialError::Keychain { detail: format!("{attr} is invalid: {reason}") }
+        }
+        other => CredentialError::Keychain { detail: other.to_string() },
     }
 }
 
@@ -118,40 +106,22 @@ mod memory {
             MemoryStore::default()
         }
         pub fn forgetful() -> Self {
-            MemoryStore {
-                forgetful: true,
-                ..Default::default()
-            }
+            MemoryStore { forgetful: true, ..Default::default() }
         }
         pub fn unavailable() -> Self {
-            MemoryStore {
-                unavailable: true,
-                ..Default::default()
-            }
+            MemoryStore { unavailable: true, ..Default::default() }
         }
         pub fn accounts(&self) -> Vec<String> {
-            let mut v: Vec<_> = self
-                .entries
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .keys()
-                .cloned()
-                .collect();
+            let mut v: Vec<_> = self.entries.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect();
             v.sort();
             v
         }
         pub fn raw(&self, account: &str) -> Option<String> {
-            self.entries
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get(account)
-                .map(|s| s.expose_secret().to_string())
+            self.entries.lock().unwrap_or_else(|p| p.into_inner()).get(account).map(|s| s.expose_secret().to_string())
         }
         fn check(&self) -> Result<(), CredentialError> {
             if self.unavailable {
-                Err(CredentialError::KeychainUnavailable {
-                    detail: "no Secret Service on the session bus".into(),
-                })
+                Err(CredentialError::KeychainUnavailable { detail: "no Secret Service on the session bus".into() })
             } else {
                 Ok(())
             }
@@ -162,28 +132,17 @@ mod memory {
         fn set(&self, account: &str, secret: &SecretString) -> Result<(), CredentialError> {
             self.check()?;
             if !self.forgetful {
-                self.entries
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(account.into(), secret.clone());
+                self.entries.lock().unwrap_or_else(|p| p.into_inner()).insert(account.into(), secret.clone());
             }
             Ok(())
         }
         fn get(&self, account: &str) -> Result<Option<SecretString>, CredentialError> {
             self.check()?;
-            Ok(self
-                .entries
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get(account)
-                .cloned())
+            Ok(self.entries.lock().unwrap_or_else(|p| p.into_inner()).get(account).cloned())
         }
         fn delete(&self, account: &str) -> Result<(), CredentialError> {
             self.check()?;
-            self.entries
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(account);
+            self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(account);
             Ok(())
         }
     }

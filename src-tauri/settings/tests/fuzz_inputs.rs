@@ -10,24 +10,14 @@ const SECRET: &str = "fake_PLANTED_secret_s3cr3tQ9x";
 
 fn clear(message: &str) -> Result<(), TestCaseError> {
     prop_assert!(!message.trim().is_empty(), "empty message");
-    prop_assert!(
-        !message.contains(SECRET),
-        "the message repeats the secret: {message}"
-    );
+    prop_assert!(!message.contains(SECRET), "the message repeats the secret: {message}");
     Ok(())
 }
 
 /// Where a pasted key might end up in a URL: user info, query, fragment, path, host.
 fn url_with_secret() -> impl Strategy<Value = String> {
     (
-        prop_oneof![
-            Just("https://"),
-            Just("http://"),
-            Just("ftp://"),
-            Just(""),
-            Just("https:/"),
-            Just("javascript:")
-        ],
+        prop_oneof![Just("https://"), Just("http://"), Just("ftp://"), Just(""), Just("https:/"), Just("javascript:")],
         prop_oneof![
             Just(format!("user:{SECRET}@api.example.com")),
             Just(format!("{SECRET}@127.0.0.1:4010")),
@@ -36,18 +26,8 @@ fn url_with_secret() -> impl Strategy<Value = String> {
             Just("[::1]:80".to_string()),
             "[a-z0-9.:\\[\\]%-]{0,20}",
         ],
-        prop_oneof![
-            Just(String::new()),
-            Just("/api".to_string()),
-            Just(format!("/api/{SECRET}")),
-            "/[ -~]{0,10}"
-        ],
-        prop_oneof![
-            Just(String::new()),
-            Just(format!("?key={SECRET}")),
-            Just(format!("#{SECRET}")),
-            Just(" ".to_string())
-        ],
+        prop_oneof![Just(String::new()), Just("/api".to_string()), Just(format!("/api/{SECRET}")), "/[ -~]{0,10}"],
+        prop_oneof![Just(String::new()), Just(format!("?key={SECRET}")), Just(format!("#{SECRET}")), Just(" ".to_string())],
     )
         .prop_map(|(scheme, host, path, tail)| format!("{scheme}{host}{path}{tail}"))
 }
@@ -148,13 +128,7 @@ proptest! {
 fn a_mistyped_value_is_not_quoted_in_the_notice() {
     let dir = tempfile::tempdir().unwrap();
     let file = SettingsFile::at(dir.path().join("settings.json"));
-    std::fs::write(
-        file.path(),
-        format!(
-            r#"{{"environments":[],"active_environment":"local","poll_interval_secs":"{SECRET}"}}"#
-        ),
-    )
-    .unwrap();
+    std::fs::write(file.path(), format!(r#"{{"environments":[],"active_environment":"local","poll_interval_secs":"{SECRET}"}}"#)).unwrap();
     let notice = file.load().unwrap().notice.expect("set aside");
     assert!(!notice.contains(SECRET), "{notice}");
 }

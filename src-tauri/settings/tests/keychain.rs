@@ -7,8 +7,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use flowdesk_settings::{
-    Credentials, EnvironmentChange, ErrorKind, KeyringStore, NewEnvironment, SecretStore, Settings,
-    SettingsFile, APP_IDENTIFIER,
+    Credentials, EnvironmentChange, ErrorKind, KeyringStore, NewEnvironment, SecretStore, Settings, SettingsFile,
+    APP_IDENTIFIER,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -28,9 +28,7 @@ fn real_keychain_round_trip() {
     }
 
     let creds = Credentials::keychain();
-    creds
-        .check_available()
-        .expect("keychain available (is gnome-keyring running and unlocked?)");
+    creds.check_available().expect("keychain available (is gnome-keyring running and unlocked?)");
 
     // An environment of our own (unique per run) so no real entry is ever touched.
     let mut settings = Settings::default();
@@ -46,36 +44,21 @@ fn real_keychain_round_trip() {
     let key = format!("sk_test_keychain_{}_a1b2c3", std::process::id());
 
     assert!(!creds.status(&settings, &env).unwrap().configured);
-    let status = creds
-        .save(
-            &mut settings,
-            &env,
-            "client_kc",
-            SecretString::from(key.clone()),
-        )
-        .unwrap();
+    let status = creds.save(&mut settings, &env, "client_kc", SecretString::from(key.clone())).unwrap();
     assert!(status.configured);
     assert_eq!(status.key_last4.as_deref(), Some("b2c3"));
     assert_eq!(creds.status(&settings, &env).unwrap(), status);
 
     // Stored where the README says: service com.flowdesk.desk, account {env}@{host}.
-    let raw = keyring::Entry::new(APP_IDENTIFIER, &account)
-        .unwrap()
-        .get_password()
-        .unwrap();
+    let raw = keyring::Entry::new(APP_IDENTIFIER, &account).unwrap().get_password().unwrap();
     assert_eq!(raw, key);
 
     // A fresh store (as after a restart) reads it back through client_config.
     let again = Credentials::new(KeyringStore::new());
-    let config = again
-        .client_config(&settings, &env, Duration::from_secs(3))
-        .unwrap();
+    let config = again.client_config(&settings, &env, Duration::from_secs(3)).unwrap();
     assert_eq!(config.api_key.expose_secret(), key);
     assert_eq!(config.client_id, "client_kc");
-    assert_eq!(
-        config.base_url.as_str(),
-        "https://keychain-test.example/api"
-    );
+    assert_eq!(config.base_url.as_str(), "https://keychain-test.example/api");
 
     // The settings file never holds it.
     let dir = tempfile::tempdir().unwrap();
@@ -88,32 +71,17 @@ fn real_keychain_round_trip() {
         .update_environment(
             &mut settings,
             &env,
-            EnvironmentChange {
-                base_url: Some("https://keychain-test-2.example/api".into()),
-                ..Default::default()
-            },
+            EnvironmentChange { base_url: Some("https://keychain-test-2.example/api".into()), ..Default::default() },
         )
         .unwrap();
     assert!(update.host_changed && update.key_unbound);
     assert!(KeyringStore::new().get(&account).unwrap().is_none());
 
     // Save for the new host, then delete.
-    creds
-        .save(
-            &mut settings,
-            &env,
-            "client_kc",
-            SecretString::from(key.clone()),
-        )
-        .unwrap();
+    creds.save(&mut settings, &env, "client_kc", SecretString::from(key.clone())).unwrap();
     creds.delete(&mut settings, &env).unwrap();
     assert!(!creds.status(&settings, &env).unwrap().configured);
-    let e = creds
-        .client_config(&settings, &env, Duration::from_secs(3))
-        .unwrap_err();
+    let e = creds.client_config(&settings, &env, Duration::from_secs(3)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotConfigured);
-    assert!(KeyringStore::new()
-        .get(&format!("{env}@keychain-test-2.example"))
-        .unwrap()
-        .is_none());
+    assert!(KeyringStore::new().get(&format!("{env}@keychain-test-2.example")).unwrap().is_none());
 }

@@ -9,19 +9,13 @@ fn load_bytes(bytes: &[u8]) {
     let file = SettingsFile::at(dir.path().join("settings.json"));
     std::fs::write(file.path(), bytes).unwrap();
     let loaded = file.load().unwrap();
-    loaded
-        .settings
-        .validate()
-        .expect("whatever comes back is valid");
+    loaded.settings.validate().expect("whatever comes back is valid");
     match &loaded.notice {
         // Bad file: defaults, and the old bytes kept beside it.
         Some(notice) => {
             assert_eq!(loaded.settings, Settings::default());
             assert!(!file.path().exists());
-            let aside: Vec<_> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
+            let aside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
             assert_eq!(aside.len(), 1);
             assert!(notice.contains(&*aside[0].display().to_string()));
             assert_eq!(std::fs::read(&aside[0]).unwrap(), bytes);
@@ -44,20 +38,12 @@ fn settingsish() -> impl Strategy<Value = Vec<u8>> {
         "\"[ -~]{0,20}\"".prop_map(|s| s.replace('\\', "")),
     ];
     let env = (
-        prop_oneof![
-            Just("local"),
-            Just("sandbox"),
-            Just("mine"),
-            Just("BAD ID"),
-            Just("")
-        ],
+        prop_oneof![Just("local"), Just("sandbox"), Just("mine"), Just("BAD ID"), Just("")],
         "[ -~&&[^\"\\\\]]{0,10}",
         url,
         any::<bool>(),
     )
-        .prop_map(|(id, name, url, p)| {
-            format!(r#"{{"id":"{id}","name":"{name}","base_url":{url},"production":{p}}}"#)
-        });
+        .prop_map(|(id, name, url, p)| format!(r#"{{"id":"{id}","name":"{name}","base_url":{url},"production":{p}}}"#));
     (prop::collection::vec(env, 0..4), prop_oneof![Just("local"), Just("mine"), Just("x")], 0u64..5000, any::<bool>())
         .prop_map(|(envs, active, poll, cut)| {
             let s = format!(

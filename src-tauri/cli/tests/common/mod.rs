@@ -85,10 +85,7 @@ pub async fn sandbox(s: &Scratch) -> TestSandbox {
 
 pub fn client(sb: &TestSandbox) -> DotsClient {
     let e = &sb.guard.endpoint;
-    DotsClient::new(
-        ClientConfig::new(&e.base_url(), e.client_id.clone(), e.api_key.clone()).unwrap(),
-    )
-    .unwrap()
+    DotsClient::new(ClientConfig::new(&e.base_url(), e.client_id.clone(), e.api_key.clone()).unwrap()).unwrap()
 }
 
 /// Runs the command off the async runtime, so the sandbox keeps serving meanwhile.
@@ -105,3 +102,4 @@ pub fn text(b: &[u8]) -> String {
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
+

@@ -12,8 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use flowdesk_bulk::{
-    parse_csv, BatchProgress, BatchTemplate, CancellationToken, Journal, MailTemplate, RowState,
-    RunOptions, RunSummary,
+    parse_csv, BatchProgress, BatchTemplate, CancellationToken, Journal, MailTemplate, RowState, RunOptions, RunSummary,
 };
 use flowdesk_history::{BatchRef, HistoryEntry};
 use flowdesk_money::AuditEntry;
@@ -72,27 +71,19 @@ pub(crate) struct Runs {
 }
 
 fn journal_path(batches: &Path, environment_id: &str, batch_id: &str) -> PathBuf {
-    batches
-        .join(environment_id)
-        .join(format!("{batch_id}.journal"))
+    batches.join(environment_id).join(format!("{batch_id}.journal"))
 }
 
 /// Every journal on disk, with the environment it belongs to (its folder's name).
 fn journals(batches: &Path) -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
-    let Ok(envs) = std::fs::read_dir(batches) else {
-        return found;
-    };
+    let Ok(envs) = std::fs::read_dir(batches) else { return found };
     for env in envs.flatten() {
         let env_id = env.file_name().to_string_lossy().to_string();
-        let Ok(files) = std::fs::read_dir(env.path()) else {
-            continue;
-        };
+        let Ok(files) = std::fs::read_dir(env.path()) else { continue };
         for file in files.flatten() {
             let path = file.path();
-            let named = path
-                .file_stem()
-                .is_some_and(|s| !s.to_string_lossy().starts_with("new-"));
+            let named = path.file_stem().is_some_and(|s| !s.to_string_lossy().starts_with("new-"));
             if named && path.extension().is_some_and(|e| e == "journal") {
                 found.push((env_id.clone(), path));
             }
@@ -101,12 +92,7 @@ fn journals(batches: &Path) -> Vec<(String, PathBuf)> {
     found
 }
 
-fn view(
-    journal: &Journal,
-    environment_id: &str,
-    running: bool,
-    stopped_by: Option<CoreError>,
-) -> BatchView {
+fn view(journal: &Journal, environment_id: &str, running: bool, stopped_by: Option<CoreError>) -> BatchView {
     let progress: BatchProgress = journal.progress();
     BatchView {
         batch_id: journal.batch_id().to_string(),
@@ -120,17 +106,8 @@ fn view(
 }
 
 /// The batch's created rows as history entries (re-recording one replaces it).
-fn history_entries(
-    journal: &Journal,
-    environment_id: &str,
-    environment_name: &str,
-) -> Vec<HistoryEntry> {
-    let steps: Vec<String> = journal
-        .template()
-        .steps
-        .iter()
-        .map(|s| s.name.as_str().to_string())
-        .collect();
+fn history_entries(journal: &Journal, environment_id: &str, environment_name: &str) -> Vec<HistoryEntry> {
+    let steps: Vec<String> = journal.template().steps.iter().map(|s| s.name.as_str().to_string()).collect();
     journal
         .snapshot()
         .into_iter()
@@ -144,15 +121,10 @@ fn history_entries(
                 link,
                 reference: r.reference.clone().or_else(|| Some(r.email.clone())),
                 user_id: r.user_id.clone(),
-                metadata: Some(
-                    serde_json::json!({"email": r.email, "name": r.name, "reference": r.reference}),
-                ),
+                metadata: Some(serde_json::json!({"email": r.email, "name": r.name, "reference": r.reference})),
                 progress: None,
                 last_checked: None,
-                batch: Some(BatchRef {
-                    batch_id: journal.batch_id().to_string(),
-                    row: r.row,
-                }),
+                batch: Some(BatchRef { batch_id: journal.batch_id().to_string(), row: r.row }),
             }),
             _ => None,
         })
@@ -166,10 +138,7 @@ fn bulk_ask(env: &Environment, action: &str, title: String, rows: usize) -> Ask 
         environment_name: env.name().into(),
         host: env.host(),
         title,
-        detail: format!(
-            "{} is Production: {rows} flow links will reach real people.",
-            env.name()
-        ),
+        detail: format!("{} is Production: {rows} flow links will reach real people.", env.name()),
         amount_cents: None,
     }
 }
@@ -191,9 +160,7 @@ impl Core {
         let import = parse_csv(&start.csv)?;
         let valid = import.valid().count();
         if valid == 0 {
-            return Err(CoreError::invalid(
-                "The file has no valid row: nothing to create.",
-            ));
+            return Err(CoreError::invalid("The file has no valid row: nothing to create."));
         }
         let template = BatchTemplate {
             steps: start.template.steps,
@@ -202,14 +169,7 @@ impl Core {
         };
         template.check()?;
         let clearance = self
-            .clear(&env, |e| {
-                bulk_ask(
-                    e,
-                    "flow.batch",
-                    format!("Create {valid} flows in {}?", e.name()),
-                    valid,
-                )
-            })
+            .clear(&env, |e| bulk_ask(e, "flow.batch", format!("Create {valid} flows in {}?", e.name()), valid))
             .await?;
         self.client(env.id()).await?;
         let (env_id, source) = (env.id().to_string(), start.source);
@@ -218,17 +178,13 @@ impl Core {
                 let folder = c.batches_dir().join(&env_id);
                 crate::files::create_private_dir(&folder)?;
                 let draft = folder.join(format!("new-{}.journal", uuid::Uuid::new_v4()));
-                let batch_id = Journal::create(&draft, &template, &import, source)?
-                    .batch_id()
-                    .to_string();
+                let batch_id = Journal::create(&draft, &template, &import, source)?.batch_id().to_string();
                 let path = journal_path(&c.batches_dir(), &env_id, &batch_id);
-                std::fs::rename(&draft, &path)
-                    .map_err(|e| CoreError::internal(format!("{}: {e}", path.display())))?;
+                std::fs::rename(&draft, &path).map_err(|e| CoreError::internal(format!("{}: {e}", path.display())))?;
                 Ok(batch_id)
             })
             .await?;
-        self.spawn_run(&clearance, &env, &batch_id, start.concurrency, start.settle)
-            .await
+        self.spawn_run(&clearance, &env, &batch_id, start.concurrency, start.settle).await
     }
 
     /// Resumes a batch cut short (quit, crash, cancel, another shell): rows whose create
@@ -236,21 +192,11 @@ impl Core {
     pub async fn bulk_resume(&self, batch_id: &str, concurrency: u32) -> CoreResult<RunHandle> {
         let (environment_id, path) = self.find_batch(batch_id)?;
         let env = self.environment(Some(&environment_id))?;
-        let remaining = Journal::open(&path)
-            .map(|j| j.progress().remaining)
-            .unwrap_or(0);
+        let remaining = Journal::open(&path).map(|j| j.progress().remaining).unwrap_or(0);
         let clearance = self
-            .clear(&env, |e| {
-                bulk_ask(
-                    e,
-                    "flow.batch",
-                    format!("Resume batch {batch_id} in {}?", e.name()),
-                    remaining,
-                )
-            })
+            .clear(&env, |e| bulk_ask(e, "flow.batch", format!("Resume batch {batch_id} in {}?", e.name()), remaining))
             .await?;
-        self.spawn_run(&clearance, &env, batch_id, concurrency, None)
-            .await
+        self.spawn_run(&clearance, &env, batch_id, concurrency, None).await
     }
 
     pub fn bulk_cancel(&self, batch_id: &str) -> bool {
@@ -274,16 +220,10 @@ impl Core {
                     if let Some(r) = lock(&c.runs.running).get(&id) {
                         return Some(view(&r.journal, &r.environment_id, true, None));
                     }
-                    Journal::open(&path)
-                        .ok()
-                        .map(|j| view(&j, &env, false, stop))
+                    Journal::open(&path).ok().map(|j| view(&j, &env, false, stop))
                 })
                 .collect();
-            views.sort_by(|a, b| {
-                a.finished
-                    .cmp(&b.finished)
-                    .then(b.started_at.cmp(&a.started_at))
-            });
+            views.sort_by(|a, b| a.finished.cmp(&b.finished).then(b.started_at.cmp(&a.started_at)));
             Ok(views)
         })
         .await
@@ -291,32 +231,20 @@ impl Core {
 
     pub async fn bulk_rows(&self, batch_id: String) -> CoreResult<Vec<BulkRowView>> {
         self.blocking(move |c| {
-            c.with_journal(&batch_id, |j| {
-                j.snapshot()
-                    .iter()
-                    .map(|(r, s)| BulkRowView::new(r, s))
-                    .collect()
-            })
+            c.with_journal(&batch_id, |j| j.snapshot().iter().map(|(r, s)| BulkRowView::new(r, s)).collect())
         })
         .await
     }
 
     pub async fn bulk_results_csv(&self, batch_id: String) -> CoreResult<Vec<u8>> {
-        self.blocking(move |c| Ok(c.with_journal(&batch_id, flowdesk_bulk::results_csv)??))
-            .await
+        self.blocking(move |c| Ok(c.with_journal(&batch_id, flowdesk_bulk::results_csv)??)).await
     }
 
     /// `to,subject,body` for every created row, from the email template in settings.
     pub async fn bulk_mail_merge_csv(&self, batch_id: String) -> CoreResult<Vec<u8>> {
         let template = self.settings().email_template().clone();
-        let mail = MailTemplate {
-            subject: template.subject,
-            body: template.body,
-        };
-        self.blocking(move |c| {
-            Ok(c.with_journal(&batch_id, |j| flowdesk_bulk::mail_merge_csv(j, &mail))??)
-        })
-        .await
+        let mail = MailTemplate { subject: template.subject, body: template.body };
+        self.blocking(move |c| Ok(c.with_journal(&batch_id, |j| flowdesk_bulk::mail_merge_csv(j, &mail))??)).await
     }
 
     fn find_batch(&self, batch_id: &str) -> CoreResult<(String, PathBuf)> {
@@ -347,58 +275,34 @@ impl Core {
         let client = self.client(env.id()).await?;
         let (_, path) = self.find_batch(batch_id)?;
         if lock(&self.runs.running).contains_key(batch_id) {
-            return Err(CoreError::new(
-                crate::AppErrorKind::App(AppOnlyKind::BatchRunning),
-                "That batch is already running.",
-            ));
+            return Err(CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), "That batch is already running."));
         }
         // The journal's lock says whether another process runs it.
-        let journal = Arc::new(
-            self.blocking(move |_| Ok(Journal::open(&path)?))
-                .await
-                .map_err(|e| {
-                    CoreError::new(
-                        crate::AppErrorKind::App(AppOnlyKind::BatchRunning),
-                        e.message,
-                    )
-                    .with_details(|d| d.batch_id = Some(batch_id.to_string()))
-                })?,
-        );
+        let journal = Arc::new(self.blocking(move |_| Ok(Journal::open(&path)?)).await.map_err(|e| {
+            CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), e.message)
+                .with_details(|d| d.batch_id = Some(batch_id.to_string()))
+        })?);
         let token = CancellationToken::new();
         {
             let mut running = lock(&self.runs.running);
             if running.contains_key(batch_id) {
-                return Err(CoreError::new(
-                    crate::AppErrorKind::App(AppOnlyKind::BatchRunning),
-                    "That batch is already running.",
-                ));
+                return Err(CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), "That batch is already running."));
             }
             running.insert(
                 batch_id.to_string(),
-                Running {
-                    token: token.clone(),
-                    journal: journal.clone(),
-                    environment_id: env.id().to_string(),
-                },
+                Running { token: token.clone(), journal: journal.clone(), environment_id: env.id().to_string() },
             );
         }
         lock(&self.runs.stops).remove(batch_id);
         let first = view(&journal, env.id(), true, None);
         self.emit(CoreEvent::Batch(first.clone()));
-        let mut options = RunOptions {
-            concurrency: concurrency.clamp(1, 32) as usize,
-            ..RunOptions::default()
-        };
+        let mut options = RunOptions { concurrency: concurrency.clamp(1, 32) as usize, ..RunOptions::default() };
         if let Some(settle) = settle {
             options.settle = settle;
         }
         let (tx, rx) = watch::channel(journal.progress());
         let core = self.clone();
-        let (env_id, env_name, id) = (
-            env.id().to_string(),
-            env.name().to_string(),
-            batch_id.to_string(),
-        );
+        let (env_id, env_name, id) = (env.id().to_string(), env.name().to_string(), batch_id.to_string());
         let cancel = token.clone();
         let done = tokio::spawn(async move {
             let mut progress = tx.subscribe();
@@ -413,37 +317,16 @@ impl Core {
             let result = flowdesk_bulk::run(&client, &journal, &options, Some(&tx), &token).await;
             drop(tx);
             let _ = forward.await;
-            let result = result
-                .map_err(|e| CoreError::from(e).with_details(|d| d.batch_id = Some(id.clone())));
-            core.finish_run(
-                &journal,
-                &env_id,
-                &env_name,
-                &id,
-                result.as_ref().err().cloned(),
-            )
-            .await;
+            let result = result.map_err(|e| CoreError::from(e).with_details(|d| d.batch_id = Some(id.clone())));
+            core.finish_run(&journal, &env_id, &env_name, &id, result.as_ref().err().cloned()).await;
             result
         });
-        Ok(RunHandle {
-            batch_id: batch_id.to_string(),
-            first,
-            progress: rx,
-            done,
-            cancel,
-        })
+        Ok(RunHandle { batch_id: batch_id.to_string(), first, progress: rx, done, cancel })
     }
 
     /// Whatever the run's end: created rows join History, one audit line, the stop reason
     /// is kept and reported.
-    async fn finish_run(
-        &self,
-        journal: &Arc<Journal>,
-        env_id: &str,
-        env_name: &str,
-        id: &str,
-        stop: Option<CoreError>,
-    ) {
+    async fn finish_run(&self, journal: &Arc<Journal>, env_id: &str, env_name: &str, id: &str, stop: Option<CoreError>) {
         if let Some(e) = &stop {
             tracing::warn!(batch = %id, error = %e, "bulk run stopped");
             lock(&self.runs.stops).insert(id.to_string(), e.clone());
@@ -451,10 +334,7 @@ impl Core {
         let entries = history_entries(journal, env_id, env_name);
         let created: Vec<String> = entries.iter().map(|e| e.flow_id.clone()).collect();
         let p = journal.progress();
-        let counts = format!(
-            "{} created, {} failed, {} unknown, {} not sent",
-            p.created, p.failed, p.unknown, p.remaining
-        );
+        let counts = format!("{} created, {} failed, {} unknown, {} not sent", p.created, p.failed, p.unknown, p.remaining);
         let mut audit = AuditEntry::flow_batch(env_id, id, created, &counts);
         if let Some(e) = &stop {
             audit.message = Some(format!("{counts}; stopped: {}", e.message));

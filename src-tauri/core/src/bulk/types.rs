@@ -25,13 +25,9 @@ pub struct BulkRowView {
 impl BulkRowView {
     pub fn new(r: &Recipient, state: &RowState) -> Self {
         let (detail, flow_id, link) = match state {
-            RowState::Invalid { reason } | RowState::Unknown { reason } => {
-                (Some(reason.clone()), None, None)
-            }
+            RowState::Invalid { reason } | RowState::Unknown { reason } => (Some(reason.clone()), None, None),
             RowState::Failed { message } => (Some(message.clone()), None, None),
-            RowState::Created { flow_id, link } => {
-                (None, Some(flow_id.clone()), Some(link.clone()))
-            }
+            RowState::Created { flow_id, link } => (None, Some(flow_id.clone()), Some(link.clone())),
             RowState::Pending | RowState::Sending => (None, None, None),
         };
         BulkRowView {
@@ -65,21 +61,14 @@ impl From<&Import> for BulkPreview {
             .iter()
             .map(|r| {
                 let state = match &r.problem {
-                    Some(reason) => RowState::Invalid {
-                        reason: reason.clone(),
-                    },
+                    Some(reason) => RowState::Invalid { reason: reason.clone() },
                     None => RowState::Pending,
                 };
                 BulkRowView::new(r, &state)
             })
             .collect();
         let valid = import.valid().count() as u32;
-        BulkPreview {
-            invalid: rows.len() as u32 - valid,
-            valid,
-            rows,
-            warnings: import.warnings.clone(),
-        }
+        BulkPreview { invalid: rows.len() as u32 - valid, valid, rows, warnings: import.warnings.clone() }
     }
 }
 

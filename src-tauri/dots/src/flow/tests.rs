@@ -18,42 +18,20 @@ fn sample() -> Value {
 #[test]
 fn parses_a_real_looking_reply() {
     let flow: Flow = serde_json::from_value(sample()).unwrap();
-    assert_eq!(
-        flow.created.unwrap().to_rfc3339(),
-        "2024-07-11T21:10:30.846081+00:00"
-    );
-    assert_eq!(
-        flow.progress(),
-        Progress {
-            claimed: false,
-            completed: 0,
-            total: 2,
-            done: false,
-            pending: vec!["compliance".into(), "manage-payouts".into()]
-        }
-    );
+    assert_eq!(flow.created.unwrap().to_rfc3339(), "2024-07-11T21:10:30.846081+00:00");
+    assert_eq!(flow.progress(), Progress { claimed: false, completed: 0, total: 2, done: false, pending: vec!["compliance".into(), "manage-payouts".into()] });
 }
 
 #[test]
 fn created_in_every_shape_dots_sends() {
     for (raw, want) in [
-        (
-            "2024-07-11T21:10:30.846081",
-            "2024-07-11T21:10:30.846081+00:00",
-        ),
+        ("2024-07-11T21:10:30.846081", "2024-07-11T21:10:30.846081+00:00"),
         ("2024-07-11T21:10:30", "2024-07-11T21:10:30+00:00"),
         ("2024-07-11T21:10:30Z", "2024-07-11T21:10:30+00:00"),
-        (
-            "2024-07-11T23:10:30.5+02:00",
-            "2024-07-11T21:10:30.500+00:00",
-        ),
+        ("2024-07-11T23:10:30.5+02:00", "2024-07-11T21:10:30.500+00:00"),
         ("2024-07-11 21:10:30.1", "2024-07-11T21:10:30.100+00:00"),
     ] {
-        assert_eq!(
-            parse_time(raw).map(|t| t.to_rfc3339()),
-            Some(want.to_string()),
-            "{raw}"
-        );
+        assert_eq!(parse_time(raw).map(|t| t.to_rfc3339()), Some(want.to_string()), "{raw}");
     }
     assert_eq!(parse_time("yesterday"), None);
 }

@@ -20,8 +20,7 @@ fn exact_cents(n: &Number) -> Option<i64> {
 
 pub(crate) fn cents<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let n = Number::deserialize(d)?;
-    exact_cents(&n)
-        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number of cents")))
+    exact_cents(&n).ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number of cents")))
 }
 
 pub(crate) fn opt_cents<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
@@ -44,9 +43,7 @@ mod tests {
     }
 
     fn read(s: &str) -> Result<i64, String> {
-        serde_json::from_str::<A>(s)
-            .map(|a| a.v)
-            .map_err(|e| e.to_string())
+        serde_json::from_str::<A>(s).map(|a| a.v).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -54,9 +51,7 @@ mod tests {
         assert_eq!(read(r#"{"v":1234}"#), Ok(1234));
         assert_eq!(read(r#"{"v":-1000}"#), Ok(-1000));
         assert_eq!(read(r#"{"v":1000.0}"#), Ok(1000));
-        assert!(read(r#"{"v":10.5}"#)
-            .unwrap_err()
-            .contains("whole number of cents"));
+        assert!(read(r#"{"v":10.5}"#).unwrap_err().contains("whole number of cents"));
         assert!(read(r#"{"v":"12"}"#).is_err());
         assert!(read(r#"{"v":1e30}"#).is_err());
     }

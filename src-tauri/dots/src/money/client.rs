@@ -45,8 +45,7 @@ fn page_query(p: &ListParams) -> Vec<(&'static str, String)> {
 }
 
 fn body<T: Serialize>(value: &T) -> Result<serde_json::Value, DotsError> {
-    serde_json::to_value(value)
-        .map_err(|e| DotsError::Config(format!("could not encode the request: {e}")))
+    serde_json::to_value(value).map_err(|e| DotsError::Config(format!("could not encode the request: {e}")))
 }
 
 impl DotsClient {
@@ -86,10 +85,7 @@ impl DotsClient {
     }
 
     /// `GET /v2/transfers`, newest first.
-    pub async fn list_transfers(
-        &self,
-        filter: &TransferFilter,
-    ) -> Result<Page<Transfer>, DotsError> {
+    pub async fn list_transfers(&self, filter: &TransferFilter) -> Result<Page<Transfer>, DotsError> {
         let mut query = page_query(&filter.page);
         if let Some(user) = &filter.user_id {
             query.push(("user_id", user.trim().to_string()));
@@ -100,10 +96,7 @@ impl DotsClient {
 
     /// `POST /v2/payout-links` (201, or 202 while funds are pending). A repeated
     /// idempotency key returns the existing link.
-    pub async fn create_payout_link(
-        &self,
-        request: &NewPayoutLink,
-    ) -> Result<PayoutLink, DotsError> {
+    pub async fn create_payout_link(&self, request: &NewPayoutLink) -> Result<PayoutLink, DotsError> {
         let url = self.url(&["v2", "payout-links"], &[])?;
         self.send(Method::POST, url, Some(body(request)?)).await
     }
@@ -115,10 +108,7 @@ impl DotsClient {
     }
 
     /// `GET /v2/payout-links` one page at a time.
-    pub async fn list_payout_links(
-        &self,
-        page: &ListParams,
-    ) -> Result<Page<PayoutLink>, DotsError> {
+    pub async fn list_payout_links(&self, page: &ListParams) -> Result<Page<PayoutLink>, DotsError> {
         let url = self.url(&["v2", "payout-links"], &page_query(page))?;
         self.send(Method::GET, url, None).await
     }

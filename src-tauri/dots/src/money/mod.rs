@@ -12,9 +12,7 @@ mod user;
 mod tests;
 
 pub use client::{TransferFilter, UserFilter};
-pub use payout_link::{
-    Delivery, DeliveryMethod, NewPayoutLink, Payee, PayoutLink, PayoutLinkStatus, Redelivery,
-};
+pub use payout_link::{Delivery, DeliveryMethod, NewPayoutLink, Payee, PayoutLink, PayoutLinkStatus, Redelivery};
 pub use transfer::{NewTransfer, Transfer};
 pub use user::{BackgroundCheck, Compliance, PayoutMethod, Phone, User, Wallet};
 

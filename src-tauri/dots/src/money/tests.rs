@@ -38,20 +38,15 @@ fn a_transfer_finds_its_intent_in_object_or_string_metadata() {
     }))
     .unwrap();
     assert_eq!(s.intent_id().as_deref(), Some("i-2"));
-    let none: Transfer =
-        serde_json::from_value(json!({"id": "t3", "amount": 5, "metadata": null})).unwrap();
+    let none: Transfer = serde_json::from_value(json!({"id": "t3", "amount": 5, "metadata": null})).unwrap();
     assert_eq!(none.intent_id(), None);
 }
 
 #[test]
 fn payout_link_statuses_keep_unknown_values() {
-    let l: PayoutLink =
-        serde_json::from_value(json!({"id": "p", "amount": 500, "status": "claimed", "link": "x"}))
-            .unwrap();
+    let l: PayoutLink = serde_json::from_value(json!({"id": "p", "amount": 500, "status": "claimed", "link": "x"})).unwrap();
     assert!(l.status.is_final());
-    let n: PayoutLink =
-        serde_json::from_value(json!({"id": "p", "amount": 500, "status": "funds_pending"}))
-            .unwrap();
+    let n: PayoutLink = serde_json::from_value(json!({"id": "p", "amount": 500, "status": "funds_pending"})).unwrap();
     assert_eq!(n.status, PayoutLinkStatus::Other("funds_pending".into()));
     assert!(!n.status.is_final());
     assert_eq!(n.status.as_str(), "funds_pending");
@@ -63,10 +58,7 @@ fn a_payout_link_request_sends_only_what_is_set() {
         amount: 2500,
         user_id: Some("u".into()),
         payee: None,
-        delivery: Delivery {
-            method: DeliveryMethod::Link,
-            message: None,
-        },
+        delivery: Delivery { method: DeliveryMethod::Link, message: None },
         memo: None,
         description: None,
         metadata: json!({INTENT_KEY: "i"}),

@@ -16,11 +16,7 @@ pub struct Wallet {
     #[serde(default, deserialize_with = "cents")]
     #[ts(type = "number")]
     pub withdrawable_amount: i64,
-    #[serde(
-        default,
-        deserialize_with = "super::amount::opt_cents",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "super::amount::opt_cents", skip_serializing_if = "Option::is_none")]
     #[ts(type = "number", optional)]
     pub credit_balance: Option<i64>,
 }

@@ -8,10 +8,7 @@ fn step(name: StepName) -> Step {
 }
 
 fn redirect(url: &str) -> Step {
-    Step {
-        redirect_url: Some(url.into()),
-        ..step(StepName::Redirect)
-    }
+    Step { redirect_url: Some(url.into()), ..step(StepName::Redirect) }
 }
 
 fn messages(req: &FlowRequest) -> Vec<String> {
@@ -20,11 +17,7 @@ fn messages(req: &FlowRequest) -> Vec<String> {
 
 #[test]
 fn a_plain_request_is_valid() {
-    let req = FlowRequest::new(vec![
-        step(StepName::Compliance),
-        step(StepName::ManagePayouts),
-        redirect("https://acme.com/done"),
-    ]);
+    let req = FlowRequest::new(vec![step(StepName::Compliance), step(StepName::ManagePayouts), redirect("https://acme.com/done")]);
     assert_eq!(validate(&req), vec![]);
 }
 
@@ -38,11 +31,7 @@ fn needs_at_least_one_step() {
 
 #[test]
 fn duplicate_names_point_at_the_second() {
-    let req = FlowRequest::new(vec![
-        step(StepName::Payout),
-        step(StepName::Compliance),
-        step(StepName::Payout),
-    ]);
+    let req = FlowRequest::new(vec![step(StepName::Payout), step(StepName::Compliance), step(StepName::Payout)]);
     let v = validate(&req);
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].step, Some(2));
@@ -71,16 +60,9 @@ fn redirect_needs_an_http_url() {
 
 #[test]
 fn nothing_may_follow_a_redirect() {
-    let req = FlowRequest::new(vec![
-        redirect("https://acme.com"),
-        step(StepName::Compliance),
-        step(StepName::Payout),
-    ]);
+    let req = FlowRequest::new(vec![redirect("https://acme.com"), step(StepName::Compliance), step(StepName::Payout)]);
     let v = validate(&req);
-    assert_eq!(
-        v.iter().map(|v| v.step).collect::<Vec<_>>(),
-        vec![Some(1), Some(2)]
-    );
+    assert_eq!(v.iter().map(|v| v.step).collect::<Vec<_>>(), vec![Some(1), Some(2)]);
     assert!(v[0].message.contains("after the redirect"));
 }
 
@@ -88,31 +70,18 @@ fn nothing_may_follow_a_redirect() {
 fn pdf_form_fill_needs_a_template() {
     let v = validate(&FlowRequest::new(vec![step(StepName::PdfFormFill)]));
     assert_eq!(v[0].field, "template_id");
-    let ok = Step {
-        template_id: Some("tmpl_1".into()),
-        ..step(StepName::PdfFormFill)
-    };
+    let ok = Step { template_id: Some("tmpl_1".into()), ..step(StepName::PdfFormFill) };
     assert!(validate(&FlowRequest::new(vec![ok])).is_empty());
 }
 
 #[test]
 fn an_option_on_the_wrong_step_is_named() {
-    let bad = Step {
-        template_id: Some("t".into()),
-        auto_payout_enabled: Some(false),
-        ..step(StepName::Compliance)
-    };
+    let bad = Step { template_id: Some("t".into()), auto_payout_enabled: Some(false), ..step(StepName::Compliance) };
     let v = validate(&FlowRequest::new(vec![bad]));
     let fields: Vec<_> = v.iter().map(|v| v.field.as_str()).collect();
     assert_eq!(fields, vec!["auto_payout_enabled", "template_id"]);
-    assert!(v[1]
-        .message
-        .contains("Step 1 (compliance) does not take `template_id`"));
-    let ok = Step {
-        auto_payout_enabled: Some(false),
-        hide_continue_button: Some(true),
-        ..step(StepName::ManagePayouts)
-    };
+    assert!(v[1].message.contains("Step 1 (compliance) does not take `template_id`"));
+    let ok = Step { auto_payout_enabled: Some(false), hide_continue_button: Some(true), ..step(StepName::ManagePayouts) };
     assert!(validate(&FlowRequest::new(vec![ok])).is_empty());
 }
 
@@ -147,29 +116,19 @@ fn any_step() -> impl Strategy<Value = Step> {
         prop::option::of(any::<bool>()),
         prop::option::of(".{0,20}"),
     )
-        .prop_map(
-            |(name, hide_continue_button, redirect_url, auto_payout_enabled, template_id)| Step {
-                name,
-                hide_continue_button,
-                redirect_url,
-                auto_payout_enabled,
-                template_id,
-            },
-        )
+        .prop_map(|(name, hide_continue_button, redirect_url, auto_payout_enabled, template_id)| Step {
+            name,
+            hide_continue_button,
+            redirect_url,
+            auto_payout_enabled,
+            template_id,
+        })
 }
 
 fn any_request() -> impl Strategy<Value = FlowRequest> {
-    (
-        prop::collection::vec(any_step(), 0..10),
-        prop::option::of(".{0,40}"),
-        prop::option::of(any::<bool>()),
+    (prop::collection::vec(any_step(), 0..10), prop::option::of(".{0,40}"), prop::option::of(any::<bool>())).prop_map(
+        |(steps, user_id, require_auth)| FlowRequest { steps, user_id, require_auth, ..Default::default() },
     )
-        .prop_map(|(steps, user_id, require_auth)| FlowRequest {
-            steps,
-            user_id,
-            require_auth,
-            ..Default::default()
-        })
 }
 
 proptest! {

@@ -17,19 +17,9 @@ use crate::flow::{Flow, Progress};
 #[ts(export)]
 pub enum WatchEvent {
     /// The flow changed since the last poll (or this is the first reply). Still watched.
-    Updated {
-        id: String,
-        checked_at: DateTime<Utc>,
-        flow: Flow,
-        progress: Progress,
-    },
+    Updated { id: String, checked_at: DateTime<Utc>, flow: Flow, progress: Progress },
     /// Every step is completed. No longer watched.
-    Done {
-        id: String,
-        checked_at: DateTime<Utc>,
-        flow: Flow,
-        progress: Progress,
-    },
+    Done { id: String, checked_at: DateTime<Utc>, flow: Flow, progress: Progress },
     /// A poll failed in a way that asking again may fix. Still watched: the next poll is in
     /// `retry_in_ms` milliseconds.
     Failed {

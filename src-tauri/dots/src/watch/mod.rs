@@ -104,9 +104,6 @@ impl WatchConfig {
 
     /// The interval after one more backoff step from `current`.
     pub fn backoff(&self, current: Duration) -> Duration {
-        current
-            .checked_mul(self.backoff_factor.max(1))
-            .unwrap_or(self.max_interval)
-            .min(self.max_interval)
+        current.checked_mul(self.backoff_factor.max(1)).unwrap_or(self.max_interval).min(self.max_interval)
     }
 }

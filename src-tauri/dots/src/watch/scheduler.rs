@@ -19,17 +19,9 @@ use crate::error::{DotsError, ErrorKind};
 use crate::flow::Flow;
 
 enum Command {
-    Watch {
-        id: String,
-        source: Arc<dyn FlowSource>,
-        now: bool,
-    },
-    Refresh {
-        id: String,
-    },
-    Unwatch {
-        id: String,
-    },
+    Watch { id: String, source: Arc<dyn FlowSource>, now: bool },
+    Refresh { id: String },
+    Unwatch { id: String },
     SetInterval(Duration),
     Shutdown,
 }
@@ -46,10 +38,7 @@ pub struct WatchHandle {
 
 impl fmt::Debug for WatchHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WatchHandle")
-            .field("watched", &lock(&self.watched).len())
-            .field("running", &self.is_running())
-            .finish()
+        f.debug_struct("WatchHandle").field("watched", &lock(&self.watched).len()).field("running", &self.is_running()).finish()
     }
 }
 
@@ -125,9 +114,7 @@ impl WatchHandle {
             return false;
         }
         lock(&self.watched).insert(id.clone());
-        self.commands
-            .send(Command::Watch { id, source, now })
-            .is_ok()
+        self.commands.send(Command::Watch { id, source, now }).is_ok()
     }
 }
 
@@ -236,9 +223,7 @@ impl Scheduler {
     }
 
     /// The scheduler, not started yet: spawn [`run`](Self::run) on any tokio runtime.
-    pub fn new(
-        config: WatchConfig,
-    ) -> (Scheduler, WatchHandle, mpsc::UnboundedReceiver<WatchEvent>) {
+    pub fn new(config: WatchConfig) -> (Scheduler, WatchHandle, mpsc::UnboundedReceiver<WatchEvent>) {
         let (command_tx, command_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = mpsc::unbounded_channel();
         let watched = Arc::new(Mutex::new(BTreeSet::new()));
@@ -252,14 +237,7 @@ impl Scheduler {
             seq: 0,
             in_flight: InFlight::default(),
         };
-        (
-            scheduler,
-            WatchHandle {
-                commands: command_tx,
-                watched,
-            },
-            event_rx,
-        )
+        (scheduler, WatchHandle { commands: command_tx, watched }, event_rx)
     }
 
     /// Runs until `shutdown`, until every handle is dropped, or until the event receiver is
@@ -300,16 +278,12 @@ impl Scheduler {
     /// Starts the GETs that are due, oldest due first, up to `max_in_flight`.
     fn start_due(&mut self, now: Instant) {
         while self.in_flight.len() < self.config.max_in_flight {
-            let Some(first) = self.queue.first_entry() else {
-                break;
-            };
+            let Some(first) = self.queue.first_entry() else { break };
             if first.key().0 > now {
                 break;
             }
             let id = first.remove();
-            let Some(entry) = self.flows.get_mut(&id) else {
-                continue;
-            };
+            let Some(entry) = self.flows.get_mut(&id) else { continue };
             entry.slot = None;
             let source = entry.source.clone();
             let token = entry.token;
@@ -323,11 +297,7 @@ impl Scheduler {
     fn command(&mut self, cmd: Command) {
         let now = Instant::now();
         match cmd {
-            Command::Watch {
-                id,
-                source,
-                now: at_once,
-            } => {
+            Command::Watch { id, source, now: at_once } => {
                 lock(&self.watched).insert(id.clone());
                 if self.flows.contains_key(&id) {
                     if at_once {
@@ -345,11 +315,7 @@ impl Scheduler {
                     not_before: None,
                 };
                 self.flows.insert(id.clone(), entry);
-                let due = if at_once {
-                    now
-                } else {
-                    now + self.config.interval
-                };
+                let due = if at_once { now } else { now + self.config.interval };
                 self.schedule(&id, due);
             }
             Command::Refresh { id } => self.refresh(&id, now),
@@ -370,9 +336,7 @@ impl Scheduler {
                 self.config.max_interval = self.config.max_interval.max(base);
                 let ids: Vec<String> = self.flows.keys().cloned().collect();
                 for id in ids {
-                    let Some(entry) = self.flows.get_mut(&id) else {
-                        continue;
-                    };
+                    let Some(entry) = self.flows.get_mut(&id) else { continue };
                     entry.interval = base;
                     let Some((due, _)) = entry.slot else { continue };
                     let sooner = (now + base).max(entry.not_before.unwrap_or(now));
@@ -387,9 +351,7 @@ impl Scheduler {
 
     fn refresh(&mut self, id: &str, now: Instant) {
         let base = self.config.interval;
-        let Some(entry) = self.flows.get_mut(id) else {
-            return;
-        };
+        let Some(entry) = self.flows.get_mut(id) else { return };
         entry.interval = base;
         let Some((due, _)) = entry.slot else { return }; // a GET is running: its reply is fresh
         let at = entry.not_before.map_or(now, |nb| nb.max(now));
@@ -400,9 +362,7 @@ impl Scheduler {
 
     /// (Re)places a watched flow in the due queue.
     fn schedule(&mut self, id: &str, due: Instant) {
-        let Some(entry) = self.flows.get_mut(id) else {
-            return;
-        };
+        let Some(entry) = self.flows.get_mut(id) else { return };
         if let Some(old) = entry.slot.take() {
             self.queue.remove(&old);
         }
@@ -433,9 +393,7 @@ impl Scheduler {
     fn finished(&mut self, Finished { id, token, result }: Finished) {
         let now = Instant::now();
         let checked_at = Utc::now();
-        let Some(entry) = self.flows.get_mut(&id) else {
-            return;
-        };
+        let Some(entry) = self.flows.get_mut(&id) else { return };
         if entry.token != token {
             return; // the reply to a GET from before an unwatch
         }
@@ -445,12 +403,7 @@ impl Scheduler {
                 let progress = flow.progress();
                 if progress.done {
                     self.remove(&id);
-                    self.emit(WatchEvent::Done {
-                        id,
-                        checked_at,
-                        flow,
-                        progress,
-                    });
+                    self.emit(WatchEvent::Done { id, checked_at, flow, progress });
                     return;
                 }
                 let changed = match &entry.last {
@@ -458,30 +411,18 @@ impl Scheduler {
                     None => true,
                 };
                 entry.last = Some(flow.clone());
-                entry.interval = if changed {
-                    self.config.interval
-                } else {
-                    self.config.backoff(entry.interval)
-                };
+                entry.interval = if changed { self.config.interval } else { self.config.backoff(entry.interval) };
                 let due = now + entry.interval;
                 self.schedule(&id, due);
                 if changed {
-                    self.emit(WatchEvent::Updated {
-                        id,
-                        checked_at,
-                        flow,
-                        progress,
-                    });
+                    self.emit(WatchEvent::Updated { id, checked_at, flow, progress });
                 }
             }
             Err(error) if retry_later(&error) => {
                 entry.interval = self.config.backoff(entry.interval);
                 let wait = match &error {
                     // Exactly what Dots asked for, no sooner and (being Dots' own word) no later.
-                    DotsError::RateLimited {
-                        retry_after: Some(after),
-                        ..
-                    } if !after.is_zero() => {
+                    DotsError::RateLimited { retry_after: Some(after), .. } if !after.is_zero() => {
                         entry.not_before = Some(now + *after);
                         *after
                     }

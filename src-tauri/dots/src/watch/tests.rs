@@ -25,16 +25,11 @@ struct Fake {
 }
 
 impl Fake {
-    fn new(
-        script: impl Fn(&str, usize) -> Result<Flow, DotsError> + Send + Sync + 'static,
-    ) -> Arc<Fake> {
+    fn new(script: impl Fn(&str, usize) -> Result<Flow, DotsError> + Send + Sync + 'static) -> Arc<Fake> {
         Fake::slow(Duration::ZERO, script)
     }
 
-    fn slow(
-        delay: Duration,
-        script: impl Fn(&str, usize) -> Result<Flow, DotsError> + Send + Sync + 'static,
-    ) -> Arc<Fake> {
+    fn slow(delay: Duration, script: impl Fn(&str, usize) -> Result<Flow, DotsError> + Send + Sync + 'static) -> Arc<Fake> {
         Arc::new(Fake {
             script: Box::new(script),
             delay,
@@ -46,13 +41,7 @@ impl Fake {
 
     /// Seconds since `start` of each call for `id`.
     fn times(&self, id: &str, start: Instant) -> Vec<f64> {
-        self.calls
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(i, _)| i == id)
-            .map(|(_, t)| (*t - start).as_secs_f64())
-            .collect()
+        self.calls.lock().unwrap().iter().filter(|(i, _)| i == id).map(|(_, t)| (*t - start).as_secs_f64()).collect()
     }
 
     fn count(&self) -> usize {
@@ -111,10 +100,7 @@ fn flow(id: &str, completed: &[&str]) -> Flow {
 
 /// A flow that differs from the one before on every call.
 fn changing(id: &str, n: usize) -> Result<Flow, DotsError> {
-    Ok(Flow {
-        metadata: Some(json!(n)),
-        ..flow(id, &[])
-    })
+    Ok(Flow { metadata: Some(json!(n)), ..flow(id, &[]) })
 }
 
 fn same(id: &str, _: usize) -> Result<Flow, DotsError> {
@@ -122,17 +108,11 @@ fn same(id: &str, _: usize) -> Result<Flow, DotsError> {
 }
 
 fn server_error() -> DotsError {
-    DotsError::Server {
-        status: 503,
-        message: "busy".into(),
-    }
+    DotsError::Server { status: 503, message: "busy".into() }
 }
 
 fn limited(after: Option<u64>) -> DotsError {
-    DotsError::RateLimited {
-        retry_after: after.map(Duration::from_secs),
-        message: "slow down".into(),
-    }
+    DotsError::RateLimited { retry_after: after.map(Duration::from_secs), message: "slow down".into() }
 }
 
 fn config() -> WatchConfig {
@@ -174,37 +154,14 @@ async fn until(start: Instant, secs: f64) {
 fn defaults_and_correction() {
     let c = WatchConfig::default();
     assert_eq!(
-        (
-            c.interval,
-            c.max_interval,
-            c.backoff_factor,
-            c.max_in_flight
-        ),
+        (c.interval, c.max_interval, c.backoff_factor, c.max_in_flight),
         (Duration::from_secs(5), Duration::from_secs(60), 2, 8)
     );
-    let odd = WatchConfig {
-        interval: Duration::ZERO,
-        max_interval: Duration::ZERO,
-        backoff_factor: 0,
-        max_in_flight: 0,
-    }
-    .normalized();
-    assert_eq!(
-        (
-            odd.interval,
-            odd.max_interval,
-            odd.backoff_factor,
-            odd.max_in_flight
-        ),
-        (MIN_INTERVAL, MIN_INTERVAL, 1, 1)
-    );
+    let odd = WatchConfig { interval: Duration::ZERO, max_interval: Duration::ZERO, backoff_factor: 0, max_in_flight: 0 }.normalized();
+    assert_eq!((odd.interval, odd.max_interval, odd.backoff_factor, odd.max_in_flight), (MIN_INTERVAL, MIN_INTERVAL, 1, 1));
     assert_eq!(c.backoff(Duration::from_secs(5)), Duration::from_secs(10));
     assert_eq!(c.backoff(Duration::from_secs(40)), Duration::from_secs(60));
-    assert_eq!(
-        c.backoff(Duration::MAX),
-        Duration::from_secs(60),
-        "no overflow"
-    );
+    assert_eq!(c.backoff(Duration::MAX), Duration::from_secs(60), "no overflow");
 }
 
 #[tokio::test(start_paused = true)]
@@ -214,10 +171,7 @@ async fn polls_at_the_interval_while_the_flow_changes() {
     let start = Instant::now();
     assert!(h.watch("f1", src.clone()));
     until(start, 31.0).await;
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0, 15.0, 20.0, 25.0, 30.0]
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0, 15.0, 20.0, 25.0, 30.0]);
     let events = drain(&mut rx);
     assert_eq!(kinds(&events), vec!["updated"; 6]);
     assert!(events.iter().all(|e| e.id() == "f1"));
@@ -231,43 +185,24 @@ async fn backoff_doubles_up_to_the_max_while_unchanged() {
     h.watch("f1", src.clone());
     until(start, 261.0).await;
     // First reply is news (Updated), then 10, 20, 40, 60 (capped), 60, 60.
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0, 20.0, 40.0, 80.0, 140.0, 200.0, 260.0]
-    );
-    assert_eq!(
-        kinds(&drain(&mut rx)),
-        vec!["updated"],
-        "unchanged replies send nothing"
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0, 20.0, 40.0, 80.0, 140.0, 200.0, 260.0]);
+    assert_eq!(kinds(&drain(&mut rx)), vec!["updated"], "unchanged replies send nothing");
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_change_puts_the_interval_back_to_base() {
     let (h, mut rx) = Scheduler::spawn(config());
     // Unchanged until the 5th reply, which completes a step; unchanged after.
-    let src = Fake::new(|id, n| {
-        Ok(if n < 4 {
-            flow(id, &[])
-        } else {
-            flow(id, &["compliance"])
-        })
-    });
+    let src = Fake::new(|id, n| Ok(if n < 4 { flow(id, &[]) } else { flow(id, &["compliance"]) }));
     let start = Instant::now();
     h.watch("f1", src.clone());
     until(start, 116.0).await;
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0, 20.0, 40.0, 80.0, 85.0, 95.0, 115.0]
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0, 20.0, 40.0, 80.0, 85.0, 95.0, 115.0]);
     let events = drain(&mut rx);
     assert_eq!(kinds(&events), vec!["updated", "updated"]);
     match &events[1] {
         WatchEvent::Updated { progress, flow, .. } => {
-            assert_eq!(
-                (progress.completed, progress.total, progress.done),
-                (1, 2, false)
-            );
+            assert_eq!((progress.completed, progress.total, progress.done), (1, 2, false));
             assert_eq!(flow.completed_steps, vec!["compliance"]);
         }
         other => panic!("{other:?}"),
@@ -297,42 +232,24 @@ async fn every_compared_field_counts_as_a_change() {
     h.watch("f1", src.clone());
     until(start, 36.0).await;
     // user_id, steps and metadata each reset the interval; the link alone does not.
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0, 15.0, 20.0, 25.0, 35.0]
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0, 15.0, 20.0, 25.0, 35.0]);
     assert_eq!(kinds(&drain(&mut rx)), vec!["updated"; 4]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_is_honoured_exactly_on_429() {
     let (h, mut rx) = Scheduler::spawn(config());
-    let src = Fake::new(|id, n| {
-        if n == 1 {
-            Err(limited(Some(7)))
-        } else {
-            changing(id, n)
-        }
-    });
+    let src = Fake::new(|id, n| if n == 1 { Err(limited(Some(7))) } else { changing(id, n) });
     let start = Instant::now();
     h.watch("f1", src.clone());
     until(start, 16.999).await;
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0],
-        "no call before Retry-After is up"
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0], "no call before Retry-After is up");
     until(start, 23.0).await;
     assert_eq!(src.times("f1", start), vec![5.0, 10.0, 17.0, 22.0]);
     let events = drain(&mut rx);
-    assert_eq!(
-        kinds(&events),
-        vec!["updated", "failed", "updated", "updated"]
-    );
+    assert_eq!(kinds(&events), vec!["updated", "failed", "updated", "updated"]);
     match &events[1] {
-        WatchEvent::Failed {
-            kind, retry_in_ms, ..
-        } => assert_eq!((*kind, *retry_in_ms), (ErrorKind::RateLimited, 7000)),
+        WatchEvent::Failed { kind, retry_in_ms, .. } => assert_eq!((*kind, *retry_in_ms), (ErrorKind::RateLimited, 7000)),
         other => panic!("{other:?}"),
     }
 }
@@ -340,13 +257,7 @@ async fn retry_after_is_honoured_exactly_on_429() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_longer_than_max_interval_is_still_honoured_and_refresh_waits_for_it() {
     let (h, mut rx) = Scheduler::spawn(config());
-    let src = Fake::new(|id, n| {
-        if n == 0 {
-            Err(limited(Some(120)))
-        } else {
-            changing(id, n)
-        }
-    });
+    let src = Fake::new(|id, n| if n == 0 { Err(limited(Some(120))) } else { changing(id, n) });
     let start = Instant::now();
     h.watch("f1", src.clone());
     until(start, 30.0).await;
@@ -362,33 +273,16 @@ async fn retry_after_longer_than_max_interval_is_still_honoured_and_refresh_wait
 #[tokio::test(start_paused = true)]
 async fn a_429_without_retry_after_backs_off() {
     let (h, mut rx) = Scheduler::spawn(config());
-    let src = Fake::new(|id, n| {
-        if n == 1 || n == 2 {
-            Err(limited(None))
-        } else {
-            changing(id, n)
-        }
-    });
+    let src = Fake::new(|id, n| if n == 1 || n == 2 { Err(limited(None)) } else { changing(id, n) });
     let start = Instant::now();
     h.watch("f1", src.clone());
     until(start, 46.0).await;
     // Updated at 5, 429 at 10 (next in 10), 429 at 20 (next in 20), then base again.
     assert_eq!(src.times("f1", start), vec![5.0, 10.0, 20.0, 40.0, 45.0]);
     let events = drain(&mut rx);
-    assert_eq!(
-        kinds(&events),
-        vec!["updated", "failed", "failed", "updated", "updated"]
-    );
-    let waits: Vec<u64> = events
-        .iter()
-        .filter_map(|e| {
-            if let WatchEvent::Failed { retry_in_ms, .. } = e {
-                Some(*retry_in_ms)
-            } else {
-                None
-            }
-        })
-        .collect();
+    assert_eq!(kinds(&events), vec!["updated", "failed", "failed", "updated", "updated"]);
+    let waits: Vec<u64> =
+        events.iter().filter_map(|e| if let WatchEvent::Failed { retry_in_ms, .. } = e { Some(*retry_in_ms) } else { None }).collect();
     assert_eq!(waits, vec![10_000, 20_000]);
 }
 
@@ -407,22 +301,10 @@ async fn transient_errors_emit_failed_and_retry_later() {
     until(start, 136.0).await;
     assert_eq!(src.times("f1", start), vec![5.0, 15.0, 35.0, 75.0, 135.0]);
     let events = drain(&mut rx);
-    assert_eq!(
-        kinds(&events),
-        vec!["failed", "failed", "failed", "failed", "updated"]
-    );
+    assert_eq!(kinds(&events), vec!["failed", "failed", "failed", "failed", "updated"]);
     let failed: Vec<(ErrorKind, u64)> = events
         .iter()
-        .filter_map(|e| {
-            if let WatchEvent::Failed {
-                kind, retry_in_ms, ..
-            } = e
-            {
-                Some((*kind, *retry_in_ms))
-            } else {
-                None
-            }
-        })
+        .filter_map(|e| if let WatchEvent::Failed { kind, retry_in_ms, .. } = e { Some((*kind, *retry_in_ms)) } else { None })
         .collect();
     assert_eq!(
         failed,
@@ -444,35 +326,10 @@ async fn transient_errors_emit_failed_and_retry_later() {
 async fn permanent_errors_stop_watching_with_a_reason() {
     type Case = (&'static str, fn() -> DotsError, ErrorKind);
     let cases: Vec<Case> = vec![
-        (
-            "nf",
-            || DotsError::NotFound {
-                message: "no such flow".into(),
-            },
-            ErrorKind::NotFound,
-        ),
-        (
-            "ua",
-            || DotsError::Unauthorized {
-                message: "bad key".into(),
-            },
-            ErrorKind::Unauthorized,
-        ),
-        (
-            "fb",
-            || DotsError::Forbidden {
-                message: "not yours".into(),
-            },
-            ErrorKind::Forbidden,
-        ),
-        (
-            "ir",
-            || DotsError::InvalidRequest {
-                status: 400,
-                message: "bad id".into(),
-            },
-            ErrorKind::InvalidRequest,
-        ),
+        ("nf", || DotsError::NotFound { message: "no such flow".into() }, ErrorKind::NotFound),
+        ("ua", || DotsError::Unauthorized { message: "bad key".into() }, ErrorKind::Unauthorized),
+        ("fb", || DotsError::Forbidden { message: "not yours".into() }, ErrorKind::Forbidden),
+        ("ir", || DotsError::InvalidRequest { status: 400, message: "bad id".into() }, ErrorKind::InvalidRequest),
     ];
     let (h, mut rx) = Scheduler::spawn(config());
     let mut sources = Vec::new();
@@ -494,12 +351,7 @@ async fn permanent_errors_stop_watching_with_a_reason() {
         let mine: Vec<&WatchEvent> = events.iter().filter(|e| e.id() == *id).collect();
         assert_eq!(mine.len(), 2, "{id}");
         match mine[1] {
-            WatchEvent::Stopped {
-                reason,
-                kind,
-                message,
-                ..
-            } => {
+            WatchEvent::Stopped { reason, kind, message, .. } => {
                 assert_eq!((*reason, *kind), (StopReason::Error, Some(*want)));
                 assert!(!message.is_empty());
             }
@@ -546,9 +398,7 @@ async fn unwatch_stops_and_never_calls_again() {
     let events = drain(&mut rx);
     assert_eq!(kinds(&events), vec!["updated", "updated", "stopped"]);
     match &events[2] {
-        WatchEvent::Stopped { reason, kind, .. } => {
-            assert_eq!((*reason, *kind), (StopReason::Unwatched, None))
-        }
+        WatchEvent::Stopped { reason, kind, .. } => assert_eq!((*reason, *kind), (StopReason::Unwatched, None)),
         other => panic!("{other:?}"),
     }
     // Unwatching what is not watched sends nothing.
@@ -588,10 +438,7 @@ async fn watching_a_flow_already_watched_does_not_double_its_polling() {
     h.watch("f1", src.clone());
     h.watch("f1", other.clone()); // the first source stays
     until(start, 31.0).await;
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0, 15.0, 20.0, 25.0, 30.0]
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0, 15.0, 20.0, 25.0, 30.0]);
     assert_eq!(other.count(), 0);
     assert_eq!(h.watched(), vec!["f1"]);
     assert_eq!(drain(&mut rx).len(), 6);
@@ -629,27 +476,16 @@ async fn set_interval_changes_the_base_interval() {
     until(start, 11.0).await;
     h.set_interval(Duration::from_secs(2)); // due at 15 → now 13
     until(start, 19.5).await;
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0, 13.0, 15.0, 17.0, 19.0]
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0, 13.0, 15.0, 17.0, 19.0]);
     h.set_interval(Duration::from_secs(30)); // a longer interval does not delay the poll due at 21
     until(start, 52.0).await;
-    assert_eq!(
-        src.times("f1", start),
-        vec![5.0, 10.0, 13.0, 15.0, 17.0, 19.0, 21.0, 51.0]
-    );
+    assert_eq!(src.times("f1", start), vec![5.0, 10.0, 13.0, 15.0, 17.0, 19.0, 21.0, 51.0]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn two_hundred_flows_on_one_task() {
-    let tasks_before = tokio::runtime::Handle::current()
-        .metrics()
-        .num_alive_tasks();
-    let cfg = WatchConfig {
-        max_in_flight: 8,
-        ..config()
-    };
+    let tasks_before = tokio::runtime::Handle::current().metrics().num_alive_tasks();
+    let cfg = WatchConfig { max_in_flight: 8, ..config() };
     let (h, mut rx) = Scheduler::spawn(cfg);
     // 50 ms per GET: 200 flows take 25 rounds of 8 = 1.25 s, well inside an interval.
     let src = Fake::slow(Duration::from_millis(50), changing);
@@ -661,9 +497,7 @@ async fn two_hundred_flows_on_one_task() {
     settle().await;
     assert_eq!(h.watched_count(), 200);
     assert_eq!(
-        tokio::runtime::Handle::current()
-            .metrics()
-            .num_alive_tasks(),
+        tokio::runtime::Handle::current().metrics().num_alive_tasks(),
         tasks_before + 1,
         "one scheduler task, no task per flow"
     );
@@ -671,9 +505,7 @@ async fn two_hundred_flows_on_one_task() {
     // the 10th call of the last flow is at most 50 + 1.25 + 10 * 0.05 s in, the 11th at 55+.
     until(start, 53.0).await;
     assert_eq!(
-        tokio::runtime::Handle::current()
-            .metrics()
-            .num_alive_tasks(),
+        tokio::runtime::Handle::current().metrics().num_alive_tasks(),
         tasks_before + 1,
         "GETs run inside the scheduler task"
     );
@@ -682,11 +514,7 @@ async fn two_hundred_flows_on_one_task() {
     for id in &ids {
         assert_eq!(counts.get(id), Some(&10), "{id}");
     }
-    assert_eq!(
-        src.most_running.load(Ordering::SeqCst),
-        8,
-        "in flight never above max_in_flight (and it is used)"
-    );
+    assert_eq!(src.most_running.load(Ordering::SeqCst), 8, "in flight never above max_in_flight (and it is used)");
     assert_eq!(drain(&mut rx).len(), 2000);
     // The first round went out in batches of at most 8, starting at 5 s.
     let mut first: Vec<f64> = ids.iter().map(|id| src.times(id, start)[0]).collect();
@@ -697,10 +525,7 @@ async fn two_hundred_flows_on_one_task() {
 
 #[tokio::test(start_paused = true)]
 async fn in_flight_cap_holds_with_slow_replies() {
-    let cfg = WatchConfig {
-        max_in_flight: 3,
-        ..config()
-    };
+    let cfg = WatchConfig { max_in_flight: 3, ..config() };
     let (h, mut rx) = Scheduler::spawn(cfg);
     // Slower than the interval: a flow is never polled again while its GET runs.
     let src = Fake::slow(Duration::from_secs(7), changing);
@@ -732,18 +557,11 @@ async fn shutdown_ends_the_stream_and_dropping_handles_stops_the_task() {
     assert!(!h.watch("f2", src.clone()), "a stopped scheduler refuses");
     assert_eq!(src.count(), 0);
 
-    let before = tokio::runtime::Handle::current()
-        .metrics()
-        .num_alive_tasks();
+    let before = tokio::runtime::Handle::current().metrics().num_alive_tasks();
     let (h, mut rx) = Scheduler::spawn(config());
     h.watch("f1", src.clone());
     settle().await;
-    assert_eq!(
-        tokio::runtime::Handle::current()
-            .metrics()
-            .num_alive_tasks(),
-        before + 1
-    );
+    assert_eq!(tokio::runtime::Handle::current().metrics().num_alive_tasks(), before + 1);
     drop(h);
     assert!(rx.recv().await.is_none());
 
@@ -757,25 +575,15 @@ async fn shutdown_ends_the_stream_and_dropping_handles_stops_the_task() {
 
 #[test]
 fn the_event_json_shape() {
-    let t = chrono::DateTime::parse_from_rfc3339("2024-07-11T21:10:30Z")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
+    let t = chrono::DateTime::parse_from_rfc3339("2024-07-11T21:10:30Z").unwrap().with_timezone(&chrono::Utc);
     let f = flow("f1", &["compliance"]);
-    let updated = WatchEvent::Updated {
-        id: "f1".into(),
-        checked_at: t,
-        progress: f.progress(),
-        flow: f.clone(),
-    };
+    let updated = WatchEvent::Updated { id: "f1".into(), checked_at: t, progress: f.progress(), flow: f.clone() };
     let v = serde_json::to_value(&updated).unwrap();
     assert_eq!(v["type"], "updated");
     assert_eq!(v["id"], "f1");
     assert_eq!(v["checked_at"], "2024-07-11T21:10:30Z");
     assert_eq!(v["flow"]["completed_steps"], json!(["compliance"]));
-    assert_eq!(
-        v["progress"],
-        json!({"claimed": false, "completed": 1, "total": 2, "done": false, "pending": ["manage-payouts"]})
-    );
+    assert_eq!(v["progress"], json!({"claimed": false, "completed": 1, "total": 2, "done": false, "pending": ["manage-payouts"]}));
 
     let failed = WatchEvent::Failed {
         id: "f1".into(),
@@ -807,16 +615,8 @@ fn the_event_json_shape() {
         message: "Dots has no such object (404): no such flow".into(),
     };
     let v = serde_json::to_value(&refused).unwrap();
-    assert_eq!(
-        (v["reason"].clone(), v["kind"].clone()),
-        (json!("error"), json!("not_found"))
-    );
-    let done = WatchEvent::Done {
-        id: "f1".into(),
-        checked_at: t,
-        progress: f.progress(),
-        flow: f,
-    };
+    assert_eq!((v["reason"].clone(), v["kind"].clone()), (json!("error"), json!("not_found")));
+    let done = WatchEvent::Done { id: "f1".into(), checked_at: t, progress: f.progress(), flow: f };
     assert_eq!(serde_json::to_value(&done).unwrap()["type"], "done");
     for e in [updated, failed, stopped, refused, done] {
         let back: WatchEvent = serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();
@@ -828,14 +628,7 @@ fn the_event_json_shape() {
 fn the_generated_typescript_is_a_tagged_union() {
     use ts_rs::TS;
     let decl = WatchEvent::decl();
-    for part in [
-        r#""type": "updated""#,
-        r#""type": "done""#,
-        r#""type": "failed""#,
-        r#""type": "stopped""#,
-        "retry_in_ms: number",
-        "kind?: ErrorKind",
-    ] {
+    for part in [r#""type": "updated""#, r#""type": "done""#, r#""type": "failed""#, r#""type": "stopped""#, "retry_in_ms: number", "kind?: ErrorKind"] {
         assert!(decl.contains(part), "{part} not in {decl}");
     }
 }

@@ -11,9 +11,7 @@ pub const CLIENT_ID: &str = "cid_test";
 pub const API_KEY: &str = "sk_test_Zq8vLr2Np5Wx9KeY";
 
 pub async fn sandbox() -> SandboxHandle {
-    flowdesk_sandbox::start(SandboxConfig::new(CLIENT_ID, API_KEY))
-        .await
-        .expect("sandbox starts")
+    flowdesk_sandbox::start(SandboxConfig::new(CLIENT_ID, API_KEY)).await.expect("sandbox starts")
 }
 
 pub fn client_with(sandbox: &SandboxHandle, key: &str, timeout: Duration) -> DotsClient {
@@ -34,11 +32,7 @@ pub async fn inject(sandbox: &SandboxHandle, spec: Value) {
         .send()
         .await
         .expect("fault control reachable");
-    assert!(
-        resp.status().is_success(),
-        "fault refused: {}",
-        resp.text().await.unwrap_or_default()
-    );
+    assert!(resp.status().is_success(), "fault refused: {}", resp.text().await.unwrap_or_default());
 }
 
 pub async fn control(sandbox: &SandboxHandle, path: &str, body: Value) -> Value {
@@ -53,8 +47,5 @@ pub async fn control(sandbox: &SandboxHandle, path: &str, body: Value) -> Value 
 }
 
 pub fn simple_request() -> FlowRequest {
-    FlowRequest::new(vec![
-        Step::new(StepName::Compliance),
-        Step::new(StepName::ManagePayouts),
-    ])
+    FlowRequest::new(vec![Step::new(StepName::Compliance), Step::new(StepName::ManagePayouts)])
 }

@@ -26,19 +26,9 @@ fn bad_amounts_say_why() {
     assert_eq!(err("0.00"), AmountError::Zero);
     assert_eq!(err("-5"), AmountError::Negative);
     assert!(matches!(err("10000000.01"), AmountError::TooLarge(_)));
-    assert!(matches!(
-        err("99999999999999999999999"),
-        AmountError::TooLarge(_)
-    ));
-    for bad in [
-        "abc", "1e3", "1,23", "12,3456", "1.2.3", "$", ".", "--5", "+5", "5$", "١٢", "1 000",
-        "NaN", "inf",
-    ] {
-        assert!(
-            matches!(err(bad), AmountError::NotANumber(_)),
-            "{bad} → {:?}",
-            err(bad)
-        );
+    assert!(matches!(err("99999999999999999999999"), AmountError::TooLarge(_)));
+    for bad in ["abc", "1e3", "1,23", "12,3456", "1.2.3", "$", ".", "--5", "+5", "5$", "١٢", "1 000", "NaN", "inf"] {
+        assert!(matches!(err(bad), AmountError::NotANumber(_)), "{bad} → {:?}", err(bad));
     }
     assert_eq!(parse_dollars("-12.50", Sign::Either), Ok(-1250));
     assert!(err("12.345").to_string().contains("at most 2 decimals"));

@@ -19,56 +19,27 @@ fn save_status_delete() {
     let (creds, store, mut s) = setup();
     assert_eq!(
         creds.status(&s, SANDBOX).unwrap(),
-        CredentialStatus {
-            configured: false,
-            client_id: None,
-            key_last4: None
-        }
+        CredentialStatus { configured: false, client_id: None, key_last4: None }
     );
 
-    let status = creds
-        .save(&mut s, SANDBOX, "  client_123 ", key(&format!("  {KEY}\n")))
-        .unwrap();
-    let expected = CredentialStatus {
-        configured: true,
-        client_id: Some("client_123".into()),
-        key_last4: Some("6053".into()),
-    };
+    let status = creds.save(&mut s, SANDBOX, "  client_123 ", key(&format!("  {KEY}\n"))).unwrap();
+    let expected =
+        CredentialStatus { configured: true, client_id: Some("client_123".into()), key_last4: Some("6053".into()) };
     assert_eq!(status, expected);
     assert_eq!(creds.status(&s, SANDBOX).unwrap(), expected);
     assert_eq!(store.accounts(), ["sandbox@pls.senddotssandbox.com"]);
-    assert_eq!(
-        store.raw("sandbox@pls.senddotssandbox.com").as_deref(),
-        Some(KEY),
-        "stored trimmed"
-    );
-    assert_eq!(
-        s.environment(SANDBOX).unwrap().client_id(),
-        Some("client_123")
-    );
+    assert_eq!(store.raw("sandbox@pls.senddotssandbox.com").as_deref(), Some(KEY), "stored trimmed");
+    assert_eq!(s.environment(SANDBOX).unwrap().client_id(), Some("client_123"));
     // Other environments are untouched.
     assert!(!creds.status(&s, PRODUCTION).unwrap().configured);
 
     // Saving again replaces.
-    creds
-        .save(
-            &mut s,
-            SANDBOX,
-            "client_456",
-            key("sk_test_another_key_9999"),
-        )
-        .unwrap();
-    assert_eq!(
-        creds.status(&s, SANDBOX).unwrap().key_last4.as_deref(),
-        Some("9999")
-    );
+    creds.save(&mut s, SANDBOX, "client_456", key("sk_test_another_key_9999")).unwrap();
+    assert_eq!(creds.status(&s, SANDBOX).unwrap().key_last4.as_deref(), Some("9999"));
     assert_eq!(store.accounts().len(), 1);
 
     creds.delete(&mut s, SANDBOX).unwrap();
-    assert_eq!(
-        creds.status(&s, SANDBOX).unwrap(),
-        CredentialStatus::default()
-    );
+    assert_eq!(creds.status(&s, SANDBOX).unwrap(), CredentialStatus::default());
     assert!(store.accounts().is_empty());
     creds.delete(&mut s, SANDBOX).unwrap(); // nothing saved: fine
 }
@@ -77,19 +48,9 @@ fn save_status_delete() {
 fn last4_only_for_keys_long_enough() {
     assert_eq!(last4("sk_abcdefgh1234").as_deref(), Some("1234"));
     assert_eq!(last4("short_key_1").as_deref(), None);
-    assert_eq!(
-        last4("ключ_ключ_ключ").as_deref(),
-        Some("ключ"),
-        "characters, not bytes"
-    );
+    assert_eq!(last4("ключ_ключ_ключ").as_deref(), Some("ключ"), "characters, not bytes");
     let (creds, _, mut s) = setup();
-    assert_eq!(
-        creds
-            .save(&mut s, SANDBOX, "c", key("abc"))
-            .unwrap()
-            .key_last4,
-        None
-    );
+    assert_eq!(creds.save(&mut s, SANDBOX, "c", key("abc")).unwrap().key_last4, None);
 }
 
 #[test]
@@ -107,26 +68,14 @@ fn bad_keys_and_client_ids_are_refused_with_clear_errors() {
         ("a:b", KEY, "cannot contain ':'"),
     ];
     for (client_id, api_key, says) in cases {
-        let e = creds
-            .save(&mut s, SANDBOX, client_id, key(api_key))
-            .unwrap_err();
+        let e = creds.save(&mut s, SANDBOX, client_id, key(api_key)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid);
         assert!(e.to_string().contains(says), "{e} / {says}");
     }
-    assert!(creds
-        .save(&mut s, SANDBOX, "c", key(&"k".repeat(2000)))
-        .unwrap_err()
-        .to_string()
-        .contains("longer than"));
+    assert!(creds.save(&mut s, SANDBOX, "c", key(&"k".repeat(2000))).unwrap_err().to_string().contains("longer than"));
     let e = creds.save(&mut s, LOCAL, "c", key(KEY)).unwrap_err();
     assert!(e.to_string().contains("needs no client ID or key"), "{e}");
-    assert_eq!(
-        creds
-            .save(&mut s, "nope", "c", key(KEY))
-            .unwrap_err()
-            .kind(),
-        ErrorKind::NotFound
-    );
+    assert_eq!(creds.save(&mut s, "nope", "c", key(KEY)).unwrap_err().kind(), ErrorKind::NotFound);
     assert!(store.accounts().is_empty());
     assert_eq!(s, before);
 }
@@ -136,42 +85,25 @@ fn local_sandbox_needs_nothing() {
     let (creds, _, mut s) = setup();
     assert_eq!(
         creds.status(&s, LOCAL).unwrap(),
-        CredentialStatus {
-            configured: true,
-            client_id: None,
-            key_last4: None
-        }
+        CredentialStatus { configured: true, client_id: None, key_last4: None }
     );
     creds.delete(&mut s, LOCAL).unwrap();
-    let e = creds
-        .client_config(&s, LOCAL, Duration::from_secs(5))
-        .unwrap_err();
+    let e = creds.client_config(&s, LOCAL, Duration::from_secs(5)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Invalid);
 }
 
 #[test]
 fn client_config_carries_what_the_client_needs() {
     let (creds, _, mut s) = setup();
-    let e = creds
-        .client_config(&s, SANDBOX, Duration::from_secs(5))
-        .unwrap_err();
+    let e = creds.client_config(&s, SANDBOX, Duration::from_secs(5)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotConfigured);
     assert!(e.to_string().contains("\"Sandbox\""), "{e}");
 
     creds
-        .update_environment(
-            &mut s,
-            SANDBOX,
-            EnvironmentChange {
-                app_id: Some("app_77".into()),
-                ..Default::default()
-            },
-        )
+        .update_environment(&mut s, SANDBOX, EnvironmentChange { app_id: Some("app_77".into()), ..Default::default() })
         .unwrap();
     creds.save(&mut s, SANDBOX, "client_123", key(KEY)).unwrap();
-    let c = creds
-        .client_config(&s, SANDBOX, Duration::from_secs(7))
-        .unwrap();
+    let c = creds.client_config(&s, SANDBOX, Duration::from_secs(7)).unwrap();
     assert_eq!(c.base_url.as_str(), "https://pls.senddotssandbox.com/api");
     assert_eq!(c.client_id, "client_123");
     assert_eq!(c.api_key.expose_secret(), KEY);
@@ -181,13 +113,7 @@ fn client_config_carries_what_the_client_needs() {
 
     // A key with no client ID (say, the file was replaced) is not configured.
     s.set_client_id(SANDBOX, None).unwrap();
-    assert_eq!(
-        creds
-            .client_config(&s, SANDBOX, Duration::from_secs(5))
-            .unwrap_err()
-            .kind(),
-        ErrorKind::NotConfigured
-    );
+    assert_eq!(creds.client_config(&s, SANDBOX, Duration::from_secs(5)).unwrap_err().kind(), ErrorKind::NotConfigured);
     assert!(!creds.status(&s, SANDBOX).unwrap().configured);
 }
 
@@ -216,22 +142,13 @@ fn host_change_unbinds_the_key() {
         .update_environment(
             &mut s,
             SANDBOX,
-            EnvironmentChange {
-                base_url: Some("https://api.senddotssandbox.com/api".into()),
-                ..Default::default()
-            },
+            EnvironmentChange { base_url: Some("https://api.senddotssandbox.com/api".into()), ..Default::default() },
         )
         .unwrap();
     assert_eq!((u.host_changed, u.key_unbound), (true, true));
     assert!(store.accounts().is_empty());
-    assert_eq!(
-        creds.status(&s, SANDBOX).unwrap(),
-        CredentialStatus::default()
-    );
-    assert_eq!(
-        serde_json::to_value(&u).unwrap(),
-        serde_json::json!({"host_changed": true, "key_unbound": true})
-    );
+    assert_eq!(creds.status(&s, SANDBOX).unwrap(), CredentialStatus::default());
+    assert_eq!(serde_json::to_value(&u).unwrap(), serde_json::json!({"host_changed": true, "key_unbound": true}));
 
     // A new key for the new host binds to it.
     creds.save(&mut s, SANDBOX, "client_123", key(KEY)).unwrap();
@@ -250,18 +167,8 @@ fn removing_an_environment_removes_its_key() {
         .unwrap();
     creds.save(&mut s, &id, "client_1", key(KEY)).unwrap();
     creds.save(&mut s, SANDBOX, "client_2", key(KEY)).unwrap();
-    assert_eq!(
-        creds
-            .remove_environment(&mut s, SANDBOX)
-            .unwrap_err()
-            .kind(),
-        ErrorKind::BuiltIn
-    );
-    assert_eq!(
-        store.accounts().len(),
-        2,
-        "a refused removal deletes nothing"
-    );
+    assert_eq!(creds.remove_environment(&mut s, SANDBOX).unwrap_err().kind(), ErrorKind::BuiltIn);
+    assert_eq!(store.accounts().len(), 2, "a refused removal deletes nothing");
     let removed = creds.remove_environment(&mut s, &id).unwrap();
     assert_eq!(removed.id(), "staging");
     assert_eq!(store.accounts(), ["sandbox@pls.senddotssandbox.com"]);
@@ -271,23 +178,12 @@ fn removing_an_environment_removes_its_key() {
 fn a_keychain_that_keeps_nothing_is_an_error() {
     let creds = Credentials::new(MemoryStore::forgetful());
     let mut s = Settings::default();
-    let e = creds
-        .save(&mut s, SANDBOX, "client_123", key(KEY))
-        .unwrap_err();
+    let e = creds.save(&mut s, SANDBOX, "client_123", key(KEY)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::KeychainNotPersisted);
     assert!(e.to_string().contains("nothing was saved"), "{e}");
-    assert_eq!(
-        s.environment(SANDBOX).unwrap().client_id(),
-        None,
-        "no client ID without a key"
-    );
-    assert_eq!(
-        creds.check_available().unwrap_err().kind(),
-        ErrorKind::KeychainNotPersisted
-    );
-    Credentials::new(MemoryStore::new())
-        .check_available()
-        .unwrap();
+    assert_eq!(s.environment(SANDBOX).unwrap().client_id(), None, "no client ID without a key");
+    assert_eq!(creds.check_available().unwrap_err().kind(), ErrorKind::KeychainNotPersisted);
+    Credentials::new(MemoryStore::new()).check_available().unwrap();
 }
 
 #[test]
@@ -296,9 +192,7 @@ fn an_unavailable_keychain_is_typed_and_says_what_to_do() {
     let mut s = Settings::default();
     let before = s.clone();
     for e in [
-        creds
-            .save(&mut s, SANDBOX, "client_123", key(KEY))
-            .unwrap_err(),
+        creds.save(&mut s, SANDBOX, "client_123", key(KEY)).unwrap_err(),
         creds.status(&s, SANDBOX).unwrap_err(),
         creds.check_available().unwrap_err(),
     ] {
@@ -308,21 +202,11 @@ fn an_unavailable_keychain_is_typed_and_says_what_to_do() {
     assert_eq!(s, before);
     s.set_client_id(SANDBOX, Some("cid")).unwrap();
     assert_eq!(
-        creds
-            .client_config(&s, SANDBOX, Duration::from_secs(1))
-            .unwrap_err()
-            .kind(),
+        creds.client_config(&s, SANDBOX, Duration::from_secs(1)).unwrap_err().kind(),
         ErrorKind::KeychainUnavailable
     );
-    assert_eq!(
-        creds.delete(&mut s, SANDBOX).unwrap_err().kind(),
-        ErrorKind::KeychainUnavailable
-    );
-    assert_eq!(
-        s.environment(SANDBOX).unwrap().client_id(),
-        Some("cid"),
-        "a failed delete clears nothing"
-    );
+    assert_eq!(creds.delete(&mut s, SANDBOX).unwrap_err().kind(), ErrorKind::KeychainUnavailable);
+    assert_eq!(s.environment(SANDBOX).unwrap().client_id(), Some("cid"), "a failed delete clears nothing");
     s.set_client_id(SANDBOX, None).unwrap();
     // The Local sandbox does not touch the keychain at all.
     assert!(creds.status(&s, LOCAL).unwrap().configured);
@@ -331,10 +215,7 @@ fn an_unavailable_keychain_is_typed_and_says_what_to_do() {
         .update_environment(
             &mut s,
             SANDBOX,
-            EnvironmentChange {
-                base_url: Some("https://x.example/api".into()),
-                ..Default::default()
-            },
+            EnvironmentChange { base_url: Some("https://x.example/api".into()), ..Default::default() },
         )
         .unwrap();
     // …with one bound, it does, and nothing changes when it cannot be unbound.
@@ -344,10 +225,7 @@ fn an_unavailable_keychain_is_typed_and_says_what_to_do() {
         .update_environment(
             &mut s,
             PRODUCTION,
-            EnvironmentChange {
-                base_url: Some("https://y.example/api".into()),
-                ..Default::default()
-            },
+            EnvironmentChange { base_url: Some("https://y.example/api".into()), ..Default::default() },
         )
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::KeychainUnavailable);
@@ -370,57 +248,23 @@ fn the_key_leaks_nowhere() {
     let bytes = std::fs::read(file.path()).unwrap();
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.contains("client_123"), "the client ID is in the file");
-    assert!(
-        !text.contains(KEY) && !text.contains(&KEY[..12]),
-        "the key is not"
-    );
+    assert!(!text.contains(KEY) && !text.contains(&KEY[..12]), "the key is not");
     assert!(!bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()));
 
-    let config = creds
-        .client_config(&s, SANDBOX, Duration::from_secs(1))
-        .unwrap();
-    let mut shown = vec![
-        format!("{config:?}"),
-        format!("{status:?}"),
-        format!("{:?}", s),
-        serde_json::to_string(&status).unwrap(),
-    ];
+    let config = creds.client_config(&s, SANDBOX, Duration::from_secs(1)).unwrap();
+    let mut shown =
+        vec![format!("{config:?}"), format!("{status:?}"), format!("{:?}", s), serde_json::to_string(&status).unwrap()];
 
     // Errors met with the key in hand.
-    let bad_keys = [
-        format!("{KEY} extra"),
-        format!("{KEY}\u{1}"),
-        KEY.repeat(100),
-    ];
+    let bad_keys = [format!("{KEY} extra"), format!("{KEY}\u{1}"), KEY.repeat(100)];
     for bad in &bad_keys {
-        errors.push(
-            creds
-                .save(&mut s, SANDBOX, "client_123", key(bad))
-                .unwrap_err(),
-        );
+        errors.push(creds.save(&mut s, SANDBOX, "client_123", key(bad)).unwrap_err());
     }
-    errors.push(
-        creds
-            .save(&mut s, "nope", "client_123", key(KEY))
-            .unwrap_err(),
-    );
+    errors.push(creds.save(&mut s, "nope", "client_123", key(KEY)).unwrap_err());
     errors.push(creds.save(&mut s, SANDBOX, "bad:id", key(KEY)).unwrap_err());
-    errors.push(
-        Credentials::new(MemoryStore::forgetful())
-            .save(&mut s, SANDBOX, "c", key(KEY))
-            .unwrap_err(),
-    );
-    errors.push(
-        Credentials::new(MemoryStore::unavailable())
-            .save(&mut s, SANDBOX, "c", key(KEY))
-            .unwrap_err(),
-    );
-    errors.push(
-        CredentialError::Keychain {
-            detail: format!("backend echoed {KEY}"),
-        }
-        .redacted(KEY),
-    );
+    errors.push(Credentials::new(MemoryStore::forgetful()).save(&mut s, SANDBOX, "c", key(KEY)).unwrap_err());
+    errors.push(Credentials::new(MemoryStore::unavailable()).save(&mut s, SANDBOX, "c", key(KEY)).unwrap_err());
+    errors.push(CredentialError::Keychain { detail: format!("backend echoed {KEY}") }.redacted(KEY));
     // A key pasted into a URL field.
     errors.push(CredentialError::from(
         s.update_environment(
@@ -435,10 +279,7 @@ fn the_key_leaks_nowhere() {
     errors.push(CredentialError::from(
         s.update_environment(
             SANDBOX,
-            EnvironmentChange {
-                base_url: Some(format!("https://h.example/api?key={KEY}")),
-                ..Default::default()
-            },
+            EnvironmentChange { base_url: Some(format!("https://h.example/api?key={KEY}")), ..Default::default() },
         )
         .unwrap_err(),
     ));
