@@ -76,6 +76,12 @@ pub fn steps(names: &[&str]) -> Value {
 /// Tests that need the real keychain run under scripts/with-keyring.sh. Elsewhere they
 /// skip with a notice, except under CI, where a missing keychain is a failure.
 pub fn keychain_session() -> bool {
+    // The real-keychain tests are Linux-only (a throwaway gnome-keyring); macOS and Windows
+    // CI must never touch the runner's own keychain.
+    if !cfg!(target_os = "linux") {
+        eprintln!("NOTICE: skipped: the real-keychain tests run on Linux only");
+        return false;
+    }
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
         return true;
     }
