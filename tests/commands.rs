@@ -71,7 +71,8 @@ fn errors_reach_the_ui_as_kind_and_message() {
 
     let err = t.err("get_flow", json!({"id": "7d3c9a52-0000-4000-8000-000000000000", "environmentId": "local"}));
     assert_eq!(err["kind"], "not_found", "{err}");
-    assert_eq!(err.as_object().unwrap().len(), 2, "only kind and message: {err}");
+    assert_eq!(err.as_object().unwrap().len(), 3, "kind, message and details: {err}");
+    assert_eq!(err["details"], json!({}), "a plain not-found names nothing more: {err}");
 
     // A request the command cannot even deserialise is refused by Tauri, not a panic.
     let err = t.err("create_flow", json!({"request": {"steps": [{"name": "teleport"}]}}));

@@ -107,8 +107,8 @@ fn run(cell: &Cell, when: &'static str) -> Row {
     if kind != cell.kind {
         problems.push(format!("kind {kind}, want {}", cell.kind));
     }
-    if message.trim().is_empty() || err.as_object().map_or(0, |o| o.len()) != 2 {
-        problems.push(format!("not a {{kind, message}}: {err}"));
+    if message.trim().is_empty() || err.as_object().map_or(0, |o| o.len()) != 3 || !err["details"].is_object() {
+        problems.push(format!("not a {{kind, message, details}}: {err}"));
     }
     let stats = sandbox_call(reqwest::Method::GET, format!("{origin}/_sandbox/stats"), None);
     let posts = stats["requests"]["POST /api/v2/flows"].as_u64().unwrap_or(0);
@@ -132,6 +132,13 @@ fn run(cell: &Cell, when: &'static str) -> Row {
     let want_made = usize::from(when == "after_commit");
     if made.len() != want_made && !(cell.spec["kind"] == "latency" && when == "before") {
         problems.push(format!("{} flows made, want {want_made}", made.len()));
+    }
+    let named: Vec<String> = err["details"]["flow_ids"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(|i| i.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    if named != made {
+        problems.push(format!("details.flow_ids {named:?}, but the flows made are {made:?}"));
     }
     if !made.is_empty() && !message.contains("saved to History") {
         problems.push(format!("the message does not say the flow was found and kept: {message}"));

@@ -48,7 +48,7 @@ fn changes_are_saved_and_survive_a_restart() {
     let leftovers: Vec<_> = std::fs::read_dir(again.settings_path.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n != "settings.json")
+        .filter(|n| n.contains(".tmp") || n.starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "no temp files left: {leftovers:?}");
 }
