@@ -59,6 +59,9 @@ fn main() {
         "audit_export_csv",
         "limits_get",
         "limits_set",
+        "reset_local_sandbox",
+        "view_state",
+        "set_view_state",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{app, keychain_session, sandbox_get, sandbox_origin, sandbox_post, steps, TestApp};
+use common::{app, app_with_memory_keychain, sandbox_get, sandbox_origin, sandbox_post, steps, TestApp};
 use serde_json::{json, Value};
 
 fn seed(origin: &str, user: Value) -> String {
@@ -113,12 +113,9 @@ fn an_unknown_outcome_blocks_a_new_payment_until_retried_and_never_pays_twice() 
 
 #[test]
 fn production_needs_the_amount_typed_and_no_key_reaches_the_money_files() {
-    if !keychain_session() {
-        return;
-    }
     const KEY: &str = "fake_prod_mirror_key_Zt7Qw9Lp";
     let dots = tauri::async_runtime::block_on(flowdesk_sandbox::start(flowdesk_sandbox::SandboxConfig::new("cid_prod", KEY))).unwrap();
-    let t = app();
+    let t = app_with_memory_keychain();
     let view = t.ok("add_environment", json!({"environment": {"name": "Prod mirror", "base_url": dots.base_url(), "app_id": null, "production": true}}));
     let env = view["environments"].as_array().unwrap().iter().find(|e| e["environment"]["name"] == "Prod mirror").unwrap()["environment"]["id"]
         .as_str()

@@ -32,9 +32,19 @@ pub fn app() -> TestApp {
 
 /// An app whose settings file lives in `dir` (which may already hold one).
 pub fn app_in(dir: tempfile::TempDir) -> TestApp {
+    app_with_credentials(dir, Credentials::keychain())
+}
+
+/// An app whose keys live in memory: for logic tests that must run on every OS (the real
+/// keychain is tested on its own, Linux only).
+pub fn app_with_memory_keychain() -> TestApp {
+    app_with_credentials(tempfile::tempdir().unwrap(), Credentials::new(flowdesk_settings::MemoryStore::new()))
+}
+
+fn app_with_credentials(dir: tempfile::TempDir, credentials: Credentials) -> TestApp {
     let settings_path = dir.path().join("settings.json");
     let confirmer = Arc::new(Scripted::always(false));
-    let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), Credentials::keychain(), confirmer.clone()))
+    let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), credentials, confirmer.clone()))
         .expect("core starts");
     let app = app_builder(mock_builder()).build(mock_context(noop_assets())).expect("app builds");
     attach(app.handle(), core);

@@ -258,6 +258,10 @@ export class FakeBackend {
     switch (cmd) {
       case 'app_info':
         return this.info;
+      case 'view_state':
+        return {};
+      case 'set_view_state':
+        return null;
       case 'step_catalog':
         return CATALOG;
       case 'validate_flow':

@@ -19,7 +19,7 @@ import { Header } from './components/Header';
 import './bulk/bulk.css';
 import './payouts/payouts.css';
 import { Templates } from './components/Templates';
-import { ScreenTabs, type Screen } from './components/ScreenTabs';
+import { isScreen, ScreenTabs, type Screen } from './components/ScreenTabs';
 import type { Template } from './bindings/Template';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import { Palette, STEP_DRAG_TYPE } from './components/Palette';
@@ -76,7 +76,14 @@ export function App() {
   // A create in a production environment waits here for the user's yes.
   const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
   const [dropping, setDropping] = useState(false);
-  const [screen, setScreen] = useState<Screen>('builder');
+  const [screen, setScreenState] = useState<Screen>('builder');
+  const navigated = useRef(false);
+  /** Every screen change is remembered for the next start. */
+  const setScreen = useCallback((next: Screen) => {
+    navigated.current = true;
+    setScreenState(next);
+    void ipc.setViewState('last_screen', next).catch(() => {});
+  }, []);
   // A user to open in the Users view (from a claimed flow); n makes each request new.
   const [userRequest, setUserRequest] = useState<{ userId: string; n: number } | null>(null);
   const [toast, setToast] = useState<{ text: string; error: boolean; n: number } | null>(null);
@@ -109,6 +116,19 @@ export function App() {
     setEnvError(null);
     // The notice (e.g. a corrupt settings file set aside) is shown once, until dismissed.
     if (view.notice && !dismissedNotices.current.has(view.notice)) setNotice(view.notice);
+  }, []);
+
+  // The last screen and dismissed notices of the previous run (unless the person already moved).
+  useEffect(() => {
+    ipc.viewState().then(
+      (v) => {
+        for (const n of Array.isArray(v.dismissed_notices) ? v.dismissed_notices : []) {
+          if (typeof n === 'string') dismissedNotices.current.add(n);
+        }
+        if (isScreen(v.last_screen) && !navigated.current) setScreenState(v.last_screen);
+      },
+      () => {},
+    );
   }, []);
 
   useEffect(() => {
@@ -151,7 +171,10 @@ export function App() {
   );
 
   const dismissNotice = () => {
-    if (notice) dismissedNotices.current.add(notice);
+    if (notice) {
+      dismissedNotices.current.add(notice);
+      void ipc.setViewState('dismissed_notices', [...dismissedNotices.current]).catch(() => {});
+    }
     setNotice(null);
   };
 

@@ -30,6 +30,9 @@ import type { JsonValue } from './bindings/serde_json/JsonValue';
 
 export type { AppError };
 
+/** The view settings the app keeps between runs (nothing that matters for safety). */
+export type ViewKey = 'last_screen' | 'theme' | 'dismissed_notices' | 'list_filters';
+
 function isAppError(e: unknown): e is AppError {
   return (
     typeof e === 'object' &&
@@ -57,6 +60,11 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const ipc = {
   appInfo: () => call<AppInfo>('app_info'),
+  /** Forgets every flow, user and wallet of the local sandbox; the core asks the person first. */
+  resetLocalSandbox: () => call<null>('reset_local_sandbox'),
+  /** The window's own view state (last screen, dismissed notices), kept by tauri-plugin-store. */
+  viewState: () => call<Partial<Record<ViewKey, JsonValue>>>('view_state'),
+  setViewState: (key: ViewKey, value: JsonValue) => call<null>('set_view_state', { key, value }),
   preferences: () => call<Preferences>('preferences'),
   setEmailTemplate: (template: EmailTemplate) => call<Preferences>('set_email_template', { template }),
   setPollInterval: (seconds: number) => call<null>('set_poll_interval', { seconds }),

@@ -2,6 +2,12 @@
 // buttons so a new screen is one line here, not another copied <button>.
 export type Screen = 'builder' | 'history' | 'remote' | 'bulk' | 'users' | 'money' | 'audit';
 
+const SCREENS: readonly string[] = ['builder', 'history', 'remote', 'bulk', 'users', 'money', 'audit'];
+
+export function isScreen(v: unknown): v is Screen {
+  return typeof v === 'string' && SCREENS.includes(v);
+}
+
 // Order, labels and testids are what the UI tests and the e2e test click.
 const TABS: ReadonlyArray<{ screen: Screen; label: string; testId: string }> = [
   { screen: 'builder', label: 'Builder', testId: 'open-builder' },

@@ -307,9 +307,25 @@ function EnvironmentDetails({ entry, info, active, keychainAvailable, onView }: 
 
       <h3>API key</h3>
       {env.local ? (
-        <p className="hint" data-testid="no-key-needed">
-          The Local sandbox needs no key: it runs inside Flow Desk and never reaches Dots.
-        </p>
+        <>
+          <p className="hint" data-testid="no-key-needed">
+            The Local sandbox needs no key: it runs on this computer, keeps its flows, users and wallets between
+            runs, and never reaches Dots.
+          </p>
+          <button
+            type="button"
+            className="small small--danger"
+            disabled={busy !== null}
+            data-testid="reset-local-sandbox"
+            onClick={() =>
+              run('reset', 'Reset the local sandbox', () => ipc.resetLocalSandbox(), () =>
+                setSaved('The local sandbox is empty.'),
+              )
+            }
+          >
+            {busy === 'reset' ? 'Resetting…' : 'Reset the local sandbox…'}
+          </button>
+        </>
       ) : (
         <>
           <p
