@@ -10,6 +10,8 @@ use tokio::sync::broadcast::error::RecvError;
 /// The event names the UI listens to; payloads are a `WatchEvent` and a `BatchView`.
 pub const WATCH_EVENT: &str = "flow-watch";
 pub const BULK_EVENT: &str = "bulk-progress";
+/// Another process changed shared data; the payload lists what (`DataKind`s).
+pub const DATA_EVENT: &str = "data-changed";
 
 /// Forwards the core's events to the window for as long as the app runs.
 pub fn forward<R: Runtime>(app: AppHandle<R>, core: &Core) {
@@ -30,6 +32,9 @@ pub fn forward<R: Runtime>(app: AppHandle<R>, core: &Core) {
                 }
                 Ok(CoreEvent::Batch(view)) => {
                     let _ = app.emit(BULK_EVENT, &view);
+                }
+                Ok(CoreEvent::DataChanged(what)) => {
+                    let _ = app.emit(DATA_EVENT, &what);
                 }
                 Err(RecvError::Lagged(n)) => tracing::warn!(missed = n, "the window missed core events"),
                 Err(RecvError::Closed) => break,

@@ -12,7 +12,7 @@ mod view_state;
 
 use std::sync::Arc;
 
-pub use events::{BULK_EVENT, WATCH_EVENT};
+pub use events::{BULK_EVENT, DATA_EVENT, WATCH_EVENT};
 pub use flowdesk_core::Core;
 
 use flowdesk_core::{Confirmer, CoreOptions, LocalMode};
@@ -113,7 +113,15 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let result = app_builder(tauri::Builder::default())
+    // First, so a second launch hands over to the first window before anything starts.
+    // Without a session bus it lets this one run (it cannot find the other).
+    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.set_focus();
+        }
+    }));
+    let result = app_builder(builder)
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             let confirmer = Arc::new(confirm_dialog::DialogConfirmer(app.handle().clone()));

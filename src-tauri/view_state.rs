@@ -15,12 +15,9 @@ const MAX_VALUE: usize = 4096;
 pub fn prepare<R: Runtime>(app: &AppHandle<R>) {
     let Ok(dir) = app.path().app_data_dir() else { return };
     let path = dir.join(FILE);
+    // The check only spares a temp file on every start; create_once never replaces one.
     if !path.exists() {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        if let Err(e) = options.open(&path).and_then(|mut f| std::io::Write::write_all(&mut f, b"{}")) {
+        if let Err(e) = flowdesk_files::create_once(&path, b"{}") {
             tracing::warn!(error = %e, "view state file not created");
         }
     }

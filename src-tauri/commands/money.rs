@@ -36,8 +36,8 @@ pub async fn money_send(
 }
 
 #[tauri::command]
-pub fn money_intents(core: State<'_, Core>) -> Vec<Intent> {
-    core.money_intents()
+pub async fn money_intents(core: State<'_, Core>) -> Reply<Vec<Intent>> {
+    core.money_intents().await
 }
 
 #[tauri::command]
@@ -76,8 +76,8 @@ pub async fn audit_export_csv(core: State<'_, Core>) -> Reply<String> {
 }
 
 #[tauri::command]
-pub fn limits_get(core: State<'_, Core>, environment_id: Option<String>) -> Reply<Limits> {
-    core.limits_get(environment_id.as_deref())
+pub async fn limits_get(core: State<'_, Core>, environment_id: Option<String>) -> Reply<Limits> {
+    core.limits_get(environment_id.as_deref()).await
 }
 
 #[tauri::command]

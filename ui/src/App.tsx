@@ -118,6 +118,16 @@ export function App() {
     if (view.notice && !dismissedNotices.current.has(view.notice)) setNotice(view.notice);
   }, []);
 
+  // Changes another process made (a CLI verb, a script) show without a restart.
+  const [dataVersion, setDataVersion] = useState(0);
+  useEffect(() => {
+    const off = ipc.onDataChanged((what) => {
+      if (what.includes('settings')) ipc.environments().then(applyView, () => {});
+      setDataVersion((v) => v + 1);
+    });
+    return () => void off.then((unlisten) => unlisten(), () => {});
+  }, [applyView]);
+
   // The last screen and dismissed notices of the previous run (unless the person already moved).
   useEffect(() => {
     ipc.viewState().then(
@@ -403,7 +413,13 @@ export function App() {
       {screen === 'bulk' ? <BulkView env={active} onNotify={notify} /> : null}
       {screen === 'remote' && active ? <RemoteFlows environmentId={active.id} environmentName={active.name} /> : null}
       {screen === 'history' ? (
-        <History catalog={byName} onOpen={openEntry} onDuplicate={duplicateEntry} onNotify={notify} />
+        <History
+          catalog={byName}
+          onOpen={openEntry}
+          onDuplicate={duplicateEntry}
+          onNotify={notify}
+          dataVersion={dataVersion}
+        />
       ) : null}
       </Suspense>
       <main className="layout" hidden={screen !== 'builder'}>

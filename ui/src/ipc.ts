@@ -27,6 +27,7 @@ import type { RuleViolation } from './bindings/RuleViolation';
 import type { StepCatalog } from './bindings/StepCatalog';
 import type { WatchEvent } from './bindings/WatchEvent';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
+import type { DataKind } from './bindings/DataKind';
 
 export type { AppError };
 
@@ -102,6 +103,9 @@ export const ipc = {
       throw toAppError(e);
     }
   },
+  /** Another process (the CLI, a script) changed shared data: read it again. */
+  onDataChanged: (handler: (what: DataKind[]) => void): Promise<UnlistenFn> =>
+    listen<DataKind[]>('data-changed', (e) => handler(e.payload)),
   /** Every flow-watch event the backend emits, for any watched flow. */
   onWatch: (handler: (event: WatchEvent) => void): Promise<UnlistenFn> =>
     listen<WatchEvent>('flow-watch', (e) => handler(e.payload)),

@@ -3,6 +3,7 @@
 //! `=`, `+`, `-` or `@` (or a tab / carriage return) as a formula, so such a cell gets a
 //! leading `'`, which spreadsheets show as plain text.
 
+use flowdesk_dots::TemplateValues;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{BulkError, Result};
@@ -73,19 +74,16 @@ pub fn mail_merge_csv(journal: &Journal, mail: &MailTemplate) -> Result<Vec<u8>>
         let RowState::Created { link, .. } = &state else {
             continue;
         };
-        let fill = |text: &str| {
-            text.replace("{link}", link)
-                .replace("{steps}", &steps)
-                .replace("{reference}", r.reference.as_deref().unwrap_or(""))
-                .replace("{name}", r.name.as_deref().unwrap_or(&r.email))
-                .replace("{email}", &r.email)
+        let values = TemplateValues {
+            link,
+            steps: &steps,
+            reference: r.reference.as_deref().unwrap_or(""),
+            name: Some(r.name.as_deref().unwrap_or(&r.email)),
+            email: Some(&r.email),
         };
-        w.write_record([
-            guard(&r.email),
-            guard(&fill(&mail.subject)),
-            guard(&fill(&mail.body)),
-        ])
-        .map_err(export_err)?;
+        let (subject, body) = values.fill_pair(&mail.subject, &mail.body);
+        w.write_record([guard(&r.email), guard(&subject), guard(&body)])
+            .map_err(export_err)?;
     }
     w.into_inner().map_err(|e| BulkError::Export(e.to_string()))
 }

@@ -1,7 +1,8 @@
 //! The batch journal: one JSON-lines file per batch, the only record of what was sent.
 //!
 //! Line 1 is the batch (id, start time, template, every imported row), written atomically
-//! (temp file, fsync, rename, fsync of the folder). Each later line is one row's new state,
+//! and only if no journal is there yet (temp file, fsync, link into place, fsync of the
+//! folder). The file is 0600: it holds the people's emails and names. Each later line is one row's new state,
 //! appended *before* the action it announces: `sending` is fsynced before the create
 //! leaves, so a crash can never hide a create. Outcomes (`created`, `failed`, ...) are
 //! appended without a sync of their own (the next `sending`, or the batch's last line,
@@ -10,7 +11,7 @@
 //! last seen `sending` becomes `unknown` and must be reconciled before anything is re-sent.
 //! A torn last line (a crash mid-append) is cut off; damage anywhere else is refused.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -157,12 +158,6 @@ impl Journal {
         source: Option<String>,
     ) -> Result<Journal> {
         template.check()?;
-        if path.exists() {
-            return Err(journal_err(
-                path,
-                "already exists: open it to resume that batch, or choose another name",
-            ));
-        }
         let header = Header {
             kind: "batch".into(),
             version: VERSION,
@@ -175,7 +170,13 @@ impl Journal {
         let mut line =
             serde_json::to_vec(&header).map_err(|e| journal_err(path, &e.to_string()))?;
         line.push(b'\n');
-        write_atomically(path, &line)?;
+        // Never over another batch's journal, even one made a moment ago by another process.
+        if !flowdesk_files::create_once(path, &line).map_err(|e| io_err(path, e))? {
+            return Err(journal_err(
+                path,
+                "already exists: open it to resume that batch, or choose another name",
+            ));
+        }
         let states = header
             .rows
             .iter()
@@ -400,34 +401,6 @@ fn open_locked(path: &Path) -> Result<File> {
     }
 }
 
-/// Temp file beside the target, fsync, rename over, fsync the folder: the target is either
-/// absent or complete, never half-written.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "journal".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", Uuid::new_v4().simple()));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)?;
-        // The rename itself is durable only once the folder is synced (not possible on Windows).
-        #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(|e| io_err(path, e))
-}
-
 fn journal_err(path: &Path, message: &str) -> BulkError {
     BulkError::Journal {
         path: path.display().to_string(),
@@ -447,6 +420,7 @@ mod tests {
     use super::*;
     use crate::import::parse_csv;
     use flowdesk_dots::{Step, StepName};
+    use std::fs;
 
     fn setup(dir: &Path) -> Journal {
         let import = parse_csv(b"email\na@example.com\nbad\nc@example.com\n").unwrap();
@@ -550,5 +524,16 @@ mod tests {
             .filter_map(|e| e.ok())
             .collect();
         assert_eq!(leftovers.len(), 1, "no temp files left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_journal_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let j = setup(dir.path());
+        j.record(1, RowState::Sending).unwrap();
+        let mode = fs::metadata(j.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "it holds people's emails and names");
     }
 }

@@ -144,8 +144,9 @@ pub async fn batches(g: &Global) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The results and mail merge hold people's emails: 0600, written whole or not at all.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    flowdesk_bulk::journal::write_atomically(path, bytes).map_err(|e| CliError::other(e.to_string()))
+    flowdesk_files::write_atomic(path, bytes).map_err(|e| CliError::other(e.to_string()))
 }
 
 fn read_template(path: &Path) -> Result<BulkTemplate, CliError> {

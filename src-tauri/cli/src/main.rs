@@ -14,6 +14,7 @@ mod config;
 mod context;
 mod error;
 mod flows;
+mod history;
 mod money;
 mod steps;
 
@@ -101,6 +102,11 @@ enum Command {
     Bulk(bulk::BulkArgs),
     /// Every batch on this computer (the app's and the CLI's), unfinished ones first.
     Batches,
+    /// The flows created on this computer, by the app or the CLI.
+    History {
+        #[command(subcommand)]
+        action: history::HistoryAction,
+    },
     /// Look users up: wallet, status, compliance.
     User {
         #[command(subcommand)]
@@ -172,6 +178,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::List(a) => flows::list(&g, a).await,
         Command::Bulk(a) => bulk::bulk(&g, a).await,
         Command::Batches => bulk::batches(&g).await,
+        Command::History { action } => history::history(&g, action).await,
         Command::User { action } => money::user(&g, action).await,
         Command::Fund(a) => money::fund(&g, a).await,
         Command::PayoutLink { action } => money::payout_link(&g, action).await,

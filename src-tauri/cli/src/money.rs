@@ -285,7 +285,7 @@ pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError
     let core = core(g).await?;
     match action {
         MoneyAction::Intents => {
-            for i in core.money_intents() {
+            for i in core.money_intents().await? {
                 say!(
                     "{}  {:<9} {:<18} {:>14}  {}  {}",
                     i.id,

@@ -1,3 +1,4 @@
+use flowdesk_dots::TemplateValues;
 use flowdesk_settings::EmailTemplate;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
@@ -19,12 +20,6 @@ pub struct EmailDraft {
 // mailto: wants RFC 3986 escapes (%20, not '+'); unreserved characters stay readable.
 const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-fn fill(text: &str, draft: &EmailDraft) -> String {
-    text.replace("{link}", &draft.link)
-        .replace("{steps}", &draft.steps.join(", "))
-        .replace("{reference}", draft.reference.as_deref().unwrap_or(""))
-}
-
 /// A `mailto:` URL with the template's subject and body filled in. The recipient is
 /// dropped if it does not look like one address (no header injection through `to`).
 pub fn mailto(template: &EmailTemplate, draft: &EmailDraft) -> String {
@@ -35,11 +30,17 @@ pub fn mailto(template: &EmailTemplate, draft: &EmailDraft) -> String {
         .filter(|t| t.contains('@') && !t.contains([',', ';', '?', '&', '\n', '\r', ' ']))
         .map(|t| utf8_percent_encode(t, ESCAPE).to_string().replace("%40", "@"))
         .unwrap_or_default();
-    format!(
-        "mailto:{to}?subject={}&body={}",
-        utf8_percent_encode(&fill(&template.subject, draft), ESCAPE),
-        utf8_percent_encode(&fill(&template.body, draft), ESCAPE)
-    )
+    let steps = draft.steps.join(", ");
+    // No {name} or {email} here: the settings' template never offered them.
+    let values = TemplateValues {
+        link: &draft.link,
+        steps: &steps,
+        reference: draft.reference.as_deref().unwrap_or(""),
+        name: None,
+        email: None,
+    };
+    let (subject, body) = values.fill_pair(&template.subject, &template.body);
+    format!("mailto:{to}?subject={}&body={}", utf8_percent_encode(&subject, ESCAPE), utf8_percent_encode(&body, ESCAPE))
 }
 
 #[cfg(test)]

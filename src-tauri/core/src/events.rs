@@ -11,4 +11,17 @@ pub enum CoreEvent {
     Watch(WatchEvent),
     /// A batch moved on, finished or stopped (with the reason in `stopped_by`).
     Batch(BatchView),
+    /// Another process (the CLI, a script) changed shared data: read it again.
+    DataChanged(Vec<DataKind>),
+}
+
+/// What another process changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DataKind {
+    Settings,
+    History,
+    Templates,
+    Money,
 }

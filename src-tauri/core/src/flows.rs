@@ -15,7 +15,6 @@ use ts_rs::TS;
 
 use crate::confirm::{Ask, Clearance};
 use crate::error::{AppErrorKind, CoreError, CoreResult};
-use crate::service::lock;
 use crate::Core;
 
 /// Everything the builder's palette draws.
@@ -118,7 +117,7 @@ impl Core {
         let recorded = self
             .blocking(move |c| {
                 c.audit(audit);
-                Ok(lock(&c.history).record(entry)?)
+                Ok(c.history.write(&c.data, |h| h.record(entry))?)
             })
             .await;
         if let Err(e) = recorded {
@@ -162,7 +161,7 @@ impl Core {
                         && f.metadata == metadata
                         && request.user_id().is_none_or(|u| f.user_id.as_deref() == Some(u))
                         && f.created.is_none_or(|c| c >= since)
-                        && lock(&self.history).get(&f.id).is_none()
+                        && self.history.read(|h| h.get(&f.id).is_none())
                 })
                 .collect(),
             Err(e) => {
@@ -197,7 +196,7 @@ impl Core {
         let recorded = self
             .blocking(move |c| {
                 c.audit(audit);
-                Ok(lock(&c.history).record_many(entries)?)
+                Ok(c.history.write(&c.data, |h| h.record_many(entries))?)
             })
             .await;
         if let Err(e) = recorded {

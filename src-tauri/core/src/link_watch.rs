@@ -15,7 +15,6 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::error::CoreResult;
 use crate::events::CoreEvent;
-use crate::service::lock;
 use crate::Core;
 
 impl Core {
@@ -65,7 +64,7 @@ pub(crate) fn pump(core: std::sync::Weak<crate::service::Inner>, mut events: Unb
                 &event
             {
                 let (id, progress, at) = (id.clone(), progress.clone(), *checked_at);
-                let saved = core.blocking(move |c| Ok(lock(&c.history).update_progress(&id, progress, at)?)).await;
+                let saved = core.blocking(move |c| Ok(c.history.write(&c.data, |h| h.update_progress(&id, progress, at))?)).await;
                 if let Err(e) = saved {
                     tracing::warn!(error = %e, "progress not written to history");
                 }

@@ -134,6 +134,7 @@ impl Core {
     pub async fn money_summary(&self, environment_id: Option<&str>, request: &MoneyRequest) -> CoreResult<Summary> {
         let env = self.environment(environment_id)?;
         let summary = self.summarize(&env, request).await?;
+        self.blocking(|c| Ok(c.refresh_money())).await?;
         if let Some(open) = self.ledger.open_intent_for(env.id(), &summary.action) {
             return Err(unresolved(open));
         }
@@ -154,11 +155,12 @@ impl Core {
         let env = self.environment(environment_id)?;
         let summary = self.summarize(&env, request).await?;
         summary.check_typed_amount(typed_amount)?;
+        // Said before asking, so nobody confirms a payment that will be refused.
+        self.blocking(|c| Ok(c.refresh_money())).await?;
         if let Some(open) = self.ledger.open_intent_for(env.id(), &summary.action) {
             if replacing != Some(open.id.as_str()) {
                 return Err(unresolved(open));
             }
-            tracing::warn!(replacing = ?replacing, "a new money intent beside an unsettled one, confirmed by the person");
         }
         let amount = summary.action.amount_cents();
         let clearance = self
@@ -173,28 +175,45 @@ impl Core {
             })
             .await?;
         let intent = Intent::new(env.id(), summary.action.clone(), summary.recipient.clone());
-        self.carry_out(&clearance, &env, intent).await
+        let (env_id, replacing, recorded) = (env.id().to_string(), replacing.map(str::to_string), intent.clone());
+        // The guard's check and the new intent's write happen under one lock across
+        // processes: of two paying the same recipient at once, one proceeds and the other
+        // is refused with the first one's intent named.
+        self.blocking(move |c| {
+            c.data.hold(|| {
+                c.refresh_money();
+                if let Some(open) = c.ledger.open_intent_for(&env_id, &recorded.action) {
+                    if replacing.as_deref() != Some(open.id.as_str()) {
+                        return Err(unresolved(open));
+                    }
+                    tracing::warn!(replacing = %open.id, "a new money intent beside an unsettled one, confirmed by the person");
+                }
+                Ok(confirm(&c.ledger.intents, &c.ledger.audit, &recorded)?)
+            })
+        })
+        .await?;
+        self.carry_out(&clearance, &env, &intent.id).await
     }
 
-    async fn carry_out(&self, _clearance: &Clearance, env: &Environment, intent: Intent) -> CoreResult<Outcome> {
+    /// Sends a confirmed intent (on disk already) until it is settled or still unknown.
+    async fn carry_out(&self, _clearance: &Clearance, env: &Environment, intent_id: &str) -> CoreResult<Outcome> {
         let client = self.client(env.id()).await?;
-        let fresh = intent.clone();
-        let intent_id = intent.id.clone();
-        let is_new = self.ledger.intent(&intent_id).is_none();
-        if is_new {
-            self.blocking(move |c| Ok(confirm(&c.ledger.intents, &c.ledger.audit, &fresh)?)).await?;
-        }
-        Ok(carry_out(&client, &self.ledger.intents, &self.ledger.audit, &intent_id, RetryPolicy::default()).await?)
+        Ok(carry_out(&client, &self.ledger.intents, &self.ledger.audit, intent_id, RetryPolicy::MONEY).await?)
     }
 
-    /// Every money intent on record, newest first (unsettled ones are retried from here).
-    pub fn money_intents(&self) -> Vec<Intent> {
-        self.ledger.intents()
+    /// Every money intent on record (this process's and the others'), newest first.
+    pub async fn money_intents(&self) -> CoreResult<Vec<Intent>> {
+        self.blocking(|c| {
+            c.refresh_money();
+            Ok(c.ledger.intents())
+        })
+        .await
     }
 
     /// Sends an unsettled intent again with its own key: it cannot pay twice. In Production
     /// it is confirmed again (it moves money).
     pub async fn money_retry(&self, intent_id: &str) -> CoreResult<Outcome> {
+        self.blocking(|c| Ok(c.refresh_money())).await?;
         let intent = self.ledger.intent(intent_id).ok_or_else(|| CoreError::from(MoneyError::NotFound(intent_id.into())))?;
         let env = self.environment(Some(&intent.environment))?;
         let amount = intent.action.amount_cents();
@@ -209,7 +228,7 @@ impl Core {
                 )
             })
             .await?;
-        self.carry_out(&clearance, &env, intent).await
+        self.carry_out(&clearance, &env, &intent.id).await
     }
 
     pub async fn payout_link_get(&self, environment_id: Option<&str>, id: &str) -> CoreResult<PayoutLink> {
@@ -270,14 +289,16 @@ impl Core {
         self.blocking(|c| Ok(audit::to_csv(&c.ledger.audit.read()?.entries)?)).await
     }
 
-    pub fn limits_get(&self, environment_id: Option<&str>) -> CoreResult<Limits> {
+    pub async fn limits_get(&self, environment_id: Option<&str>) -> CoreResult<Limits> {
         let env = self.environment(environment_id)?;
+        self.blocking(|c| Ok(c.refresh_money())).await?;
         Ok(self.ledger.limits_for(env.id()))
     }
 
     /// Sets an environment's limits. Raising or removing one in Production is confirmed.
     pub async fn limits_set(&self, environment_id: Option<&str>, limits: Limits) -> CoreResult<Limits> {
         let env = self.environment(environment_id)?;
+        self.blocking(|c| Ok(c.refresh_money())).await?;
         let old = self.ledger.limits_for(env.id());
         let looser = |new: Option<i64>, old: Option<i64>| match (new, old) {
             (_, None) => false,
@@ -298,7 +319,10 @@ impl Core {
         }
         let env_id = env.id().to_string();
         self.blocking(move |c| {
-            lock(&c.ledger.limits).set(&env_id, limits)?;
+            c.data.hold(|| {
+                c.refresh_money();
+                lock(&c.ledger.limits).set(&env_id, limits)
+            })?;
             let mut entry = AuditEntry::new(&env_id, "limits.set", "done");
             entry.message = Some(format!(
                 "per action {}, per day {}",

@@ -6,7 +6,6 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::CoreResult;
-use crate::service::lock;
 use crate::Core;
 
 /// A History entry as shown, with what the core derives about it.
@@ -24,7 +23,7 @@ pub struct HistoryItem {
 impl Core {
     pub fn history_search(&self, query: &str, limit: Option<usize>) -> Vec<HistoryItem> {
         let origin = self.local.origin();
-        let entries = lock(&self.history).search(query, limit.unwrap_or(200).min(5000));
+        let entries = self.history.read(|h| h.search(query, limit.unwrap_or(200).min(5000)));
         entries
             .into_iter()
             .map(|entry| {
@@ -36,44 +35,44 @@ impl Core {
     }
 
     pub async fn history_delete(&self, flow_id: String) -> CoreResult<bool> {
-        self.blocking(move |c| Ok(lock(&c.history).delete(&flow_id)?)).await
+        self.blocking(move |c| Ok(c.history.write(&c.data, |h| h.delete(&flow_id))?)).await
     }
 
     pub async fn history_clear(&self) -> CoreResult<()> {
-        self.blocking(|c| Ok(lock(&c.history).clear()?)).await
+        self.blocking(|c| Ok(c.history.write(&c.data, |h| h.clear())?)).await
     }
 
     /// Removes entries older than `days`; the history holds personal data.
     pub async fn history_retention(&self, days: u32) -> CoreResult<usize> {
-        self.blocking(move |c| Ok(lock(&c.history).apply_retention(days)?)).await
+        self.blocking(move |c| Ok(c.history.write(&c.data, |h| h.apply_retention(days))?)).await
     }
 
     pub fn history_entry(&self, flow_id: &str) -> Option<HistoryEntry> {
-        lock(&self.history).get(flow_id).cloned()
+        self.history.read(|h| h.get(flow_id).cloned())
     }
 
     pub fn templates_list(&self) -> Vec<Template> {
-        lock(&self.templates).list().to_vec()
+        self.templates.read(|t| t.list().to_vec())
     }
 
     pub async fn template_save(&self, template: Template) -> CoreResult<()> {
-        self.blocking(move |c| Ok(lock(&c.templates).save(template)?)).await
+        self.blocking(move |c| Ok(c.templates.write(&c.data, |t| t.save(template))?)).await
     }
 
     pub async fn template_rename(&self, from: String, to: String) -> CoreResult<()> {
-        self.blocking(move |c| Ok(lock(&c.templates).rename(&from, &to)?)).await
+        self.blocking(move |c| Ok(c.templates.write(&c.data, |t| t.rename(&from, &to))?)).await
     }
 
     pub async fn template_delete(&self, name: String) -> CoreResult<()> {
-        self.blocking(move |c| Ok(lock(&c.templates).delete(&name)?)).await
+        self.blocking(move |c| Ok(c.templates.write(&c.data, |t| t.delete(&name))?)).await
     }
 
     /// Templates as JSON (names, steps and options only: there is no field for a secret).
     pub fn templates_export(&self, names: Option<&[String]>) -> CoreResult<String> {
-        Ok(lock(&self.templates).export(names)?)
+        Ok(self.templates.read(|t| t.export(names))?)
     }
 
     pub async fn templates_import(&self, json: String) -> CoreResult<ImportReport> {
-        self.blocking(move |c| Ok(lock(&c.templates).import(&json)?)).await
+        self.blocking(move |c| Ok(c.templates.write(&c.data, |t| t.import(&json))?)).await
     }
 }

@@ -21,6 +21,7 @@ use crate::environments::KeychainStatus;
 use crate::error::{CoreError, CoreResult};
 use crate::events::CoreEvent;
 use crate::local::{Local, LocalMode};
+use crate::shared::{stamp, DataLock, Stamp, Synced};
 
 /// What the window shows about the app itself. Never carries a key.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -58,19 +59,17 @@ impl CoreOptions {
 
     /// `<platform data dir>/com.flowdesk.desk`: the same folder as the app's `app_data_dir()`.
     pub fn default_data_dir() -> CoreResult<PathBuf> {
-        let settings = SettingsFile::default_path()?;
-        Ok(settings.parent().map(Path::to_path_buf).unwrap_or_default())
+        flowdesk_files::default_data_dir()
+            .ok_or_else(|| CoreError::internal("This system has no per-user data folder (no HOME?)."))
     }
-}
-
-struct Config {
-    file: SettingsFile,
-    settings: Settings,
 }
 
 #[doc(hidden)]
 pub struct Inner {
-    config: Mutex<Config>,
+    /// The lock every change to a shared file is made under (see `shared.rs`).
+    pub(crate) data: DataLock,
+    settings_file: SettingsFile,
+    settings: Synced<Settings>,
     credentials: Credentials,
     keychain: Mutex<KeychainStatus>,
     pub(crate) notice: Option<String>,
@@ -78,8 +77,10 @@ pub struct Inner {
     clients: Mutex<HashMap<String, DotsClient>>,
     pub(crate) data_dir: PathBuf,
     pub(crate) runs: Runs,
-    pub(crate) history: Mutex<History>,
-    pub(crate) templates: Mutex<Templates>,
+    pub(crate) history: Synced<History>,
+    pub(crate) templates: Synced<Templates>,
+    /// When this process last read the money intents and limits (another may have written).
+    money_stamps: Mutex<(Option<Stamp>, Option<Stamp>)>,
     pub(crate) watcher: WatchHandle,
     pub(crate) ledger: Ledger,
     pub(crate) events: broadcast::Sender<CoreEvent>,
@@ -134,8 +135,15 @@ impl Core {
         for notice in &notices {
             tracing::warn!(%notice, "a data file needed repair");
         }
+        let data = DataLock::open(&data_dir)?;
+        let history_path = data_dir.join(flowdesk_history::history::FILE_NAME);
+        let templates_path = data_dir.join(flowdesk_history::templates::FILE_NAME);
+        let settings_path = parts.file.path().to_path_buf();
+        let stamps = money_stamps(&data_dir);
         let core = Core(Arc::new(Inner {
-            config: Mutex::new(Config { file: parts.file, settings: parts.settings }),
+            data,
+            settings_file: parts.file,
+            settings: Synced::new(parts.settings, settings_path, reload_settings),
             credentials,
             keychain: Mutex::new(keychain),
             notice: (!notices.is_empty()).then(|| notices.join(" ")),
@@ -143,8 +151,9 @@ impl Core {
             clients: Mutex::new(HashMap::new()),
             data_dir,
             runs: Runs::default(),
-            history: Mutex::new(parts.history),
-            templates: Mutex::new(parts.templates),
+            history: Synced::new(parts.history, history_path, reload_history),
+            templates: Synced::new(parts.templates, templates_path, reload_templates),
+            money_stamps: Mutex::new(stamps),
             watcher,
             ledger: parts.ledger,
             events,
@@ -152,6 +161,7 @@ impl Core {
             timeout: request_timeout,
         }));
         crate::link_watch::pump(Arc::downgrade(&core.0), watch_events);
+        spawn_change_watch(Arc::downgrade(&core.0));
         Ok(core)
     }
 
@@ -173,8 +183,9 @@ impl Core {
         &self.data_dir
     }
 
+    /// The settings as they are on disk now (another process may have changed them).
     pub fn settings(&self) -> Settings {
-        lock(&self.config).settings.clone()
+        self.settings.read(Settings::clone)
     }
 
     /// An environment by id, or the active one.
@@ -197,16 +208,60 @@ impl Core {
             .map_err(|e| CoreError::internal(format!("a background task failed: {e}")))?
     }
 
-    /// Changes a copy of the settings, saves it atomically, and only then makes it the
-    /// current one: a failed rule or a failed write changes nothing. Blocking.
+    /// Changes a copy of the settings as they are on disk, saves it atomically under the
+    /// data folder's lock, and only then makes it the current one: a failed rule or a failed
+    /// write changes nothing, and no other process's change is overwritten. Blocking.
     pub(crate) fn change<T>(&self, f: impl FnOnce(&mut Settings, &Credentials) -> CoreResult<T>) -> CoreResult<T> {
-        let mut config = lock(&self.config);
-        let mut next = config.settings.clone();
-        let out = f(&mut next, &self.credentials)?;
-        config.file.save(&next)?;
-        config.settings = next;
+        let out = self.settings.write(&self.data, |current| {
+            let mut next = current.clone();
+            let out = f(&mut next, &self.credentials)?;
+            self.settings_file.save(&next)?;
+            *current = next;
+            Ok::<T, CoreError>(out)
+        })?;
         lock(&self.clients).clear();
         Ok(out)
+    }
+
+    /// Which shared files changed on disk since this process last read them (each is then
+    /// re-read by its next read). Blocking.
+    fn changed_elsewhere(&self) -> Vec<crate::events::DataKind> {
+        use crate::events::DataKind;
+        let mut changed = Vec::new();
+        if self.settings.changed_on_disk() {
+            changed.push(DataKind::Settings);
+        }
+        if self.history.changed_on_disk() {
+            changed.push(DataKind::History);
+        }
+        if self.templates.changed_on_disk() {
+            changed.push(DataKind::Templates);
+        }
+        if money_stamps(&self.data_dir) != *lock(&self.money_stamps) {
+            self.refresh_money();
+            changed.push(DataKind::Money);
+        }
+        changed
+    }
+
+    /// Re-reads the money intents and limits when another process wrote them, so the guard
+    /// ("no open intent for this recipient") consults what is on disk. Blocking.
+    pub(crate) fn refresh_money(&self) {
+        let mut stamps = lock(&self.money_stamps);
+        let now = money_stamps(&self.data_dir);
+        if now.0 != stamps.0 {
+            match flowdesk_money::IntentStore::open(self.data_dir.join(INTENTS)) {
+                Ok(store) => *lock(&self.ledger.intents) = store,
+                Err(e) => tracing::warn!(error = %e, "could not re-read the money intents"),
+            }
+        }
+        if now.1 != stamps.1 {
+            match flowdesk_money::LimitsBook::open(self.data_dir.join(LIMITS)) {
+                Ok(book) => *lock(&self.ledger.limits) = book,
+                Err(e) => tracing::warn!(error = %e, "could not re-read the money limits"),
+            }
+        }
+        *stamps = now;
     }
 
     /// The client for an environment: the local sandbox's, or one built from the keychain,
@@ -297,6 +352,48 @@ impl Core {
             version: env!("CARGO_PKG_VERSION").into(),
         }
     }
+}
+
+/// How often the shared files are checked for other processes' changes (a stat each).
+const CHANGE_CHECK: Duration = Duration::from_secs(2);
+
+/// Tells listeners when another process changed shared data, so a window open all day
+/// shows the CLI's work without a restart. Ends when the core is dropped.
+fn spawn_change_watch(core: std::sync::Weak<Inner>) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(CHANGE_CHECK);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let Some(core) = Core::upgrade(&core) else { break };
+            if core.events.receiver_count() == 0 {
+                continue;
+            }
+            let changed = core.blocking(|c| Ok(c.changed_elsewhere())).await.unwrap_or_default();
+            if !changed.is_empty() {
+                core.emit(CoreEvent::DataChanged(changed));
+            }
+        }
+    });
+}
+
+const INTENTS: &str = "intents.jsonl";
+const LIMITS: &str = "money-limits.json";
+
+fn money_stamps(dir: &Path) -> (Option<Stamp>, Option<Stamp>) {
+    (stamp(&dir.join(INTENTS)), stamp(&dir.join(LIMITS)))
+}
+
+fn reload_settings(path: &Path) -> CoreResult<Settings> {
+    Ok(SettingsFile::at(path).load()?.settings)
+}
+
+fn reload_history(path: &Path) -> CoreResult<History> {
+    Ok(History::open(path)?.0)
+}
+
+fn reload_templates(path: &Path) -> CoreResult<Templates> {
+    Ok(Templates::open(path)?.0)
 }
 
 struct Loaded {

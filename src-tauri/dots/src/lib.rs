@@ -5,6 +5,7 @@
 pub mod client;
 pub mod error;
 pub mod flow;
+pub mod message;
 pub mod money;
 pub mod request;
 pub mod retry;
@@ -15,8 +16,9 @@ pub mod watch;
 pub use client::{ClientConfig, DotsClient, ListParams, Page};
 pub use error::{DotsError, ErrorKind};
 pub use flow::{Flow, Progress};
+pub use message::TemplateValues;
 pub use request::{FlowRequest, Metadata};
-pub use retry::ReadRetry;
+pub use retry::{Backoff, ReadRetry};
 pub use rules::{validate, RuleViolation};
 pub use steps::{ImplicitStep, Step, StepInfo, StepName, StepOption, IMPLICIT_ONBOARDING};
 pub use watch::{FlowSource, Scheduler, StopReason, WatchConfig, WatchEvent, WatchHandle};

@@ -1,31 +1,45 @@
-//! Bounded retries for one-shot reads (a person opening a flow or a user): a GET is safe to
-//! ask again, so a transient failure (429, 5xx, timeout, network) is retried a few times
-//! with backoff before it reaches the person. Never used for a create, and not by the poll
-//! scheduler, which has its own backoff between polls.
+//! The one retry policy: how often a request is sent again and how long to wait between.
+//!
+//! [`Backoff::READS`] is for one-shot reads (a person opening a flow or a user): a GET is safe
+//! to ask again, so a transient failure (429, 5xx, timeout, network) is retried a few times by
+//! [`Backoff::run`] before it reaches the person. [`Backoff::MONEY`] paces the money crate's
+//! re-sends, which keep the same idempotency key and make their own decisions per error.
+//! Neither is used for a flow create, nor by the poll scheduler, which has its own backoff.
 
 use std::future::Future;
 use std::time::Duration;
 
 use crate::error::DotsError;
 
-#[derive(Debug, Clone, Copy)]
-pub struct ReadRetry {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
     /// Requests in all, the first included.
     pub attempts: u32,
+    /// The first wait; each later one doubles it.
     pub base_delay: Duration,
     /// No wait is longer than this, a server's Retry-After included: past it the person
     /// is better served by the error than by a frozen view.
     pub max_delay: Duration,
 }
 
-impl Default for ReadRetry {
+/// The name read call sites know it by; its default is [`Backoff::READS`].
+pub type ReadRetry = Backoff;
+
+impl Default for Backoff {
     fn default() -> Self {
-        ReadRetry { attempts: 3, base_delay: Duration::from_millis(250), max_delay: Duration::from_secs(2) }
+        Backoff::READS
     }
 }
 
-impl ReadRetry {
-    fn delay(&self, attempt: u32, e: &DotsError) -> Duration {
+impl Backoff {
+    /// Reads a person is waiting on: 3 tries, 250 ms then 500 ms, never more than 2 s.
+    pub const READS: Backoff = Backoff { attempts: 3, base_delay: Duration::from_millis(250), max_delay: Duration::from_secs(2) };
+    /// Money re-sends (same key, so safe): 4 tries, 500 ms doubling, never more than 5 s.
+    pub const MONEY: Backoff = Backoff { attempts: 4, base_delay: Duration::from_millis(500), max_delay: Duration::from_secs(5) };
+
+    /// The wait after failed attempt `attempt` (1-based): the server's Retry-After when it
+    /// sent one, else `base_delay` doubled per attempt; capped at `max_delay` either way.
+    pub fn delay(&self, attempt: u32, e: &DotsError) -> Duration {
         let backoff = self.base_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
         match e {
             DotsError::RateLimited { retry_after: Some(after), .. } => *after,
@@ -64,6 +78,18 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::*;
+
+    #[test]
+    fn waits_double_and_retry_after_is_capped() {
+        let server = server();
+        let slow = |secs| DotsError::RateLimited { retry_after: Some(Duration::from_secs(secs)), message: "slow".into() };
+        let waits: Vec<_> = (1..=5).map(|a| Backoff::MONEY.delay(a, &server)).collect();
+        assert_eq!(waits, [500, 1000, 2000, 4000, 5000].map(Duration::from_millis));
+        assert_eq!(Backoff::MONEY.delay(1, &slow(3)), Duration::from_secs(3));
+        assert_eq!(Backoff::MONEY.delay(1, &slow(60)), Duration::from_secs(5));
+        assert_eq!(Backoff::READS.delay(1, &slow(60)), Duration::from_secs(2));
+        assert_eq!(ReadRetry::default(), Backoff::READS);
+    }
 
     async fn count_until(r: ReadRetry, fail_first: u32, error: fn() -> DotsError) -> (Result<u32, DotsError>, u32) {
         let calls = AtomicU32::new(0);

@@ -14,12 +14,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Duration, Utc};
 use flowdesk_dots::Progress;
+use flowdesk_files::{create_private_dir, folder_of, open_private, sync_dir, write_atomic, OpenMode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::{io, Result};
-use crate::fsutil::{dir_of, open_private, sync_dir, write_atomic};
 
 pub const FILE_NAME: &str = "history.jsonl";
 /// Below this many lines a log is never worth rewriting.
@@ -250,14 +250,15 @@ impl History {
             serde_json::to_writer(&mut buf, op).expect("history ops serialise");
             buf.push(b'\n');
         }
-        let dir = dir_of(&self.path);
-        fs::create_dir_all(&dir).map_err(|e| io("create", &dir, e))?;
+        let dir = folder_of(&self.path);
+        create_private_dir(dir).map_err(|e| io("create", dir, e))?;
         let existed = self.path.exists();
-        let mut f = open_private(&self.path, false).map_err(|e| io("open", &self.path, e))?;
+        let mut f = open_private(&self.path, OpenMode::Append).map_err(|e| io("open", &self.path, e))?;
         f.write_all(&buf).map_err(|e| io("write", &self.path, e))?;
         f.sync_all().map_err(|e| io("sync", &self.path, e))?;
         if !existed {
-            sync_dir(&dir);
+            // A new file's name is durable only once its folder is synced.
+            sync_dir(dir).map_err(|e| io("sync", dir, e))?;
         }
         self.syncs += 1;
         self.log_lines += ops.len();
@@ -278,7 +279,7 @@ impl History {
             serde_json::to_writer(&mut buf, &Op::Record { entry: entry.clone() }).expect("history ops serialise");
             buf.push(b'\n');
         }
-        write_atomic(&self.path, &buf)?;
+        write_atomic(&self.path, &buf).map_err(|e| io("write", &self.path, e))?;
         self.log_lines = self.entries.len();
         tracing::debug!(path = %self.path.display(), entries = self.entries.len(), "history compacted");
         Ok(())

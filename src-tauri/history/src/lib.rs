@@ -2,7 +2,6 @@
 //! Used by the app, the bulk runner and the CLI alike; no Tauri in here.
 
 pub mod error;
-pub mod fsutil;
 pub mod history;
 pub mod templates;
 
@@ -11,8 +10,8 @@ pub use history::{BatchRef, History, HistoryEntry};
 pub use templates::{ImportReport, Template, Templates};
 
 /// Same identifier as the app (and flowdesk-settings): one data folder for everything.
-pub const APP_IDENTIFIER: &str = "com.flowdesk.desk";
+pub use flowdesk_files::APP_IDENTIFIER;
 
 fn data_file(name: &str) -> Result<std::path::PathBuf> {
-    Ok(dirs::data_dir().ok_or(HistoryError::NoDataDir)?.join(APP_IDENTIFIER).join(name))
+    Ok(flowdesk_files::default_data_dir().ok_or(HistoryError::NoDataDir)?.join(name))
 }

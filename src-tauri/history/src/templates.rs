@@ -12,7 +12,6 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::{io, HistoryError, Result};
-use crate::fsutil::write_atomic;
 
 pub const FILE_NAME: &str = "templates.json";
 /// The format marker of the file and of exports.
@@ -234,7 +233,7 @@ impl Templates {
         let mut bytes = serde_json::to_vec_pretty(&FileOut { flowdesk_templates: FORMAT_VERSION, templates: items.iter().collect() })
             .expect("templates serialise");
         bytes.push(b'\n');
-        write_atomic(&self.path, &bytes)?;
+        flowdesk_files::write_atomic(&self.path, &bytes).map_err(|e| io("write", &self.path, e))?;
         self.items = items;
         Ok(())
     }

@@ -100,16 +100,16 @@ impl AuditLog {
 
     /// Appends one line and syncs it to disk before returning.
     pub fn append(&self, entry: &AuditEntry) -> Result<(), MoneyError> {
-        let dir = flowdesk_history::fsutil::dir_of(&self.path);
-        std::fs::create_dir_all(&dir).map_err(|e| MoneyError::io("create", &dir, e))?;
+        let dir = flowdesk_files::folder_of(&self.path);
+        flowdesk_files::create_private_dir(dir).map_err(|e| MoneyError::io("create", dir, e))?;
         let mut line = serde_json::to_vec(entry).map_err(|e| MoneyError::Invalid(e.to_string()))?;
         line.push(b'\n');
         if !ends_with_newline(&self.path).map_err(|e| MoneyError::io("read", &self.path, e))? {
             // Close off a torn line from a crash: appended, not an edit of what is there.
             line.insert(0, b'\n');
         }
-        let mut f =
-            flowdesk_history::fsutil::open_private(&self.path, false).map_err(|e| MoneyError::io("open", &self.path, e))?;
+        let mut f = flowdesk_files::open_private(&self.path, flowdesk_files::OpenMode::Append)
+            .map_err(|e| MoneyError::io("open", &self.path, e))?;
         f.write_all(&line).map_err(|e| MoneyError::io("append to", &self.path, e))?;
         f.sync_data().map_err(|e| MoneyError::io("sync", &self.path, e))
     }

@@ -5,7 +5,6 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -43,29 +42,9 @@ impl MoneyApi for DotsClient {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    /// Sends in all, the first included.
-    pub attempts: u32,
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy { attempts: 4, base_delay: Duration::from_millis(500), max_delay: Duration::from_secs(5) }
-    }
-}
-
-impl RetryPolicy {
-    fn delay(&self, attempt: u32, error: &DotsError) -> Duration {
-        if let DotsError::RateLimited { retry_after: Some(after), .. } = error {
-            return *after;
-        }
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        self.base_delay.saturating_mul(factor).min(self.max_delay)
-    }
-}
+/// The workspace's one retry policy; money sends use [`RetryPolicy::MONEY`] (its `default()`
+/// is the read policy). A Retry-After is honoured up to `max_delay`.
+pub use flowdesk_dots::Backoff as RetryPolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

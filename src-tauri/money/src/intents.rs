@@ -115,13 +115,13 @@ impl IntentStore {
 
     /// Appends the snapshot and syncs it; only then is it the intent's state.
     pub fn save(&mut self, intent: &Intent) -> Result<(), MoneyError> {
-        let dir = flowdesk_history::fsutil::dir_of(&self.path);
-        std::fs::create_dir_all(&dir).map_err(|e| MoneyError::io("create", &dir, e))?;
+        let dir = flowdesk_files::folder_of(&self.path);
+        flowdesk_files::create_private_dir(dir).map_err(|e| MoneyError::io("create", dir, e))?;
         let mut line = serde_json::to_vec(intent).map_err(|e| MoneyError::Invalid(e.to_string()))?;
         // A leading newline closes off a torn line a crash may have left.
         line.insert(0, b'\n');
         line.push(b'\n');
-        let mut f = flowdesk_history::fsutil::open_private(&self.path, false)
+        let mut f = flowdesk_files::open_private(&self.path, flowdesk_files::OpenMode::Append)
             .map_err(|e| MoneyError::io("open", &self.path, e))?;
         f.write_all(&line).map_err(|e| MoneyError::io("append to", &self.path, e))?;
         f.sync_data().map_err(|e| MoneyError::io("sync", &self.path, e))?;

@@ -103,7 +103,7 @@ impl LimitsBook {
         let mut next = self.by_env.clone();
         next.insert(environment.to_string(), limits);
         let bytes = serde_json::to_vec_pretty(&next).map_err(|e| MoneyError::Invalid(e.to_string()))?;
-        flowdesk_history::fsutil::write_atomic(&self.path, &bytes).map_err(|e| MoneyError::io("write", &self.path, e))?;
+        flowdesk_files::write_atomic(&self.path, &bytes).map_err(|e| MoneyError::io("write", &self.path, e))?;
         self.by_env = next;
         Ok(())
     }

@@ -21,11 +21,12 @@
 //! # Ok(()) }
 //! ```
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use flowdesk_files::{create_once, create_private_dir, open_private, write_atomic, OpenMode};
 use serde::{Deserialize, Serialize};
 
 use crate::{SandboxConfig, SandboxHandle};
@@ -268,7 +269,7 @@ impl SandboxHome {
             file.port = Some(port);
             let bytes = file.to_bytes()?;
             let path = self.endpoint_file();
-            if let Err(e) = crate::persist::write_atomic(&path, &bytes) {
+            if let Err(e) = write_atomic(&path, &bytes) {
                 sandbox.shutdown().await;
                 return Err(e);
             }
@@ -284,18 +285,9 @@ impl SandboxHome {
 
     /// The lock file, locked, or `None` when another open file holds it.
     fn try_lock(&self) -> io::Result<Option<File>> {
-        self.ensure_dir()?;
+        create_private_dir(&self.dir)?;
         let path = self.lock_file();
-        let mut opts = OpenOptions::new();
-        opts.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let f = opts.open(&path).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))
-        })?;
+        let f = open_private(&path, OpenMode::ReadWrite)?;
         match f.try_lock() {
             Ok(()) => Ok(Some(f)),
             Err(TryLockError::WouldBlock) => Ok(None),
@@ -304,26 +296,6 @@ impl SandboxHome {
                 format!("cannot lock {}: {e}", path.display()),
             )),
         }
-    }
-
-    /// Creates the folder (0700 on unix) if it does not exist; an existing one is left as is.
-    fn ensure_dir(&self) -> io::Result<()> {
-        if self.dir.is_dir() {
-            return Ok(());
-        }
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(&self.dir).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot create {}: {e}", self.dir.display()),
-            )
-        })
     }
 
     fn read_file(&self) -> io::Result<Option<EndpointFile>> {
@@ -362,8 +334,8 @@ impl SandboxHome {
         if let Some(f) = self.read_file()? {
             return Ok(f);
         }
-        self.ensure_dir()?;
-        crate::persist::create_once(&self.endpoint_file(), &EndpointFile::fresh().to_bytes()?)?;
+        create_private_dir(&self.dir)?;
+        create_once(&self.endpoint_file(), &EndpointFile::fresh().to_bytes()?)?;
         // Whoever won the race to create it, its credentials are the ones on disk.
         self.read_file()?.ok_or_else(|| {
             io::Error::new(

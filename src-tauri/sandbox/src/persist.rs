@@ -2,12 +2,13 @@
 //! in the same folder, fsync, rename over, fsync the folder) after every change and before the
 //! reply that reports the change is sent. Faults and request counts are not saved.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use flowdesk_files::{commit, write_temp};
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::Ledger;
@@ -108,7 +109,7 @@ pub(crate) fn open(path: &Path) -> io::Result<(Store, Option<String>)> {
             }
         },
     };
-    write_atomic(path, &encode(&store)?)?;
+    save_file(path, &encode(&store)?)?;
     Ok((store, notice))
 }
 
@@ -154,86 +155,11 @@ fn file_name(path: &Path) -> io::Result<String> {
         })
 }
 
-fn folder_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
-    io::Error::new(e.kind(), format!("cannot {what} {}: {e}", path.display()))
-}
-
-/// A new file next to `path`, mode 0600 on unix, holding `bytes`, flushed to disk.
-fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
-    let tmp = folder_of(path).join(format!(
-        ".{}.{}.tmp",
-        file_name(path)?,
-        uuid::Uuid::new_v4().simple()
-    ));
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(&tmp).map_err(|e| with_path(e, "create", &tmp))?;
-    let written = f.write_all(bytes).and_then(|()| f.sync_all());
-    drop(f);
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(with_path(e, "write", &tmp));
-    }
-    Ok(tmp)
-}
-
-/// Makes a rename or link in the folder itself durable (a no-op off unix).
-fn sync_folder(path: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        let dir = folder_of(path);
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| with_path(e, "sync the folder", dir))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
-/// Replaces `path` with `bytes` so that a crash at any point leaves either the old or the new
-/// file, never a mix: temp file in the same folder (0600), fsync, rename over, fsync the folder.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = write_temp(path, bytes)?;
-    if let Err(e) = fs::rename(&tmp, path) {
-        let _ = fs::remove_file(&tmp);
-        return Err(with_path(e, "replace", path));
-    }
-    sync_folder(path)
-}
-
-/// Creates `path` with `bytes` unless it exists, atomically: readers never see a partial file
-/// and of two racing creators exactly one wins. `Ok(false)` when the file was already there.
-pub(crate) fn create_once(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    let tmp = write_temp(path, bytes)?;
-    // A hard link never replaces an existing file, unlike rename.
-    let linked = match fs::hard_link(&tmp, path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-        // A file system without hard links: rename, checking first (a narrow race only there).
-        Err(_) if path.exists() => Ok(false),
-        Err(_) => fs::rename(&tmp, path)
-            .map(|()| true)
-            .map_err(|e| with_path(e, "create", path)),
-    };
-    let _ = fs::remove_file(&tmp);
-    let created = linked?;
-    if created {
-        sync_folder(path)?;
-    }
-    Ok(created)
+/// Replaces the state file crash-safely (0600). Unlike `flowdesk_files::write_atomic` it never
+/// creates the folder: a folder deleted under a running sandbox makes saves fail (500s), rather
+/// than quietly bringing the state back where someone removed it.
+fn save_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    commit(&write_temp(path, bytes)?, path)
 }
 
 /// Group commit for one state file. Every change bumps `generation`; a writer saves everything
@@ -305,7 +231,7 @@ impl Durable {
         // after reading `now` holds all of them (and maybe later ones, saved again later).
         let now = self.generation.load(Ordering::SeqCst);
         let bytes = encode(&lock(store))?;
-        write_atomic(&self.path, &bytes)?;
+        save_file(&self.path, &bytes)?;
         saved.generation = now;
         Ok(())
     }

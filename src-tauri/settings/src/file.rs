@@ -2,13 +2,11 @@
 //! set aside under a new name and the user is told where. Writes are atomic.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::SettingsError;
 use crate::settings::Settings;
-use crate::APP_IDENTIFIER;
 
 pub const FILE_NAME: &str = "settings.json";
 const STALE_TEMP_SECS: u64 = 600;
@@ -32,7 +30,7 @@ impl SettingsFile {
     /// `app_data_dir()` for this identifier (Linux `~/.local/share`, macOS
     /// `~/Library/Application Support`, Windows `%APPDATA%`).
     pub fn default_path() -> Result<PathBuf, SettingsError> {
-        Ok(dirs::data_dir().ok_or(SettingsError::NoDataDir)?.join(APP_IDENTIFIER).join(FILE_NAME))
+        Ok(flowdesk_files::default_data_dir().ok_or(SettingsError::NoDataDir)?.join(FILE_NAME))
     }
 
     pub fn open_default() -> Result<SettingsFile, SettingsError> {
@@ -81,36 +79,20 @@ impl SettingsFile {
         Ok(())
     }
 
-    /// Step one of a save: the temp file, fully written and synced.
+    /// Step one of a save: the temp file (0600, in a folder created 0700 if missing), fully
+    /// written and synced.
     pub(crate) fn write_temp(&self, settings: &Settings) -> Result<PathBuf, SettingsError> {
-        let dir = self.dir();
-        fs::create_dir_all(&dir).map_err(|e| io("create", &dir, e))?;
         let mut bytes = serde_json::to_vec_pretty(settings).expect("settings serialise");
         bytes.push(b'\n');
-        let tmp = dir.join(format!(".{}.tmp-{}-{}", self.file_name(), std::process::id(), nanos()));
-        let write = || -> std::io::Result<()> {
-            let mut f = create_new_private(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()
-        };
-        write().map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            io("write", &tmp, e)
-        })?;
-        Ok(tmp)
+        let dir = flowdesk_files::folder_of(&self.path);
+        flowdesk_files::create_private_dir(dir).map_err(|e| io("create", dir, e))?;
+        flowdesk_files::write_temp(&self.path, &bytes).map_err(|e| io("write", &self.path, e))
     }
 
     /// Step two: the rename that makes the new content the file, then a sync of the folder
     /// so the rename itself survives a power cut.
     pub(crate) fn commit(&self, tmp: &Path) -> Result<(), SettingsError> {
-        fs::rename(tmp, &self.path).map_err(|e| {
-            let _ = fs::remove_file(tmp);
-            io("replace", &self.path, e)
-        })?;
-        #[cfg(unix)]
-        if let Ok(d) = fs::File::open(self.dir()) {
-            let _ = d.sync_all();
-        }
+        flowdesk_files::commit(tmp, &self.path).map_err(|e| io("replace", &self.path, e))?;
         tracing::debug!(path = %self.path.display(), "settings saved");
         Ok(())
     }
@@ -118,8 +100,8 @@ impl SettingsFile {
     /// Temp files a crashed save left. Only old ones: a young one may be another
     /// process's save (the app's and a CLI's) about to be renamed.
     fn sweep_stale_temps(&self) {
-        let prefix = format!(".{}.tmp-", self.file_name());
-        let Ok(entries) = fs::read_dir(self.dir()) else { return };
+        let Ok(prefix) = flowdesk_files::temp_prefix(&self.path) else { return };
+        let Ok(entries) = fs::read_dir(flowdesk_files::folder_of(&self.path)) else { return };
         for entry in entries.flatten() {
             let stale = entry.file_name().to_string_lossy().starts_with(&prefix)
                 && entry
@@ -143,13 +125,6 @@ impl SettingsFile {
         }
         fs::rename(&self.path, &aside).map_err(|e| io("move aside the unreadable settings file", &self.path, e))?;
         Ok(aside)
-    }
-
-    fn dir(&self) -> PathBuf {
-        match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
     }
 
     fn file_name(&self) -> String {
@@ -180,22 +155,6 @@ fn where_only(e: &serde_json::Error) -> String {
 
 fn io(action: &'static str, path: &Path, source: std::io::Error) -> SettingsError {
     SettingsError::Io { action, path: path.to_path_buf(), source }
-}
-
-fn nanos() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
-}
-
-/// Not secret, but nobody else's business either: owner-only on Unix.
-fn create_new_private(path: &Path) -> std::io::Result<fs::File> {
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
 }
 
 #[cfg(test)]

@@ -23,4 +23,4 @@ pub use settings::{EmailTemplate, Settings, DEFAULT_POLL_SECS, POLL_RANGE};
 pub use store::{KeyringStore, MemoryStore, SecretStore};
 
 /// The app's identifier: the keychain service name and the data folder's name.
-pub const APP_IDENTIFIER: &str = "com.flowdesk.desk";
+pub use flowdesk_files::APP_IDENTIFIER;

@@ -13,12 +13,14 @@ type Props = {
   /** Load the entry's steps and options into the builder. */
   onDuplicate: (entry: HistoryEntry) => void;
   onNotify: (text: string, error?: boolean) => void;
+  /** Bumped when another process changed shared data: search again. */
+  dataVersion?: number;
 };
 
 const LIMIT = 200;
 
 /** Every flow created from this app, newest first: search, reopen, duplicate, forget. */
-export function History({ catalog, onOpen, onDuplicate, onNotify }: Props) {
+export function History({ catalog, onOpen, onDuplicate, onNotify, dataVersion = 0 }: Props) {
   const [query, setQuery] = useState('');
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
@@ -44,7 +46,7 @@ export function History({ catalog, onOpen, onDuplicate, onNotify }: Props) {
       alive = false;
       clearTimeout(timer);
     };
-  }, [query, generation]);
+  }, [query, generation, dataVersion]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 

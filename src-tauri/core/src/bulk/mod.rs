@@ -176,7 +176,7 @@ impl Core {
         let batch_id = self
             .blocking(move |c| {
                 let folder = c.batches_dir().join(&env_id);
-                crate::files::create_private_dir(&folder)?;
+                flowdesk_files::create_private_dir(&folder).map_err(|e| CoreError::internal(e.to_string()))?;
                 let draft = folder.join(format!("new-{}.journal", uuid::Uuid::new_v4()));
                 let batch_id = Journal::create(&draft, &template, &import, source)?.batch_id().to_string();
                 let path = journal_path(&c.batches_dir(), &env_id, &batch_id);
@@ -342,7 +342,7 @@ impl Core {
         let saved = self
             .blocking(move |c| {
                 c.audit(audit);
-                Ok(lock(&c.history).record_many(entries)?)
+                Ok(c.history.write(&c.data, |h| h.record_many(entries))?)
             })
             .await;
         if let Err(e) = saved {

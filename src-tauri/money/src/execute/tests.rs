@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use flowdesk_dots::money::{Delivery, DeliveryMethod, PayoutLinkStatus};
 
