@@ -14,6 +14,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::confirm::{Ask, Clearance};
+use crate::pending::made_by;
 use crate::error::{AppErrorKind, CoreError, CoreResult};
 use crate::Core;
 
@@ -104,26 +105,43 @@ impl Core {
 
     async fn send_create(&self, _clearance: &Clearance, env: &Environment, request: FlowRequest) -> CoreResult<FlowView> {
         let client = self.client(env.id()).await?;
+        let (env_id, env_name, written) = (env.id().to_string(), env.name().to_string(), request.clone());
+        let pending = self.blocking(move |c| c.pending.start(&c.data, &env_id, &env_name, &written)).await?;
         let started = Utc::now();
         let flow = match client.create_flow(&request).await {
             Ok(flow) => flow,
-            Err(e) => return Err(self.after_failed_create(&client, &request, env, started, e).await),
+            Err(e) => {
+                let (error, settled) = self.after_failed_create(&client, &request, env, started, e).await;
+                if settled {
+                    self.close_pending(pending).await;
+                }
+                return Err(error);
+            }
         };
         tracing::info!(flow_id = %flow.id, environment = %env.id(), steps = flow.steps.len(), "flow created");
         // The flow exists on Dots whatever happens here: a failed write is logged and the
         // link still returned.
         let entry = entry_for(&flow, &request, env.id(), env.name());
         let audit = AuditEntry::flow_created(env.id(), &flow.id, request.user_id());
+        // History first: a kill between the two leaves the create open on disk, and the next
+        // start adds only the audit line that is missing.
         let recorded = self
             .blocking(move |c| {
+                c.history.write(&c.data, |h| h.record(entry))?;
                 c.audit(audit);
-                Ok(c.history.write(&c.data, |h| h.record(entry))?)
+                Ok(())
             })
             .await;
-        if let Err(e) = recorded {
-            tracing::error!(flow_id = %flow.id, error = %e, "flow not written to history");
+        match recorded {
+            Ok(()) => self.close_pending(pending).await,
+            // Left open: the next start records it.
+            Err(e) => tracing::error!(flow_id = %flow.id, error = %e, "flow not written to history"),
         }
         Ok(FlowView::new(flow, env.id()))
+    }
+
+    async fn close_pending(&self, id: String) {
+        let _ = self.blocking(move |c| Ok(c.pending.end(&c.data, &id))).await;
     }
 
     /// A create that failed after it was sent may still have made a flow (a lost reply, a
@@ -131,6 +149,7 @@ impl Core {
     /// Never sent again: one page of the environment's newest flows is read, and any flow
     /// made since this create started that matches the request and is not in History yet
     /// is recorded there. The error keeps its kind; `details.flow_ids` names what was found.
+    /// `settled` is false when Dots could not be asked: the create stays open on disk.
     async fn after_failed_create(
         &self,
         client: &DotsClient,
@@ -138,35 +157,26 @@ impl Core {
         env: &Environment,
         started: chrono::DateTime<Utc>,
         error: DotsError,
-    ) -> CoreError {
+    ) -> (CoreError, bool) {
         let unknown = error.outcome_unknown();
         let mut core_error = CoreError::from(error);
         // Refused before anything was sent: nothing can exist.
         if matches!(core_error.kind, AppErrorKind::Dots(ErrorKind::Invalid | ErrorKind::HostNotAllowed | ErrorKind::Config)) {
-            return core_error;
+            return (core_error, true);
         }
-        let wire = request.wire_body();
-        let steps: Vec<String> = request.steps.iter().map(|s| s.name.as_str().to_string()).collect();
-        let metadata = wire.get("metadata").cloned();
-        // Dots' clock may run behind ours.
-        let since = started - chrono::Duration::minutes(2);
         let newest = ListParams { limit: Some(20), ..Default::default() };
         let listed = ReadRetry::default().run(|| client.list_flows(&newest)).await;
-        let found: Vec<Flow> = match listed {
-            Ok(page) => page
-                .data
-                .into_iter()
-                .filter(|f| {
-                    f.steps == steps
-                        && f.metadata == metadata
-                        && request.user_id().is_none_or(|u| f.user_id.as_deref() == Some(u))
-                        && f.created.is_none_or(|c| c >= since)
-                        && self.history.read(|h| h.get(&f.id).is_none())
-                })
-                .collect(),
+        let (found, settled): (Vec<Flow>, bool) = match listed {
+            Ok(page) => (
+                made_by(page.data, request, started)
+                    .into_iter()
+                    .filter(|f| self.history.read(|h| h.get(&f.id).is_none()))
+                    .collect(),
+                true,
+            ),
             Err(e) => {
                 tracing::warn!(kind = ?e.kind(), error = %e, "could not look for the flow of a failed create");
-                Vec::new()
+                (Vec::new(), false)
             }
         };
         let user = request.user_id().map(str::to_string);
@@ -182,7 +192,7 @@ impl Core {
                     " The flow may still have been created: check History or \"From Dots\" before creating it again.",
                 );
             }
-            return core_error;
+            return (core_error, settled);
         }
         let ids: Vec<String> = found.iter().map(|f| f.id.clone()).collect();
         tracing::warn!(flows = ?ids, environment = %env.id(), "a failed create made a flow; saved to history");
@@ -206,7 +216,7 @@ impl Core {
             " A flow matching this request was found on Dots afterwards and saved to History ({}): check it before creating another.",
             ids.join(", ")
         ));
-        core_error.with_details(|d| d.flow_ids = Some(ids))
+        (core_error.with_details(|d| d.flow_ids = Some(ids)), true)
     }
 
     /// Reads a flow with the key of the environment it was created in. A read: transient

@@ -20,6 +20,7 @@ mod flows;
 mod link_watch;
 mod local;
 mod money;
+mod pending;
 mod saved;
 mod service;
 mod shared;

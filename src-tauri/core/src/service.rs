@@ -79,6 +79,8 @@ pub struct Inner {
     pub(crate) runs: Runs,
     pub(crate) history: Synced<History>,
     pub(crate) templates: Synced<Templates>,
+    /// Creates in flight, so a killed process's create is looked for at the next start.
+    pub(crate) pending: crate::pending::Pending,
     /// When this process last read the money intents and limits (another may have written).
     money_stamps: Mutex<(Option<Stamp>, Option<Stamp>)>,
     pub(crate) watcher: WatchHandle,
@@ -112,7 +114,10 @@ impl Core {
         let CoreOptions { data_dir, credentials, confirmer, local, request_timeout } = options;
         let dir = data_dir.clone();
         let (loaded_parts, credentials) = tokio::task::spawn_blocking(move || {
-            let parts = load_data(&dir);
+            // Stamps first, then the reads: a write by another process in between is then
+            // seen as a change (and read again), never lost.
+            let stamps = Stamps::of(&dir);
+            let parts = load_data(&dir).map(|p| (p, stamps));
             let keychain = match credentials.check_available() {
                 Ok(()) => KeychainStatus { available: true, message: None },
                 Err(e) => {
@@ -124,7 +129,7 @@ impl Core {
         })
         .await
         .map_err(|e| CoreError::internal(format!("start-up failed: {e}")))?;
-        let (parts, keychain) = loaded_parts?;
+        let ((parts, stamps), keychain) = loaded_parts?;
         let local = Local::open(&data_dir, local).await;
         let watch_config =
             WatchConfig { interval: Duration::from_secs(parts.settings.poll_interval_secs()), ..WatchConfig::default() };
@@ -136,14 +141,14 @@ impl Core {
             tracing::warn!(%notice, "a data file needed repair");
         }
         let data = DataLock::open(&data_dir)?;
+        let pending = crate::pending::Pending::open(&data_dir)?;
         let history_path = data_dir.join(flowdesk_history::history::FILE_NAME);
         let templates_path = data_dir.join(flowdesk_history::templates::FILE_NAME);
         let settings_path = parts.file.path().to_path_buf();
-        let stamps = money_stamps(&data_dir);
         let core = Core(Arc::new(Inner {
             data,
             settings_file: parts.file,
-            settings: Synced::new(parts.settings, settings_path, reload_settings),
+            settings: Synced::new(parts.settings, stamps.settings, settings_path, reload_settings),
             credentials,
             keychain: Mutex::new(keychain),
             notice: (!notices.is_empty()).then(|| notices.join(" ")),
@@ -151,9 +156,10 @@ impl Core {
             clients: Mutex::new(HashMap::new()),
             data_dir,
             runs: Runs::default(),
-            history: Synced::new(parts.history, history_path, reload_history),
-            templates: Synced::new(parts.templates, templates_path, reload_templates),
-            money_stamps: Mutex::new(stamps),
+            history: Synced::new(parts.history, stamps.history, history_path, reload_history),
+            templates: Synced::new(parts.templates, stamps.templates, templates_path, reload_templates),
+            pending,
+            money_stamps: Mutex::new(stamps.money),
             watcher,
             ledger: parts.ledger,
             events,
@@ -162,6 +168,15 @@ impl Core {
         }));
         crate::link_watch::pump(Arc::downgrade(&core.0), watch_events);
         spawn_change_watch(Arc::downgrade(&core.0));
+        // Creates a killed process left unrecorded: looked for in the background.
+        let recovering = core.clone();
+        tokio::spawn(async move {
+            match recovering.recover_creates().await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(flows = n, "flows of interrupted creates found on Dots and added to History"),
+                Err(e) => tracing::warn!(error = %e, "interrupted creates not checked"),
+            }
+        });
         Ok(core)
     }
 
@@ -248,6 +263,7 @@ impl Core {
     /// ("no open intent for this recipient") consults what is on disk. Blocking.
     pub(crate) fn refresh_money(&self) {
         let mut stamps = lock(&self.money_stamps);
+        // Taken before the reads below, for the same reason as at start.
         let now = money_stamps(&self.data_dir);
         if now.0 != stamps.0 {
             match flowdesk_money::IntentStore::open(self.data_dir.join(INTENTS)) {
@@ -379,6 +395,25 @@ fn spawn_change_watch(core: std::sync::Weak<Inner>) {
 
 const INTENTS: &str = "intents.jsonl";
 const LIMITS: &str = "money-limits.json";
+
+/// Every shared file's stamp, taken before the files are read at start.
+struct Stamps {
+    settings: Option<Stamp>,
+    history: Option<Stamp>,
+    templates: Option<Stamp>,
+    money: (Option<Stamp>, Option<Stamp>),
+}
+
+impl Stamps {
+    fn of(dir: &Path) -> Stamps {
+        Stamps {
+            settings: stamp(&dir.join(flowdesk_settings::FILE_NAME)),
+            history: stamp(&dir.join(flowdesk_history::history::FILE_NAME)),
+            templates: stamp(&dir.join(flowdesk_history::templates::FILE_NAME)),
+            money: money_stamps(dir),
+        }
+    }
+}
 
 fn money_stamps(dir: &Path) -> (Option<Stamp>, Option<Stamp>) {
     (stamp(&dir.join(INTENTS)), stamp(&dir.join(LIMITS)))

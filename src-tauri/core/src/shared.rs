@@ -77,9 +77,10 @@ pub(crate) struct Synced<T> {
 }
 
 impl<T> Synced<T> {
-    pub(crate) fn new(value: T, path: PathBuf, reload: Reload<T>) -> Self {
-        let now = stamp(&path);
-        Synced { state: Mutex::new((value, now)), path, reload }
+    /// `read_at` is the file's stamp taken before `value` was read from it: a change made
+    /// in between then shows as a change, never as the value already read.
+    pub(crate) fn new(value: T, read_at: Option<Stamp>, path: PathBuf, reload: Reload<T>) -> Self {
+        Synced { state: Mutex::new((value, read_at)), path, reload }
     }
 
     /// Whether another process changed the file since this one last read or wrote it.
