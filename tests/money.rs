@@ -151,3 +151,19 @@ fn production_needs_the_amount_typed_and_no_key_reaches_the_money_files() {
     assert!(!t.ok("audit_export_csv", json!({})).as_str().unwrap().contains(KEY));
     t.ok("delete_credentials", json!({"environmentId": env}));
 }
+
+/// A payee chooses their own name; the audit export must never hand a spreadsheet a formula.
+#[test]
+fn a_payee_named_like_a_formula_is_exported_as_inert_text() {
+    let t = app();
+    let origin = sandbox_origin(&t);
+    let user = seed(&origin, json!({"first_name": "=HYPERLINK(\"http://x\",\"y\")", "last_name": "", "status": "verified"}));
+    t.ok("money_send", fund(&user, "1"));
+    let csv = t.ok("audit_export_csv", json!({}));
+    let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());
+    let recipients: Vec<String> = rows.records().map(|r| r.unwrap()[6].to_string()).filter(|r| r.contains("HYPERLINK")).collect();
+    assert!(!recipients.is_empty());
+    for cell in recipients {
+        assert!(cell.starts_with("'="), "a formula reached the CSV: {cell}");
+    }
+}

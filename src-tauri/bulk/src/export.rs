@@ -88,12 +88,9 @@ pub fn mail_merge_csv(journal: &Journal, mail: &MailTemplate) -> Result<Vec<u8>>
     w.into_inner().map_err(|e| BulkError::Export(e.to_string()))
 }
 
-/// Prefixes a `'` to a cell a spreadsheet would read as a formula.
+/// Every text cell through the project's one CSV guard.
 pub fn guard(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
+    flowdesk_files::csv_text_cell(cell).into_owned()
 }
 
 fn export_err(e: csv::Error) -> BulkError {

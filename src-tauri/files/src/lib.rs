@@ -6,11 +6,13 @@
 //! being done to which path; callers wrap them in their own error types.
 
 mod atomic;
+mod cells;
 mod private;
 
 use std::path::PathBuf;
 
 pub use atomic::{commit, create_once, sync_dir, temp_prefix, write_atomic, write_temp};
+pub use cells::csv_text_cell;
 pub use private::{create_private_dir, folder_of, open_private, OpenMode};
 
 /// The app's identifier (as in tauri.conf.json): the keychain service name and the data

@@ -166,7 +166,14 @@ fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
     Ok(last[0] == b'\n')
 }
 
-/// The entries as CSV, with a header; amounts in dollars and in cents.
+/// Dollars as a plain decimal number ("-1234.56"), so a spreadsheet sums it.
+fn decimal_dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// The entries as CSV, with a header; amounts in dollars and in cents, both numbers.
 pub fn to_csv(entries: &[AuditEntry]) -> Result<String, MoneyError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -175,22 +182,25 @@ pub fn to_csv(entries: &[AuditEntry]) -> Result<String, MoneyError> {
     ];
     let bad = |e: csv::Error| MoneyError::Invalid(format!("could not write the CSV: {e}"));
     w.write_record(header).map_err(bad)?;
+    // Text cells (a recipient is built from the payee's own name) go through the one CSV
+    // guard; `amount_cents` is a number and stays one (a negative is not a formula).
+    let text = |s: &str| flowdesk_files::csv_text_cell(s).into_owned();
     for e in entries {
-        let amount = e.amount_cents.map(crate::amount::format_cents).unwrap_or_default();
+        let amount = e.amount_cents.map(decimal_dollars).unwrap_or_default();
         let cents = e.amount_cents.map(|c| c.to_string()).unwrap_or_default();
         w.write_record([
-            e.time.to_rfc3339().as_str(),
-            &e.os_user,
-            &e.environment,
-            &e.action,
-            &amount,
-            &cents,
-            e.recipient.as_deref().unwrap_or(""),
-            e.idempotency_key.as_deref().unwrap_or(""),
-            e.intent_id.as_deref().unwrap_or(""),
-            &e.result,
-            &e.dots_ids.join(" "),
-            e.message.as_deref().unwrap_or(""),
+            text(&e.time.to_rfc3339()),
+            text(&e.os_user),
+            text(&e.environment),
+            text(&e.action),
+            amount,
+            cents,
+            text(e.recipient.as_deref().unwrap_or("")),
+            text(e.idempotency_key.as_deref().unwrap_or("")),
+            text(e.intent_id.as_deref().unwrap_or("")),
+            text(&e.result),
+            text(&e.dots_ids.join(" ")),
+            text(e.message.as_deref().unwrap_or("")),
         ])
         .map_err(bad)?;
     }

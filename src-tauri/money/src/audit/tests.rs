@@ -72,5 +72,16 @@ fn csv_export_has_a_header_and_quotes_what_needs_it() {
         "time,os_user,environment,action,amount,amount_cents,recipient,idempotency_key,intent_id,result,dots_ids,message"
     );
     let row = lines.next().unwrap();
-    assert!(row.contains(",\"-$1,234.56\",-123456,\"Lovelace, Ada\",,i1,done,t1 t2,"), "{row}");
+    assert!(row.contains(",-1234.56,-123456,\"Lovelace, Ada\",,i1,done,t1 t2,"), "{row}");
+}
+
+#[test]
+fn a_payee_chosen_formula_is_exported_as_inert_text_and_cents_stay_numbers() {
+    let mut e = entry("sandbox", "done", Some(-1234), "i1");
+    e.recipient = Some("=HYPERLINK(\"http://x\",\"y\") (8d0c2a76-0000-4000-8000-000000000001)".into());
+    let csv = to_csv(&[e]).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let row = rows.records().next().unwrap().unwrap();
+    assert_eq!(&row[6], "'=HYPERLINK(\"http://x\",\"y\") (8d0c2a76-0000-4000-8000-000000000001)");
+    assert_eq!(&row[5], "-1234", "cents are a number, not text");
 }
