@@ -244,6 +244,8 @@ export class FakeMoney {
     return new Rejection({
       kind: 'unresolved_intent',
       message: `An earlier ${i.action.kind === 'fund' ? 'wallet.fund' : 'payout_link.create'} of ${fakeFormatCents(i.action.amount_cents)} to ${i.recipient} (intent ${i.id}) has an unsettled outcome (${i.message ?? 'not sent yet'}). Retry it (same key, cannot pay twice) or confirm a new payment knowing that.`,
+      // As the core sends it: the intent to settle, typed, so the UI never parses the text.
+      details: { intent_id: i.id },
     });
   }
 
