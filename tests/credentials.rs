@@ -69,7 +69,8 @@ fn a_saved_key_is_used_only_for_its_host_and_leaks_nowhere() {
     assert_eq!(status["client_id"], CLIENT_ID);
     assert_eq!(status["key_last4"], &KEY[KEY.len() - 4..]);
     assert_eq!(view["keychain"]["available"], true);
-    let account = format!("{env_id}@127.0.0.1");
+    let origin = url::Url::parse(&dots.base_url()).unwrap().origin().ascii_serialization();
+    let account = format!("{env_id}@{origin}");
     let stored = KeyringStore::new().get(&account).unwrap().expect("the key is in the OS keychain");
     assert_eq!(secrecy::ExposeSecret::expose_secret(&stored), KEY);
 

@@ -4,15 +4,16 @@
 
 mod common;
 
-use common::{app, app_with_memory_keychain, sandbox_get, sandbox_origin, sandbox_post, steps, TestApp};
+use common::{app, app_with_memory_keychain, sandbox_delete, sandbox_endpoint, sandbox_get, sandbox_post, steps, TestApp};
+use flowdesk_sandbox::home::Endpoint;
 use serde_json::{json, Value};
 
-fn seed(origin: &str, user: Value) -> String {
-    sandbox_post(origin, "/_sandbox/users", user)["id"].as_str().unwrap().to_string()
+fn seed(sb: &Endpoint, user: Value) -> String {
+    sandbox_post(sb, "/_sandbox/users", user)["id"].as_str().unwrap().to_string()
 }
 
-fn wallet(origin: &str, user: &str) -> i64 {
-    sandbox_get(origin, &format!("/_sandbox/users/{user}/wallet"))["wallet"]["amount"].as_i64().unwrap()
+fn wallet(sb: &Endpoint, user: &str) -> i64 {
+    sandbox_get(sb, &format!("/_sandbox/users/{user}/wallet"))["wallet"]["amount"].as_i64().unwrap()
 }
 
 fn fund(user: &str, amount: &str) -> Value {
@@ -27,9 +28,9 @@ fn audit_results(t: &TestApp, action: &str) -> Vec<String> {
 #[test]
 fn a_user_is_shown_funded_once_after_confirmation_and_everything_is_audited() {
     let t = app();
-    let origin = sandbox_origin(&t);
+    let sandbox = sandbox_endpoint(&t);
     let user = seed(
-        &origin,
+        &sandbox,
         json!({"first_name": "Ada", "last_name": "Lovelace", "status": "verified", "has_criminal_activity": true,
                "background_check_status": "consider", "wallet_cents": 500, "default_payout_method": "paypal"}),
     );
@@ -49,14 +50,14 @@ fn a_user_is_shown_funded_once_after_confirmation_and_everything_is_audited() {
         format!("Fund wallet: $12.34 from the app's Dots wallet to Ada Lovelace ({user})'s Dots wallet, in Local sandbox.")
     );
     assert_eq!(summary["requires_typed_amount"], false);
-    assert_eq!(wallet(&origin, &user), 500);
+    assert_eq!(wallet(&sandbox, &user), 500);
     assert_eq!(t.ok("money_intents", json!({})), json!([]));
 
     // Step two.
     let out = t.ok("money_send", fund(&user, "12.34"));
     assert_eq!(out["state"], "done", "{out}");
     assert_eq!(out["transfer"]["amount"], -1234);
-    assert_eq!(wallet(&origin, &user), 1734);
+    assert_eq!(wallet(&sandbox, &user), 1734);
     assert_eq!(audit_results(&t, "wallet.fund"), ["confirmed", "done"]);
 
     // Bad input and limits: clear errors, nothing moves.
@@ -64,7 +65,7 @@ fn a_user_is_shown_funded_once_after_confirmation_and_everything_is_audited() {
     t.ok("limits_set", json!({"limits": {"per_action_cents": 1000, "per_day_cents": null}}));
     let err = t.err("money_send", fund(&user, "10.01"));
     assert_eq!(err["kind"], "over_limit", "{err}");
-    assert_eq!(wallet(&origin, &user), 1734);
+    assert_eq!(wallet(&sandbox, &user), 1734);
     t.ok("limits_set", json!({"limits": {"per_action_cents": 100000, "per_day_cents": 2000}}));
     let err = t.err("money_summary", fund(&user, "8"));
     assert!(err["message"].as_str().unwrap().contains("per day"), "{err}");
@@ -87,16 +88,16 @@ fn a_user_is_shown_funded_once_after_confirmation_and_everything_is_audited() {
 #[test]
 fn an_unknown_outcome_blocks_a_new_payment_until_retried_and_never_pays_twice() {
     let t = app();
-    let origin = sandbox_origin(&t);
-    let user = seed(&origin, json!({}));
+    let sandbox = sandbox_endpoint(&t);
+    let user = seed(&sandbox, json!({}));
     // The first send commits and its connection drops; every re-send is dropped unanswered.
-    sandbox_post(&origin, "/_sandbox/faults", json!({"fault": {"kind": "drop"}, "when": "after_commit", "path_prefix": "/api/v2/transfers"}));
-    sandbox_post(&origin, "/_sandbox/faults", json!({"fault": {"kind": "drop"}, "count": 10, "path_prefix": "/api/v2/transfers"}));
+    sandbox_post(&sandbox, "/_sandbox/faults", json!({"fault": {"kind": "drop"}, "when": "after_commit", "path_prefix": "/api/v2/transfers"}));
+    sandbox_post(&sandbox, "/_sandbox/faults", json!({"fault": {"kind": "drop"}, "count": 10, "path_prefix": "/api/v2/transfers"}));
     let out = t.ok("money_send", fund(&user, "20"));
     assert_eq!(out["state"], "unknown", "{out}");
-    assert_eq!(wallet(&origin, &user), 2000);
+    assert_eq!(wallet(&sandbox, &user), 2000);
     let intent = out["intent"]["id"].as_str().unwrap().to_string();
-    tauri::async_runtime::block_on(reqwest::Client::new().delete(format!("{origin}/_sandbox/faults")).send()).unwrap();
+    sandbox_delete(&sandbox, "/_sandbox/faults");
 
     let err = t.err("money_summary", fund(&user, "20"));
     assert_eq!(err["kind"], "unresolved_intent", "{err}");
@@ -106,7 +107,7 @@ fn an_unknown_outcome_blocks_a_new_payment_until_retried_and_never_pays_twice() 
 
     let settled = t.ok("money_retry", json!({"intentId": intent}));
     assert_eq!(settled["state"], "recovered", "{settled}");
-    assert_eq!(wallet(&origin, &user), 2000, "moved once");
+    assert_eq!(wallet(&sandbox, &user), 2000, "moved once");
     assert_eq!(t.ok("money_intents", json!({}))[0]["state"], "recovered");
     t.ok("money_summary", fund(&user, "20"));
 }
@@ -156,8 +157,8 @@ fn production_needs_the_amount_typed_and_no_key_reaches_the_money_files() {
 #[test]
 fn a_payee_named_like_a_formula_is_exported_as_inert_text() {
     let t = app();
-    let origin = sandbox_origin(&t);
-    let user = seed(&origin, json!({"first_name": "=HYPERLINK(\"http://x\",\"y\")", "last_name": "", "status": "verified"}));
+    let sandbox = sandbox_endpoint(&t);
+    let user = seed(&sandbox, json!({"first_name": "=HYPERLINK(\"http://x\",\"y\")", "last_name": "", "status": "verified"}));
     t.ok("money_send", fund(&user, "1"));
     let csv = t.ok("audit_export_csv", json!({}));
     let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());
@@ -166,4 +167,30 @@ fn a_payee_named_like_a_formula_is_exported_as_inert_text() {
     for cell in recipients {
         assert!(cell.starts_with("'="), "a formula reached the CSV: {cell}");
     }
+}
+
+/// An intent remembers where its environment pointed: once the environment is moved to
+/// another origin, a retry refuses to send the payment there.
+#[test]
+fn a_retry_never_follows_a_moved_environment() {
+    use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxConfig, SeedUser};
+    let dots = tauri::async_runtime::block_on(flowdesk_sandbox::start(SandboxConfig::new("cid_staging", "fake_staging_key_abcdef12"))).unwrap();
+    let elsewhere = tauri::async_runtime::block_on(flowdesk_sandbox::start(SandboxConfig::new("cid_staging", "fake_staging_key_abcdef12"))).unwrap();
+    let t = app_with_memory_keychain();
+    let env = json!({"name": "Staging", "base_url": dots.base_url(), "app_id": null, "production": false});
+    t.ok("add_environment", json!({"environment": env}));
+    t.ok("save_credentials", json!({"environmentId": "staging", "clientId": "cid_staging", "apiKey": "fake_staging_key_abcdef12"}));
+    let user = dots.seed_user(SeedUser::default()).unwrap()["id"].as_str().unwrap().to_string();
+    dots.inject(FaultSpec::new(Fault::Status { status: 503, retry_after: None, body: None }, FaultWhen::Before).method("POST").count(10));
+    let out = t.ok("money_send", json!({"environmentId": "staging", "request": {"kind": "fund", "user_id": user, "amount": "2"}}));
+    assert_eq!(out["state"], "unknown");
+    let intent = out["intent"]["id"].as_str().unwrap().to_string();
+    assert_eq!(out["intent"]["origin"], url::Url::parse(&dots.base_url()).unwrap().origin().ascii_serialization());
+
+    t.ok("update_environment", json!({"id": "staging", "change": {"base_url": elsewhere.base_url()}}));
+    t.ok("save_credentials", json!({"environmentId": "staging", "clientId": "cid_staging", "apiKey": "fake_staging_key_abcdef12"}));
+    let err = t.err("money_retry", json!({"intentId": intent}));
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("nothing was sent"), "{err}");
+    assert_eq!((dots.transfer_count(), elsewhere.transfer_count()), (0, 0));
 }

@@ -113,6 +113,9 @@ struct Header {
     started_at: DateTime<Utc>,
     #[serde(default)]
     source: Option<String>,
+    /// Where the environment pointed when the batch started (see [`Journal::origin`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    origin: Option<String>,
     template: BatchTemplate,
     rows: Vec<Recipient>,
 }
@@ -157,6 +160,18 @@ impl Journal {
         import: &Import,
         source: Option<String>,
     ) -> Result<Journal> {
+        Journal::create_for(path, template, import, source, None)
+    }
+
+    /// [`Journal::create`], remembering where the environment pointed (its origin), so a
+    /// resume can refuse to send the batch anywhere else.
+    pub fn create_for(
+        path: &Path,
+        template: &BatchTemplate,
+        import: &Import,
+        source: Option<String>,
+        origin: Option<String>,
+    ) -> Result<Journal> {
         template.check()?;
         let header = Header {
             kind: "batch".into(),
@@ -164,6 +179,7 @@ impl Journal {
             batch_id: Uuid::new_v4(),
             started_at: Utc::now(),
             source,
+            origin,
             template: template.clone(),
             rows: import.rows.clone(),
         };
@@ -312,6 +328,11 @@ impl Journal {
 
     pub fn template(&self) -> &BatchTemplate {
         &self.header.template
+    }
+
+    /// Where the environment pointed when the batch started, if recorded.
+    pub fn origin(&self) -> Option<&str> {
+        self.header.origin.as_deref()
     }
 
     pub fn source(&self) -> Option<&str> {

@@ -95,6 +95,12 @@ impl Local {
         Ok(config)
     }
 
+    /// What stays the same for this user's sandbox whatever its port: the client id made
+    /// once with its credentials.
+    pub(crate) fn identity(&self) -> Option<&str> {
+        self.endpoint.as_ref().map(|e| e.client_id.as_str())
+    }
+
     /// The address and credentials, for the process that hosts it (`flowdesk sandbox`).
     pub(crate) fn endpoint(&self) -> Option<&Endpoint> {
         self.endpoint.as_ref()

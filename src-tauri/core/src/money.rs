@@ -174,7 +174,8 @@ impl Core {
                 )
             })
             .await?;
-        let intent = Intent::new(env.id(), summary.action.clone(), summary.recipient.clone());
+        let mut intent = Intent::new(env.id(), summary.action.clone(), summary.recipient.clone());
+        intent.origin = self.origin_of(&env);
         let (env_id, replacing, recorded) = (env.id().to_string(), replacing.map(str::to_string), intent.clone());
         // The guard's check and the new intent's write happen under one lock across
         // processes: of two paying the same recipient at once, one proceeds and the other
@@ -216,6 +217,7 @@ impl Core {
         self.blocking(|c| Ok(c.refresh_money())).await?;
         let intent = self.ledger.intent(intent_id).ok_or_else(|| CoreError::from(MoneyError::NotFound(intent_id.into())))?;
         let env = self.environment(Some(&intent.environment))?;
+        self.same_origin(&env, intent.origin.as_deref(), &format!("Intent {}", intent.id))?;
         let amount = intent.action.amount_cents();
         let clearance = self
             .clear(&env, |e| {

@@ -308,6 +308,30 @@ impl Core {
         Ok(client)
     }
 
+    /// Where an environment points: its origin (`https://host[:port]`), or for the Local
+    /// sandbox its identity (kept with its state, whatever its port). A money retry or a batch
+    /// resume goes only where the original went.
+    pub(crate) fn origin_of(&self, env: &Environment) -> Option<String> {
+        if env.is_local() {
+            return self.local.identity().map(|id| format!("local-sandbox:{id}"));
+        }
+        env.base_url().map(|u| u.origin().ascii_serialization())
+    }
+
+    /// Refuses to send an intent or a batch where its environment no longer points.
+    pub(crate) fn same_origin(&self, env: &Environment, recorded: Option<&str>, what: &str) -> CoreResult<()> {
+        let now = self.origin_of(env);
+        match recorded {
+            Some(then) if now.as_deref() != Some(then) => Err(CoreError::invalid(format!(
+                "{what} was made for {then}, but {} now points at {}: nothing was sent. Point it back, or start again.",
+                env.name(),
+                now.as_deref().unwrap_or("nothing")
+            ))
+            .with_details(|d| d.environment_id = Some(env.id().to_string()))),
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) fn credentials(&self) -> &Credentials {
         &self.credentials
     }

@@ -55,6 +55,11 @@ pub struct Intent {
     pub message: Option<String>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
+    /// Where the environment pointed when the person confirmed (its origin, or the local
+    /// sandbox's identity): a retry goes nowhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub origin: Option<String>,
 }
 
 impl Intent {
@@ -73,6 +78,7 @@ impl Intent {
             message: None,
             created: now,
             updated: now,
+            origin: None,
         }
     }
 }

@@ -88,10 +88,10 @@ impl Credentials {
 
     pub fn status(&self, settings: &Settings, env_id: &str) -> Result<CredentialStatus, CredentialError> {
         let env = settings.environment(env_id)?;
-        let Some(account) = env.account() else {
+        if env.account().is_none() {
             return Ok(CredentialStatus { configured: true, client_id: None, key_last4: None });
-        };
-        let key = self.store.get(&account)?;
+        }
+        let key = self.key_of(env)?;
         Ok(CredentialStatus {
             configured: key.is_some() && env.client_id.is_some(),
             client_id: env.client_id.clone(),
@@ -118,6 +118,9 @@ impl Credentials {
         let env = settings.environment(env_id)?;
         let Some(account) = env.account() else { return Ok(()) };
         self.store.delete(&account)?;
+        if let Some(legacy) = env.legacy_account() {
+            self.store.delete(&legacy)?;
+        }
         settings.set_client_id(env_id, None)?;
         tracing::info!(env = env_id, %account, "credentials deleted");
         Ok(())
@@ -131,10 +134,9 @@ impl Credentials {
         timeout: Duration,
     ) -> Result<ClientConfig, CredentialError> {
         let env = settings.environment(env_id)?;
-        let account = keyed_account(env)?;
         let not_configured = || CredentialError::NotConfigured { environment: env.name.clone() };
         let client_id = env.client_id.clone().ok_or_else(not_configured)?;
-        let api_key = self.store.get(&account)?.ok_or_else(not_configured)?;
+        let api_key = self.key_of(env)?.ok_or_else(not_configured)?;
         let base_url = env.base_url.clone().ok_or_else(not_configured)?;
         Ok(ClientConfig { base_url, client_id, api_key, app_id: env.app_id.clone(), timeout, extra_ca_pem: None })
     }
@@ -151,7 +153,10 @@ impl Credentials {
         let mut update = next.update_environment(env_id, change)?;
         if let Some(old) = &update.old_account {
             update.key_unbound |= self.forget(old, update.key_unbound)?;
-            tracing::info!(env = env_id, old_account = %old, "host changed: key unbound");
+            tracing::info!(env = env_id, old_account = %old, "origin changed: key unbound");
+        }
+        if let Some(old) = &update.old_legacy_account {
+            update.key_unbound |= self.forget(old, false)?;
         }
         *settings = next;
         Ok(update)
@@ -164,8 +169,26 @@ impl Credentials {
         if let Some(account) = removed.account() {
             self.forget(&account, removed.client_id.is_some())?;
         }
+        if let Some(legacy) = removed.legacy_account() {
+            self.forget(&legacy, false)?;
+        }
         *settings = next;
         Ok(removed)
+    }
+
+    /// The environment's key. A key saved by Flow Desk before 0.2 (bound to the host only)
+    /// is moved to the origin-bound account the first time it is read.
+    fn key_of(&self, env: &Environment) -> Result<Option<SecretString>, CredentialError> {
+        let account = keyed_account(env)?;
+        if let Some(key) = self.store.get(&account)? {
+            return Ok(Some(key));
+        }
+        let Some(legacy) = env.legacy_account() else { return Ok(None) };
+        let Some(key) = self.store.get(&legacy)? else { return Ok(None) };
+        self.store.set(&account, &key)?;
+        self.store.delete(&legacy)?;
+        tracing::info!(%account, "key moved from its host-only binding to its origin");
+        Ok(Some(key))
     }
 
     /// Deletes an entry if there is one; says whether there was. With no client ID saved

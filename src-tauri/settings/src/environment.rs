@@ -101,9 +101,18 @@ impl Environment {
         self.production || self.host().is_some_and(|h| h.trim_end_matches('.') == PRODUCTION_HOST)
     }
 
-    /// Keychain account: `"{id}@{host}"`, so a key only ever serves the host it was
-    /// entered for. None for the Local sandbox, which has no key.
+    /// Keychain account: `"{id}@{scheme}://{host}[:{port}]"`, so a key only ever serves the
+    /// origin it was entered for: a new port or scheme is a new binding. None for the Local
+    /// sandbox, which has no key.
     pub fn account(&self) -> Option<String> {
+        let url = self.base_url.as_ref()?;
+        url.host()?;
+        Some(format!("{}@{}", self.id, url.origin().ascii_serialization().to_ascii_lowercase()))
+    }
+
+    /// Where Flow Desk before 0.2 kept the key (`"{id}@{host}"`, bound to the host only): read
+    /// once and moved to [`Environment::account`].
+    pub fn legacy_account(&self) -> Option<String> {
         self.host().map(|h| format!("{}@{}", self.id, h))
     }
 
@@ -230,6 +239,10 @@ pub struct EnvironmentUpdate {
     #[serde(skip)]
     #[ts(skip)]
     pub old_account: Option<String>,
+    /// The old binding's pre-0.2 account (host only), to delete too.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub old_legacy_account: Option<String>,
 }
 
 /// Parses and checks a base URL: http(s), a host, HTTPS unless loopback (127.0.0.0/8,
@@ -457,14 +470,14 @@ mod tests {
     fn accounts_bind_id_to_host() {
         let b = Environment::builtins();
         assert_eq!(b[0].account(), None);
-        assert_eq!(b[1].account().as_deref(), Some("sandbox@pls.senddotssandbox.com"));
-        assert_eq!(b[2].account().as_deref(), Some("production@api.dots.dev"));
+        assert_eq!(b[1].account().as_deref(), Some("sandbox@https://pls.senddotssandbox.com"));
+        assert_eq!(b[2].account().as_deref(), Some("production@https://api.dots.dev"));
         let v6 = Environment {
             id: "dev".into(),
             base_url: Some(parse_base_url("http://[::1]:8080/").unwrap()),
             ..Default::default()
         };
-        assert_eq!(v6.account().as_deref(), Some("dev@[::1]"));
+        assert_eq!(v6.account().as_deref(), Some("dev@http://[::1]:8080"));
     }
 
     #[test]

@@ -144,11 +144,13 @@ impl Settings {
                     ));
                 }
                 let old_account = env.account();
+                let old_legacy_account = env.legacy_account();
                 env.base_url = Some(url);
                 if env.account() != old_account {
                     update.host_changed = true;
                     update.key_unbound = env.client_id.is_some();
                     update.old_account = old_account;
+                    update.old_legacy_account = old_legacy_account;
                     env.client_id = None;
                     env.key_hint = None;
                 }
@@ -454,7 +456,7 @@ mod tests {
             )
             .unwrap();
         assert!(u.host_changed && u.key_unbound);
-        assert_eq!(u.old_account.as_deref(), Some("sandbox@pls.senddotssandbox.com"));
+        assert_eq!(u.old_account.as_deref(), Some("sandbox@https://pls.senddotssandbox.com"));
         assert_eq!(s.environment(SANDBOX).unwrap().client_id(), None);
     }
 

@@ -172,13 +172,13 @@ impl Core {
             .clear(&env, |e| bulk_ask(e, "flow.batch", format!("Create {valid} flows in {}?", e.name()), valid))
             .await?;
         self.client(env.id()).await?;
-        let (env_id, source) = (env.id().to_string(), start.source);
+        let (env_id, source, origin) = (env.id().to_string(), start.source, self.origin_of(&env));
         let batch_id = self
             .blocking(move |c| {
                 let folder = c.batches_dir().join(&env_id);
                 flowdesk_files::create_private_dir(&folder).map_err(|e| CoreError::internal(e.to_string()))?;
                 let draft = folder.join(format!("new-{}.journal", uuid::Uuid::new_v4()));
-                let batch_id = Journal::create(&draft, &template, &import, source)?.batch_id().to_string();
+                let batch_id = Journal::create_for(&draft, &template, &import, source, origin)?.batch_id().to_string();
                 let path = journal_path(&c.batches_dir(), &env_id, &batch_id);
                 std::fs::rename(&draft, &path).map_err(|e| CoreError::internal(format!("{}: {e}", path.display())))?;
                 Ok(batch_id)
@@ -191,8 +191,15 @@ impl Core {
     /// was in flight are reconciled first, so every valid row ends with exactly one flow.
     pub async fn bulk_resume(&self, batch_id: &str, concurrency: u32) -> CoreResult<RunHandle> {
         let (environment_id, path) = self.find_batch(batch_id)?;
+        if lock(&self.runs.running).contains_key(batch_id) {
+            return Err(CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), "That batch is already running."));
+        }
         let env = self.environment(Some(&environment_id))?;
-        let remaining = Journal::open(&path).map(|j| j.progress().remaining).unwrap_or(0);
+        let (remaining, origin) = match Journal::open(&path) {
+            Ok(j) => (j.progress().remaining, j.origin().map(str::to_string)),
+            Err(e) => return Err(CoreError::from(e).with_details(|d| d.batch_id = Some(batch_id.to_string()))),
+        };
+        self.same_origin(&env, origin.as_deref(), &format!("Batch {batch_id}"))?;
         let clearance = self
             .clear(&env, |e| bulk_ask(e, "flow.batch", format!("Resume batch {batch_id} in {}?", e.name()), remaining))
             .await?;

@@ -27,8 +27,8 @@ fn save_status_delete() {
         CredentialStatus { configured: true, client_id: Some("client_123".into()), key_last4: Some("6053".into()) };
     assert_eq!(status, expected);
     assert_eq!(creds.status(&s, SANDBOX).unwrap(), expected);
-    assert_eq!(store.accounts(), ["sandbox@pls.senddotssandbox.com"]);
-    assert_eq!(store.raw("sandbox@pls.senddotssandbox.com").as_deref(), Some(KEY), "stored trimmed");
+    assert_eq!(store.accounts(), ["sandbox@https://pls.senddotssandbox.com"]);
+    assert_eq!(store.raw("sandbox@https://pls.senddotssandbox.com").as_deref(), Some(KEY), "stored trimmed");
     assert_eq!(s.environment(SANDBOX).unwrap().client_id(), Some("client_123"));
     // Other environments are untouched.
     assert!(!creds.status(&s, PRODUCTION).unwrap().configured);
@@ -152,7 +152,7 @@ fn host_change_unbinds_the_key() {
 
     // A new key for the new host binds to it.
     creds.save(&mut s, SANDBOX, "client_123", key(KEY)).unwrap();
-    assert_eq!(store.accounts(), ["sandbox@api.senddotssandbox.com"]);
+    assert_eq!(store.accounts(), ["sandbox@https://api.senddotssandbox.com"]);
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn removing_an_environment_removes_its_key() {
     assert_eq!(store.accounts().len(), 2, "a refused removal deletes nothing");
     let removed = creds.remove_environment(&mut s, &id).unwrap();
     assert_eq!(removed.id(), "staging");
-    assert_eq!(store.accounts(), ["sandbox@pls.senddotssandbox.com"]);
+    assert_eq!(store.accounts(), ["sandbox@https://pls.senddotssandbox.com"]);
 }
 
 #[test]
@@ -291,4 +291,30 @@ fn the_key_leaks_nowhere() {
         assert!(!text.contains(&KEY[..KEY.len() - 4]), "key text in: {text}");
     }
     assert_eq!(errors.len(), 10);
+}
+
+#[test]
+fn the_key_is_bound_to_the_origin_and_an_old_host_only_key_is_moved() {
+    let (creds, store, mut s) = setup();
+    let id = s
+        .add_environment(NewEnvironment { name: "Dev".into(), base_url: "http://localhost:4010/api".into(), ..Default::default() })
+        .unwrap();
+    creds.save(&mut s, &id, "cid", key(KEY)).unwrap();
+    assert_eq!(store.accounts(), [format!("{id}@http://localhost:4010")]);
+    // Another port on the same host is another origin: the key is not carried over.
+    let change = EnvironmentChange { base_url: Some("http://localhost:31337/api".into()), ..Default::default() };
+    let update = creds.update_environment(&mut s, &id, change).unwrap();
+    assert!(update.key_unbound);
+    assert!(store.accounts().is_empty(), "the key for :4010 never serves :31337");
+    assert!(creds.client_config(&s, &id, std::time::Duration::from_secs(1)).is_err());
+
+    // A key saved by an older Flow Desk under "{id}@{host}" is found and moved once.
+    creds.save(&mut s, SANDBOX, "cid", key(KEY)).unwrap();
+    let legacy = "sandbox@pls.senddotssandbox.com";
+    store.set(legacy, &key(KEY)).unwrap();
+    store.delete("sandbox@https://pls.senddotssandbox.com").unwrap();
+    let config = creds.client_config(&s, SANDBOX, std::time::Duration::from_secs(1)).unwrap();
+    assert_eq!(config.api_key.expose_secret(), KEY);
+    assert!(store.raw(legacy).is_none(), "moved, not copied");
+    assert_eq!(store.raw("sandbox@https://pls.senddotssandbox.com").as_deref(), Some(KEY));
 }
