@@ -24,6 +24,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
     use commands::*;
     builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(navigation_guard())
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
@@ -48,12 +49,14 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             environments::save_credentials,
             environments::delete_credentials,
             environments::test_connection,
-            environments::set_extra_ca,
+            environments::pick_extra_ca,
+            environments::clear_extra_ca,
             environments::preferences,
             environments::set_email_template,
             environments::set_poll_interval,
             handoff::link_qr,
             handoff::email_link,
+            handoff::email_open,
             saved::history_search,
             saved::history_delete,
             saved::history_clear,
@@ -90,6 +93,22 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             money::limits_get,
             money::limits_set,
         ])
+}
+
+/// The window only ever shows the app's own pages: any other navigation (a link in a reply,
+/// an injected redirect) is refused; links open in the system browser instead.
+fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_webview, url| {
+            let own = matches!(url.scheme(), "tauri" | "asset")
+                || url.host_str() == Some("tauri.localhost")
+                || (cfg!(debug_assertions) && url.origin().ascii_serialization() == "http://localhost:5173");
+            if !own {
+                tracing::warn!(%url, "navigation away from the app refused");
+            }
+            own
+        })
+        .build()
 }
 
 /// Starts the core on the app's data folder, with a confirmer (the native dialog in the

@@ -53,20 +53,31 @@ fn changes_are_saved_and_survive_a_restart() {
     assert!(leftovers.is_empty(), "no temp files left: {leftovers:?}");
 }
 
+/// The app picks the file in a native dialog; the check is the core's, called with a path.
 #[test]
 fn an_extra_ca_is_checked_before_it_is_kept() {
+    use tauri::Manager;
     let t = common::app();
+    let core = t.app.state::<flow_desk_lib::Core>();
+    let set = |p: &std::path::Path| tauri::async_runtime::block_on(core.set_extra_ca(Some(p.display().to_string())));
     let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("nope.pem");
-    let err = t.err("set_extra_ca", json!({"path": missing.to_string_lossy()}));
-    assert_eq!(err["kind"], "invalid", "{err}");
+    assert_eq!(set(&dir.path().join("nope.pem")).unwrap_err().kind, flowdesk_core::AppErrorKind::Dots(flowdesk_dots::ErrorKind::Invalid));
+    // Not a regular file: a folder, and a device that would never end.
+    let err = set(dir.path()).unwrap_err();
+    assert!(err.message.contains("is not a file"), "{err}");
+    #[cfg(unix)]
+    assert!(set(std::path::Path::new("/dev/zero")).unwrap_err().message.contains("is not a file"));
+    let big = dir.path().join("big.pem");
+    std::fs::write(&big, vec![b'A'; 2 * 1024 * 1024]).unwrap();
+    assert!(set(&big).unwrap_err().message.contains("larger than 1 MiB"));
     let junk = dir.path().join("junk.pem");
     std::fs::write(&junk, "not a certificate").unwrap();
-    let err = t.err("set_extra_ca", json!({"path": junk.to_string_lossy()}));
-    assert_eq!(err["kind"], "config", "{err}");
+    assert_eq!(set(&junk).unwrap_err().kind, flowdesk_core::AppErrorKind::Dots(flowdesk_dots::ErrorKind::Config));
     let file = std::fs::read_to_string(&t.settings_path).unwrap_or_default();
-    assert!(!file.contains("junk.pem"), "a bad CA is not kept");
-    t.ok("set_extra_ca", json!({"path": null}));
+    assert!(!file.contains("junk.pem") && !file.contains("big.pem"), "a bad CA is not kept");
+    t.ok("clear_extra_ca", json!({}));
+    // The page can no longer name a path for the app to read.
+    assert!(t.invoke("set_extra_ca", json!({"path": junk.to_string_lossy()})).is_err());
 }
 
 #[test]

@@ -56,9 +56,27 @@ pub async fn test_connection(core: State<'_, Core>, environment_id: String) -> R
     core.test_connection(&environment_id).await
 }
 
+/// The CA file is chosen in a native dialog raised from Rust: the page never names a path
+/// for the app to read. `None` when the person cancelled.
 #[tauri::command]
-pub async fn set_extra_ca(core: State<'_, Core>, path: Option<String>) -> Reply<EnvironmentsView> {
-    core.set_extra_ca(path).await
+pub async fn pick_extra_ca<R: tauri::Runtime>(app: tauri::AppHandle<R>, core: State<'_, Core>) -> Reply<Option<EnvironmentsView>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Extra CA certificate (PEM)")
+        .add_filter("PEM certificate", &["pem", "crt", "cer"])
+        .pick_file(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let Some(picked) = rx.await.ok().flatten() else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| flowdesk_core::CoreError::invalid(e.to_string()))?;
+    Ok(Some(core.set_extra_ca(Some(path.display().to_string())).await?))
+}
+
+#[tauri::command]
+pub async fn clear_extra_ca(core: State<'_, Core>) -> Reply<EnvironmentsView> {
+    core.set_extra_ca(None).await
 }
 
 #[tauri::command]

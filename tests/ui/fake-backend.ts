@@ -260,6 +260,8 @@ export class FakeBackend {
         return this.info;
       case 'view_state':
         return {};
+      case 'email_open':
+        return null;
       case 'set_view_state':
         return null;
       case 'step_catalog':

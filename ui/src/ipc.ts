@@ -67,6 +67,9 @@ export const ipc = {
   viewState: () => call<Partial<Record<ViewKey, JsonValue>>>('view_state'),
   setViewState: (key: ViewKey, value: JsonValue) => call<null>('set_view_state', { key, value }),
   preferences: () => call<Preferences>('preferences'),
+  /** The CA file is picked in a native dialog raised by the app (the page names no path). */
+  pickExtraCa: () => call<EnvironmentsView | null>('pick_extra_ca'),
+  clearExtraCa: () => call<EnvironmentsView>('clear_extra_ca'),
   setEmailTemplate: (template: EmailTemplate) => call<Preferences>('set_email_template', { template }),
   setPollInterval: (seconds: number) => call<null>('set_poll_interval', { seconds }),
   stepCatalog: () => call<StepCatalog>('step_catalog'),
@@ -96,6 +99,8 @@ export const ipc = {
   linkQr: (link: string) => call<string>('link_qr', { link }),
   /** A mailto: URL from the settings' email template. */
   emailLink: (draft: EmailDraft) => call<string>('email_link', { draft }),
+  /** Opens the email draft in the mail app (from Rust; the page cannot open mailto: itself). */
+  emailOpen: (draft: EmailDraft) => call<null>('email_open', { draft }),
   copyText: async (text: string): Promise<void> => {
     try {
       await writeText(text);

@@ -363,7 +363,10 @@ pub async fn list_batch_flows(
 
 /// The row this flow was created for, if it belongs to `batch`.
 fn batch_row(flow: &Flow, batch: &str) -> Option<u32> {
-    let meta = flow.metadata.as_ref()?.as_object()?;
+    // Metadata may come back as its JSON text (the spec allows a string): read it either way,
+    // or an unresolved row would be sent again as a second flow.
+    let value = flow.metadata_value()?;
+    let meta = value.as_object()?;
     if meta.get("flowdesk_batch")?.as_str()? != batch {
         return None;
     }
@@ -396,5 +399,24 @@ async fn list_page(client: &DotsClient, params: &ListParams) -> Result<flowdesk_
             }
             Err(e) => return Err(BulkError::Reconcile(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(metadata: serde_json::Value) -> Flow {
+        serde_json::from_value(serde_json::json!({"id": "f", "steps": ["compliance"], "metadata": metadata})).unwrap()
+    }
+
+    #[test]
+    fn a_row_is_found_whether_dots_returns_metadata_as_an_object_or_as_its_text() {
+        let object = serde_json::json!({"flowdesk_batch": "b1", "flowdesk_row": 7});
+        assert_eq!(batch_row(&flow(object.clone()), "b1"), Some(7));
+        // The spec allows metadata as a string: the same object, sent back as text.
+        assert_eq!(batch_row(&flow(serde_json::Value::String(object.to_string())), "b1"), Some(7));
+        assert_eq!(batch_row(&flow(serde_json::Value::String(object.to_string())), "b2"), None);
+        assert_eq!(batch_row(&flow(serde_json::json!("just text")), "b1"), None);
     }
 }

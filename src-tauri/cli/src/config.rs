@@ -29,6 +29,33 @@ pub enum CredsAction {
 }
 
 #[derive(Subcommand)]
+pub enum CaAction {
+    /// Trust an extra CA certificate (a PEM file, at most 1 MiB) for every environment.
+    Set { path: std::path::PathBuf },
+    /// Trust only the system's certificates again.
+    Clear,
+    /// Show the CA certificate file in use, if any.
+    Show,
+}
+
+/// `flowdesk ca`: the same check as the app's (the core's) before it is kept.
+pub async fn ca(g: &Global, action: CaAction) -> Result<ExitCode, CliError> {
+    let core = core(g).await?;
+    match action {
+        CaAction::Set { path } => {
+            core.set_extra_ca(Some(path.display().to_string())).await?;
+            say!("Extra CA certificate: {}", path.display());
+        }
+        CaAction::Clear => {
+            core.set_extra_ca(None).await?;
+            say!("No extra CA certificate");
+        }
+        CaAction::Show => say!("{}", core.preferences().extra_ca_path.unwrap_or_else(|| "(none)".into())),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
 pub enum EnvAction {
     /// List environments; `*` marks the active one.
     List,

@@ -90,6 +90,11 @@ enum Command {
         #[command(subcommand)]
         action: config::EnvAction,
     },
+    /// The extra CA certificate for corporate networks that inspect TLS.
+    Ca {
+        #[command(subcommand)]
+        action: config::CaAction,
+    },
     /// Create a flow and print its link.
     Create(flows::CreateArgs),
     /// Show a flow.
@@ -172,6 +177,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Creds { action } => config::creds(&g, action).await,
         Command::Env { action } => config::env(&g, action).await,
+        Command::Ca { action } => config::ca(&g, action).await,
         Command::Create(a) => flows::create(&g, a).await,
         Command::Get(a) => flows::get(&g, a).await,
         Command::Watch(a) => flows::watch(&g, a).await,

@@ -178,13 +178,13 @@ impl Core {
     }
 
     /// An extra CA certificate (PEM file) to trust, for corporate networks that inspect
-    /// TLS; `None` removes it. The file is checked now, not at the first request.
+    /// TLS; `None` removes it. Only a regular file of at most 1 MiB that parses as PEM
+    /// certificates is accepted, checked now rather than at the first request.
     pub async fn set_extra_ca(&self, path: Option<String>) -> CoreResult<EnvironmentsView> {
         let path = path.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
         self.blocking(move |c| {
             if let Some(path) = &path {
-                let pem =
-                    std::fs::read(path).map_err(|e| CoreError::invalid(format!("{} cannot be read: {e}", path.display())))?;
+                let pem = read_ca(path)?;
                 let mut probe = flowdesk_dots::ClientConfig::new("https://api.dots.dev/api", "probe", "probe")?;
                 probe.extra_ca_pem = Some(pem);
                 flowdesk_dots::DotsClient::new(probe)?;
@@ -215,4 +215,35 @@ impl Core {
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// The most a CA bundle may weigh: a corporate bundle is a few dozen KiB.
+const MAX_CA_BYTES: u64 = 1024 * 1024;
+
+/// Reads a CA file the way a person's choice deserves: only a regular file (not a device,
+/// a pipe or a folder), only up to [`MAX_CA_BYTES`], only PEM certificates.
+fn read_ca(path: &std::path::Path) -> CoreResult<Vec<u8>> {
+    use std::io::Read;
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| CoreError::invalid(format!("{shown} cannot be read: {e}")))?;
+    if !meta.is_file() {
+        return Err(CoreError::invalid(format!("{shown} is not a file: choose a PEM certificate file.")));
+    }
+    if meta.len() > MAX_CA_BYTES {
+        return Err(CoreError::invalid(format!("{shown} is larger than 1 MiB: that is not a CA certificate file.")));
+    }
+    let mut pem = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CA_BYTES + 1).read_to_end(&mut pem))
+        .map_err(|e| CoreError::invalid(format!("{shown} cannot be read: {e}")))?;
+    if pem.len() as u64 > MAX_CA_BYTES {
+        return Err(CoreError::invalid(format!("{shown} is larger than 1 MiB: that is not a CA certificate file.")));
+    }
+    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+        return Err(CoreError::new(
+            crate::AppErrorKind::Dots(flowdesk_dots::ErrorKind::Config),
+            format!("{shown} holds no PEM certificate (-----BEGIN CERTIFICATE-----)."),
+        ));
+    }
+    Ok(pem)
 }

@@ -204,7 +204,7 @@ pub(crate) fn made_by(listed: Vec<Flow>, request: &FlowRequest, started: DateTim
         .into_iter()
         .filter(|f| {
             f.steps == steps
-                && f.metadata == metadata
+                && f.metadata_value() == metadata
                 && request.user_id().is_none_or(|u| f.user_id.as_deref() == Some(u))
                 && f.created.is_none_or(|c| c >= since)
         })
@@ -270,5 +270,27 @@ impl Core {
         }
         self.blocking(|c| c.data.hold(|| c.pending.compact()).map_err(io)).await?;
         Ok(recovered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flowdesk_dots::{Metadata, Step, StepName};
+
+    #[test]
+    fn a_lost_create_is_found_when_dots_returns_its_metadata_as_text() {
+        let mut meta = serde_json::Map::new();
+        meta.insert("reference".into(), "T-9".into());
+        let request = FlowRequest {
+            steps: vec![Step::new(StepName::Compliance)],
+            metadata: Some(Metadata::Object(meta.clone())),
+            ..Default::default()
+        };
+        let as_text = serde_json::Value::String(serde_json::Value::Object(meta).to_string());
+        let listed: Flow = serde_json::from_value(serde_json::json!({"id": "f1", "steps": ["compliance"], "metadata": as_text})).unwrap();
+        let other: Flow = serde_json::from_value(serde_json::json!({"id": "f2", "steps": ["compliance"], "metadata": "{\"reference\":\"T-8\"}"})).unwrap();
+        let found = made_by(vec![listed, other], &request, Utc::now());
+        assert_eq!(found.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["f1"]);
     }
 }

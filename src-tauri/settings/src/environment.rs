@@ -1,7 +1,6 @@
 //! Environments: where requests go. Three are built in; users add their own. The rules a
 //! base URL must follow live here, so the app, a CLI and the file loader share them.
 
-use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -300,11 +299,7 @@ pub(crate) fn check_url(url: &Url) -> Result<(), SettingsError> {
 }
 
 fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost."),
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-    }
+    flowdesk_dots::is_loopback_host(host)
 }
 
 /// The host as the keychain account writes it (IPv6 in brackets, as in URLs).

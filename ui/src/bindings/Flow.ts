@@ -9,4 +9,8 @@ created: string | null, user_id: string | null,
 /**
  * Step names as strings, so a step Dots adds later does not make the flow unreadable.
  */
-steps: Array<string>, completed_steps: Array<string>, link: string, metadata: JsonValue | null, payout_link_id?: string, updated?: string, };
+steps: Array<string>, completed_steps: Array<string>, 
+/**
+ * The hosted flow page: an http(s) URL (anything else fails the reply), or empty.
+ */
+link: string, metadata: JsonValue | null, payout_link_id?: string, updated?: string, };

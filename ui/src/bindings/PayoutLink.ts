@@ -3,4 +3,8 @@ import type { JsonValue } from "./serde_json/JsonValue";
 import type { Payee } from "./Payee";
 import type { PayoutLinkStatus } from "./PayoutLinkStatus";
 
-export type PayoutLink = { id: string, created: string | null, link: string, amount: number, status: PayoutLinkStatus, payee: Payee | null, claimed_user_id: string | null, flow_id: string | null, transfer_id: string | null, memo: string | null, description: string | null, metadata: JsonValue | null, };
+export type PayoutLink = { id: string, created: string | null, 
+/**
+ * The payee's page: an http(s) URL (anything else fails the reply), or empty.
+ */
+link: string, amount: number, status: PayoutLinkStatus, payee: Payee | null, claimed_user_id: string | null, flow_id: string | null, transfer_id: string | null, memo: string | null, description: string | null, metadata: JsonValue | null, };

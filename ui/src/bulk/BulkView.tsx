@@ -282,8 +282,7 @@ export function BulkView({ env, onNotify }: Props) {
     setError(null);
     const steps = batchSteps.current.get(batch.batch_id) ?? [];
     ipc
-      .emailLink({ link: row.link, steps, to: row.email, ...(row.reference ? { reference: row.reference } : {}) })
-      .then((mailto) => ipc.openLink(mailto))
+      .emailOpen({ link: row.link, steps, to: row.email, ...(row.reference ? { reference: row.reference } : {}) })
       .then(() => onNotify('Email opened in your mail app'), fail('Email'));
   };
 

@@ -77,6 +77,38 @@ export function Preferences() {
       >
         Save interval
       </button>
+      <h3>Extra CA certificate</h3>
+      <p className="hint" data-testid="prefs-ca">
+        {prefs?.extra_ca_path ?? 'None: only the system’s certificates are trusted.'}
+      </p>
+      <button
+        type="button"
+        className="small"
+        data-testid="prefs-pick-ca"
+        onClick={() =>
+          run('CA certificate saved', async () => {
+            const view = await ipc.pickExtraCa();
+            if (view) setPrefs(await ipc.preferences());
+          })
+        }
+      >
+        Choose a PEM file…
+      </button>
+      {prefs?.extra_ca_path ? (
+        <button
+          type="button"
+          className="small"
+          data-testid="prefs-clear-ca"
+          onClick={() =>
+            run('CA certificate removed', async () => {
+              await ipc.clearExtraCa();
+              setPrefs(await ipc.preferences());
+            })
+          }
+        >
+          Remove
+        </button>
+      ) : null}
       {saved ? (
         <p className="hint" role="status" data-testid="prefs-saved">
           {saved}

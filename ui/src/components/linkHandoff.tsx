@@ -46,7 +46,7 @@ export function useLinkQr(link: string): { qr: string | null; qrError: AppError 
 
 /** Opens the settings' email template, filled for this link, in the person's mail app. */
 export function emailLink(draft: EmailDraft): Promise<void> {
-  return ipc.emailLink(draft).then((mailto) => ipc.openLink(mailto));
+  return ipc.emailOpen(draft).then(() => undefined);
 }
 
 type Watch = {
