@@ -13,7 +13,11 @@ export function ImplicitStepRow({ implicit }: { implicit: ImplicitStep }) {
     <li className="step step--implicit" data-testid="implicit-step" aria-disabled="true">
       <div className="step-head">
         <span className="step-lock" aria-hidden="true">
-          ⦸
+          {/* Drawn, not a font glyph: the desktop's fonts may have no such character. */}
+          <svg width="12" height="12" viewBox="0 0 12 12" fill="none" stroke="currentColor" strokeWidth="1.4">
+            <rect x="2" y="5.5" width="8" height="5.5" rx="1" />
+            <path d="M4 5.5V4a2 2 0 0 1 4 0v1.5" />
+          </svg>
         </span>
         <span className="step-pos" aria-hidden="true">
           ·

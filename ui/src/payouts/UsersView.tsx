@@ -60,7 +60,7 @@ export function UsersView({ env, request, onNewFlow, onNotify }: Props) {
         <TextField
           label="User id"
           value={idText}
-          placeholder="0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60"
+          placeholder="Paste a Dots user id"
           onChange={setIdText}
           spellCheck={false}
           testId="user-id-input"
