@@ -79,8 +79,19 @@ ok "a window titled \"Flow Desk\" is mapped"
 grep -q "keychain unavailable" "$scratch/app.log" && ok "started without a keychain (and said so)"
 base=$(sed 's/\x1b\[[0-9;]*m//g' "$scratch/app.log" | grep "local sandbox started" | grep -o 'http://127\.0\.0\.1:[0-9]*' | head -1 || true)
 [ -n "$base" ] || { cat "$scratch/app.log" >&2; fail "the log does not say the local sandbox started"; }
-curl -fsS --noproxy '*' "$base/_sandbox/stats" | grep -q '"requests"' || fail "the local sandbox at $base does not answer"
-ok "the local sandbox answers at $base"
+# Its controls take the credentials in the data folder's sandbox.json (0600), as the API does;
+# they go to curl on stdin (-K -), never on its command line.
+sbjson="$scratch/data/com.flowdesk.desk/sandbox.json"
+[ -f "$sbjson" ] || fail "no $sbjson: the app's data folder has no sandbox credentials"
+[ "$(stat -c %a "$sbjson")" = 600 ] || fail "$sbjson is mode $(stat -c %a "$sbjson"), not 600"
+field() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$sbjson" | head -1; }
+printf 'user = "%s:%s"\n' "$(field client_id)" "$(field api_key)" \
+  | curl -fsS --noproxy '*' -K - "$base/_sandbox/stats" | grep -q '"requests"' \
+  || fail "the local sandbox at $base does not answer"
+ok "the local sandbox answers at $base (with the credentials of $sbjson)"
+unauth=$(curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' "$base/_sandbox/stats" || true)
+[ "$unauth" = 401 ] || fail "the sandbox's controls answered $unauth without credentials (want 401)"
+ok "its controls refuse a request without credentials (401)"
 kill -- "-$app_pid" 2>/dev/null || true
 wait "$app_pid" 2>/dev/null || true
 app_pid=""

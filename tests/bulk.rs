@@ -6,7 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{app, app_in, sandbox_get, sandbox_origin, sandbox_post, TestApp};
+use common::{app, app_in, sandbox_endpoint, sandbox_get, sandbox_post, TestApp};
+use flowdesk_sandbox::home::Endpoint;
 use serde_json::{json, Value};
 
 fn csv(rows: usize) -> Vec<u8> {
@@ -19,12 +20,12 @@ fn csv(rows: usize) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn inject(origin: &str, fault: Value) {
-    sandbox_post(origin, "/_sandbox/faults", fault);
+fn inject(sb: &Endpoint, fault: Value) {
+    sandbox_post(sb, "/_sandbox/faults", fault);
 }
 
-fn sandbox_flow_count(origin: &str) -> u64 {
-    sandbox_get(origin, "/_sandbox/stats")["flows"].as_u64().unwrap()
+fn sandbox_flow_count(sb: &Endpoint) -> u64 {
+    sandbox_get(sb, "/_sandbox/stats")["flows"].as_u64().unwrap()
 }
 
 /// Waits (bounded) until the batch has stopped running.
@@ -49,14 +50,14 @@ fn a_batch_makes_exactly_one_flow_per_valid_row_despite_lost_replies() {
     let bad = preview["rows"].as_array().unwrap().iter().filter(|r| r["state"] == "invalid").count();
     assert_eq!(bad, 2, "invalid rows are kept and flagged");
 
-    let origin = sandbox_origin(&t);
+    let sandbox = sandbox_endpoint(&t);
     // Replies lost after the sandbox created the flow, a 500 and a 429: no duplicate allowed.
     for fault in [
         json!({"fault": {"kind": "drop"}, "when": "after_commit", "method": "POST", "count": 2}),
         json!({"fault": {"kind": "status", "status": 500}, "when": "after_commit", "method": "POST"}),
         json!({"fault": {"kind": "status", "status": 429, "retry_after": 1}, "when": "before", "method": "POST"}),
     ] {
-        inject(&origin, fault);
+        inject(&sandbox, fault);
     }
     let template = json!({"steps": [{"name": "compliance"}, {"name": "manage-payouts"}], "require_auth": null, "hide_go_to_dashboard_on_complete": null});
     let started = t.ok(
@@ -68,7 +69,7 @@ fn a_batch_makes_exactly_one_flow_per_valid_row_despite_lost_replies() {
     assert_eq!(done["finished"], true, "{done}");
     assert_eq!(done["progress"]["created"], 12, "{done}");
     assert_eq!(done["progress"]["invalid"], 2);
-    assert_eq!(sandbox_flow_count(&origin), 12, "exactly one flow per valid row");
+    assert_eq!(sandbox_flow_count(&sandbox), 12, "exactly one flow per valid row");
 
     let rows = t.ok("bulk_rows", json!({"batchId": batch_id}));
     let links: Vec<&str> = rows.as_array().unwrap().iter().filter_map(|r| r["link"].as_str()).collect();

@@ -65,9 +65,13 @@ fn create_then_get_a_flow_on_the_local_sandbox() {
 #[test]
 fn errors_reach_the_ui_as_kind_and_message() {
     let t = app();
-    let err = t.err("create_flow", json!({"request": {"steps": []}}));
+    let user = "0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60";
+    let err = t.err("create_flow", json!({"request": {"steps": [], "user_id": user}}));
     assert_eq!(err["kind"], "invalid");
     assert!(err["message"].as_str().unwrap().contains("at least one step"), "{err}");
+    // Without a user, no extra step is an onboarding-only link: Dots' sign-in and onboarding.
+    let onboarding = t.ok("create_flow", json!({"request": {"steps": []}}));
+    assert_eq!(onboarding["flow"]["steps"], json!([]));
 
     let err = t.err("get_flow", json!({"id": "7d3c9a52-0000-4000-8000-000000000000", "environmentId": "local"}));
     assert_eq!(err["kind"], "not_found", "{err}");

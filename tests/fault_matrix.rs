@@ -12,7 +12,7 @@ mod common;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use common::{app, steps, TestApp};
+use common::{app, sandbox_delete, sandbox_endpoint, sandbox_get, sandbox_post, steps, TestApp};
 use serde_json::{json, Value};
 
 /// The app's request timeout (desk.rs REQUEST_TIMEOUT) is 20 s; a longer latency times out.
@@ -47,22 +47,6 @@ fn timeout_cell() -> Cell {
     Cell { fault: "timeout (20 s)", spec: json!({"kind": "latency", "ms": TIMEOUT_LATENCY_MS}), kind: "timeout" }
 }
 
-fn origin(t: &TestApp) -> String {
-    let base = t.ok("app_info", json!({}))["base_url"].as_str().unwrap().to_string();
-    base.trim_end_matches("/api").to_string()
-}
-
-fn sandbox_call(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
-    tauri::async_runtime::block_on(async move {
-        let mut req = reqwest::Client::new().request(method, url);
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("sandbox control reachable");
-        assert!(resp.status().is_success(), "control refused: {}", resp.status());
-        resp.json().await.unwrap()
-    })
-}
 
 /// Every flow id on the app's sandbox, read through the app's own list command.
 fn sandbox_flow_ids(t: &TestApp) -> Vec<String> {
@@ -83,11 +67,11 @@ struct Row {
 
 fn run(cell: &Cell, when: &'static str) -> Row {
     let t = app();
-    let origin = origin(&t);
-    sandbox_call(
-        reqwest::Method::POST,
-        format!("{origin}/_sandbox/faults"),
-        Some(json!({"fault": cell.spec, "when": when, "method": "POST", "path_prefix": "/api/v2/flows"})),
+    let sandbox = sandbox_endpoint(&t);
+    sandbox_post(
+        &sandbox,
+        "/_sandbox/faults",
+        json!({"fault": cell.spec, "when": when, "method": "POST", "path_prefix": "/api/v2/flows"}),
     );
     let request = json!({"steps": steps(&["compliance", "manage-payouts"]), "metadata": {"reference": format!("{} {when}", cell.fault)}});
     let mut problems = Vec::new();
@@ -110,7 +94,7 @@ fn run(cell: &Cell, when: &'static str) -> Row {
     if message.trim().is_empty() || err.as_object().map_or(0, |o| o.len()) != 3 || !err["details"].is_object() {
         problems.push(format!("not a {{kind, message, details}}: {err}"));
     }
-    let stats = sandbox_call(reqwest::Method::GET, format!("{origin}/_sandbox/stats"), None);
+    let stats = sandbox_get(&sandbox, "/_sandbox/stats");
     let posts = stats["requests"]["POST /api/v2/flows"].as_u64().unwrap_or(0);
     if posts != 1 {
         problems.push(format!("POST /v2/flows sent {posts} times: a create is never retried"));
@@ -235,18 +219,18 @@ fn create_timeout_after_commit() {
 #[test]
 fn one_shot_reads_retry_transient_errors_with_backoff_and_nothing_else() {
     let t = app();
-    let origin = origin(&t);
+    let sandbox = sandbox_endpoint(&t);
     let flow = t.ok("create_flow", json!({"request": {"steps": steps(&["compliance"])}}));
     let id = flow["flow"]["id"].as_str().unwrap().to_string();
     let gets = || -> u64 {
-        let stats = sandbox_call(reqwest::Method::GET, format!("{origin}/_sandbox/stats"), None);
+        let stats = sandbox_get(&sandbox, "/_sandbox/stats");
         stats["requests"]["GET /api/v2/flows/{id}"].as_u64().unwrap_or(0)
     };
     let fault = |spec: Value, count: u32| {
-        sandbox_call(
-            reqwest::Method::POST,
-            format!("{origin}/_sandbox/faults"),
-            Some(json!({"fault": spec, "count": count, "method": "GET", "path_prefix": format!("/api/v2/flows/{id}")})),
+        sandbox_post(
+            &sandbox,
+            "/_sandbox/faults",
+            json!({"fault": spec, "count": count, "method": "GET", "path_prefix": format!("/api/v2/flows/{id}")}),
         );
     };
     let mut rows = String::from("| read | fault | GETs sent | result |\n|---|---|---|---|\n");
@@ -262,7 +246,7 @@ fn one_shot_reads_retry_transient_errors_with_backoff_and_nothing_else() {
         fault(spec, count);
         let result = t.invoke("get_flow", json!({"id": id, "environmentId": "local"}));
         let sent = gets() - before;
-        sandbox_call(reqwest::Method::DELETE, format!("{origin}/_sandbox/faults"), None);
+        sandbox_delete(&sandbox, "/_sandbox/faults");
         assert_eq!(result.is_ok(), want_ok, "{name}: {result:?}");
         assert_eq!(sent, want_gets, "{name}");
         let shown = match &result {

@@ -6,21 +6,18 @@ mod common;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{app, steps};
+use common::{app, sandbox_endpoint, sandbox_post, steps, TestApp};
 use flow_desk_lib::{Core, WATCH_EVENT};
 use flowdesk_core::CoreEvent;
 use serde_json::{json, Value};
 use tauri::{Listener, Manager};
 
-fn complete(link: &str, step: &str) {
+fn complete(t: &TestApp, link: &str, step: &str) {
     let url = url::Url::parse(link).unwrap();
     let id = url.path_segments().unwrap().next_back().unwrap().to_string();
-    let origin = url.origin().ascii_serialization();
-    let resp = tauri::async_runtime::block_on(
-        reqwest::Client::new().post(format!("{origin}/_sandbox/flows/{id}/complete")).json(&json!({"step": step})).send(),
-    )
-    .unwrap();
-    assert!(resp.status().is_success());
+    let sandbox = sandbox_endpoint(t);
+    assert_eq!(url.origin().ascii_serialization(), sandbox.origin);
+    sandbox_post(&sandbox, &format!("/_sandbox/flows/{id}/complete"), json!({"step": step}));
 }
 
 #[test]
@@ -42,12 +39,12 @@ fn a_watched_flow_is_followed_until_done_through_window_events() {
     assert_eq!((first["type"].as_str(), first["id"].as_str()), (Some("updated"), Some(id.as_str())));
     assert_eq!(first["progress"]["completed"], 0);
 
-    complete(&link, "compliance");
+    complete(&t, &link, "compliance");
     let second = next();
     assert_eq!(second["type"], "updated", "{second}");
     assert_eq!(second["progress"]["completed"], 1);
 
-    complete(&link, "payout");
+    complete(&t, &link, "payout");
     let last = next();
     assert_eq!(last["type"], "done", "{last}");
     assert_eq!(last["progress"]["done"], true);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::{app_in, keychain_session, steps, TestApp};
-use flowdesk_sandbox::home::{HostGuard, Hosted, SandboxHome};
+use flowdesk_sandbox::home::{Endpoint, HostGuard, Hosted, SandboxHome};
 use serde_json::{json, Value};
 
 /// What a scenario left behind, with ids and times taken out.
@@ -26,8 +26,8 @@ struct Observed {
     audit: Vec<(String, String, String, Option<i64>, usize)>,
 }
 
-fn observe(data_dir: &Path, origin: &str) -> Observed {
-    let stats = http(reqwest::Method::GET, format!("{origin}/_sandbox/stats"), None);
+fn observe(data_dir: &Path, sandbox: &Endpoint) -> Observed {
+    let stats = http(sandbox, reqwest::Method::GET, "/_sandbox/stats", None);
     let requests = stats["requests"]
         .as_object()
         .unwrap()
@@ -52,9 +52,12 @@ fn observe(data_dir: &Path, origin: &str) -> Observed {
     Observed { requests, history, audit }
 }
 
-fn http(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
+/// A sandbox control, with the sandbox's credentials.
+fn http(sandbox: &Endpoint, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    let url = format!("{}{path}", sandbox.origin);
+    let (client_id, api_key) = (sandbox.client_id.clone(), sandbox.api_key.clone());
     tauri::async_runtime::block_on(async move {
-        let mut req = reqwest::Client::new().request(method, url);
+        let mut req = reqwest::Client::new().request(method, url).basic_auth(client_id, Some(api_key));
         if let Some(body) = body {
             req = req.json(&body);
         }
@@ -64,22 +67,24 @@ fn http(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
     })
 }
 
-fn inject(origin: &str, fault: Value, when: &str, method: &str, path: &str, count: u32) {
+fn inject(sandbox: &Endpoint, fault: Value, when: &str, method: &str, path: &str, count: u32) {
     http(
+        sandbox,
         reqwest::Method::POST,
-        format!("{origin}/_sandbox/faults"),
+        "/_sandbox/faults",
         Some(json!({"fault": fault, "when": when, "method": method, "path_prefix": path, "count": count})),
     );
 }
 
-fn seed_user(origin: &str) -> String {
-    let user = http(reqwest::Method::POST, format!("{origin}/_sandbox/users"), Some(json!({"status": "verified"})));
+fn seed_user(sandbox: &Endpoint) -> String {
+    let user = http(sandbox, reqwest::Method::POST, "/_sandbox/users", Some(json!({"status": "verified"})));
     user["id"].as_str().unwrap().to_string()
 }
 
 /// What a scenario does, the same for both shells.
 trait Shell {
-    fn origin(&self) -> String;
+    /// Where this shell's local sandbox is, and its credentials (from its data folder).
+    fn sandbox(&self) -> Endpoint;
     fn data_dir(&self) -> PathBuf;
     /// Creates a flow with these steps and reference; Ok(flow id) or the error's kind.
     fn create(&self, env: Option<&str>, steps: &[&str], reference: &str, confirm: bool) -> Result<String, String>;
@@ -106,8 +111,11 @@ impl App {
 }
 
 impl Shell for App {
-    fn origin(&self) -> String {
-        self.t.ok("app_info", json!({}))["base_url"].as_str().unwrap().trim_end_matches("/api").to_string()
+    fn sandbox(&self) -> Endpoint {
+        let endpoint = SandboxHome::new(self.data_dir()).endpoint().unwrap();
+        let origin = self.t.ok("app_info", json!({}))["base_url"].as_str().unwrap().trim_end_matches("/api").to_string();
+        assert_eq!(endpoint.origin, origin, "sandbox.json names the app's sandbox");
+        endpoint
     }
     fn data_dir(&self) -> PathBuf {
         self.t.settings_path.parent().unwrap().to_path_buf()
@@ -211,8 +219,8 @@ impl Cli {
 }
 
 impl Shell for Cli {
-    fn origin(&self) -> String {
-        self.guard.endpoint.origin.clone()
+    fn sandbox(&self) -> Endpoint {
+        self.guard.endpoint.clone()
     }
     fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data/com.flowdesk.desk")
@@ -260,10 +268,10 @@ impl Shell for Cli {
 fn parity(name: &str, scenario: impl Fn(&dyn Shell) -> String) -> String {
     let app = App::new();
     let app_said = scenario(&app);
-    let from_app = observe(&app.data_dir(), &app.origin());
+    let from_app = observe(&app.data_dir(), &app.sandbox());
     let cli = Cli::new();
     let cli_said = scenario(&cli);
-    let from_cli = observe(&cli.data_dir(), &cli.origin());
+    let from_cli = observe(&cli.data_dir(), &cli.sandbox());
     assert_eq!(app_said, cli_said, "{name}: the shells' outcomes differ");
     assert_eq!(from_app, from_cli, "{name}: what reached the sandbox, History or the audit log differs");
     let requests: Vec<String> = from_app.requests.iter().map(|(k, v)| format!("{k} ×{v}")).collect();
@@ -292,18 +300,18 @@ fn both_shells_send_record_and_audit_the_same() {
     ];
     rows.push(parity("create on Local", |s| outcome(s.create(None, &["compliance", "payout"], "T-1", false))));
     rows.push(parity("create whose reply is lost", |s| {
-        inject(&s.origin(), json!({"kind": "drop"}), "after_commit", "POST", "/api/v2/flows", 1);
+        inject(&s.sandbox(), json!({"kind": "drop"}), "after_commit", "POST", "/api/v2/flows", 1);
         outcome(s.create(None, &["compliance"], "T-2", false).map_err(|_| "lost".to_string()))
     }));
     rows.push(parity("bulk run, 3 rows", |s| outcome(s.bulk("email,name,reference\na@x.io,A,R1\nb@x.io,B,R2\nc@x.io,C,R3\n"))));
     rows.push(parity("fund $5.00", |s| {
-        let user = seed_user(&s.origin());
+        let user = seed_user(&s.sandbox());
         outcome(s.fund(&user, "5"))
     }));
     rows.push(parity("payout link $7.50", |s| outcome(s.payout_link("pat@example.com", "7.50"))));
     rows.push(parity("read answered 503, then 200", |s| {
         let id = s.create(None, &["compliance"], "T-3", false).unwrap();
-        inject(&s.origin(), json!({"kind": "status", "status": 503}), "before", "GET", "/api/v2/flows/", 1);
+        inject(&s.sandbox(), json!({"kind": "status", "status": 503}), "before", "GET", "/api/v2/flows/", 1);
         outcome(s.get(&id))
     }));
     if keychain_session() {

@@ -7,14 +7,15 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use flow_desk_lib::{app_builder, attach, start_core};
+use flow_desk_lib::{app_builder, attach, start_core, Core};
 use flowdesk_core::Scripted;
+use flowdesk_sandbox::home::{Endpoint, SandboxHome};
 use flowdesk_settings::Credentials;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 pub struct TestApp {
     pub app: App<MockRuntime>,
@@ -108,15 +109,40 @@ pub fn sandbox_origin(t: &TestApp) -> String {
     base.trim_end_matches("/api").to_string()
 }
 
-/// POSTs to a sandbox control (e.g. `/_sandbox/faults`, `/_sandbox/users`) and returns its JSON.
-pub fn sandbox_post(origin: &str, path: &str, body: Value) -> Value {
+/// The app's local sandbox as any program on the machine finds it: its origin and the
+/// credentials its API and `/_sandbox` controls take, from `sandbox.json` in the app's data
+/// folder.
+pub fn sandbox_endpoint(t: &TestApp) -> Endpoint {
+    let dir = t.app.state::<Core>().data_dir().to_path_buf();
+    let endpoint = SandboxHome::new(dir).endpoint().expect("the data folder's sandbox.json");
+    assert_eq!(endpoint.origin, sandbox_origin(t), "sandbox.json names the app's sandbox");
+    endpoint
+}
+
+/// Calls a sandbox control (e.g. `/_sandbox/faults`, `/_sandbox/users`) with the sandbox's
+/// credentials, a JSON body when given, and returns its JSON (Null when it has none).
+pub fn sandbox_call(sb: &Endpoint, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
     tauri::async_runtime::block_on(async {
-        let resp = reqwest::Client::new().post(format!("{origin}{path}")).json(&body).send().await.unwrap();
+        let mut req =
+            reqwest::Client::new().request(method, format!("{}{path}", sb.origin)).basic_auth(&sb.client_id, Some(&sb.api_key));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("sandbox control reachable");
         assert!(resp.status().is_success(), "{path}: {}", resp.status());
         resp.json().await.unwrap_or(Value::Null)
     })
 }
 
-pub fn sandbox_get(origin: &str, path: &str) -> Value {
-    tauri::async_runtime::block_on(async { reqwest::get(format!("{origin}{path}")).await.unwrap().json().await.unwrap() })
+/// POSTs JSON to a sandbox control and returns its JSON.
+pub fn sandbox_post(sb: &Endpoint, path: &str, body: Value) -> Value {
+    sandbox_call(sb, reqwest::Method::POST, path, Some(body))
+}
+
+pub fn sandbox_get(sb: &Endpoint, path: &str) -> Value {
+    sandbox_call(sb, reqwest::Method::GET, path, None)
+}
+
+pub fn sandbox_delete(sb: &Endpoint, path: &str) -> Value {
+    sandbox_call(sb, reqwest::Method::DELETE, path, None)
 }

@@ -4,17 +4,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
-import { startApp } from './driver.mjs';
+import { sandboxAuthorization, startApp } from './driver.mjs';
 import { byTestId, textOf, waitForText } from './ui-helpers.mjs';
 
 let app;
 before(async () => { app = await startApp(); });
 after(async () => { await app?.stop(); });
 
+/** A sandbox control, with the sandbox's credentials from the app's data folder. */
 async function sandboxControl(origin, path, body = {}) {
   const res = await fetch(`${origin}/_sandbox${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: sandboxAuthorization(origin) },
     body: JSON.stringify(body),
   });
   assert.equal(res.status, 200, `${path}: ${await res.text()}`);

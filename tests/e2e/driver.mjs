@@ -2,12 +2,32 @@
 // test file, and a session on the debug build of the app. Needs DISPLAY (scripts/test.sh
 // starts one Xvfb for the whole suite).
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { before, after } from 'node:test';
 import { Builder } from 'selenium-webdriver';
 
 export const APP = path.resolve(process.env.FLOWDESK_APP ?? 'target/debug/flow-desk');
+
+/** The app's data folder, as Tauri names it on Linux: `$XDG_DATA_HOME/com.flowdesk.desk`
+ *  (scripts/test.sh points XDG_DATA_HOME at a scratch folder; the app inherits it). */
+export function appDataDir() {
+  const base = process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'com.flowdesk.desk');
+}
+
+/** The `Authorization` header for the app's local sandbox at `origin`: its controls take the
+ *  API's HTTP Basic credentials, kept in `sandbox.json` (0600) in the app's data folder. */
+export function sandboxAuthorization(origin) {
+  const file = path.join(appDataDir(), 'sandbox.json');
+  const { port, client_id: clientId, api_key: apiKey } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (`http://127.0.0.1:${port}` !== origin) {
+    throw new Error(`${file} names port ${port}, but the app's sandbox is at ${origin}`);
+  }
+  return `Basic ${Buffer.from(`${clientId}:${apiKey}`).toString('base64')}`;
+}
 
 /** Resolves once something accepts connections on the port; polls a refused connect. */
 function waitForPort(port, timeoutMs) {

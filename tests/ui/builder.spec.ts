@@ -90,9 +90,14 @@ test('the implicit sign-in step shows while no user id is given', async ({ page,
 
 test('violations from validate_flow show on their step and block create', async ({ page }) => {
   await openApp(page);
+  // No step and no user: an onboarding-only link, which can be created.
+  await expect(createButton(page)).toBeEnabled();
+  await page.getByTestId('user-id').fill(USER);
+  const needs = 'Add at least one step: a flow for an existing user needs something for them to do.';
   await expect(createButton(page)).toBeDisabled();
-  await expect(page.getByTestId('create-reason')).toHaveText('Add at least one step.');
-  await expect(page.locator('.flow-options').getByTestId('violation')).toHaveText('Add at least one step.');
+  await expect(page.getByTestId('create-reason')).toHaveText(needs);
+  await expect(page.locator('.flow-options').getByTestId('violation')).toHaveText(needs);
+  await page.getByTestId('user-id').fill('');
 
   await addSteps(page, 'compliance', 'redirect');
   const redirect = page.getByTestId('step-redirect');

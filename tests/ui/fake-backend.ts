@@ -109,7 +109,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The subset of flowdesk-dots' rules the specs rely on, with the same messages. */
 export function validate(req: FlowRequest): RuleViolation[] {
   const out: RuleViolation[] = [];
-  if (req.steps.length === 0) out.push({ step: null, field: 'steps', message: 'Add at least one step.' });
+  if (req.steps.length === 0 && req.user_id)
+    out.push({
+      step: null,
+      field: 'steps',
+      message: 'Add at least one step: a flow for an existing user needs something for them to do.',
+    });
   const seen = new Set<string>();
   const redirectAt = req.steps.findIndex((s) => s.name === 'redirect');
   req.steps.forEach((step, i) => {
@@ -549,7 +554,7 @@ export class FakeBackend {
     }
     const violations = validate(req);
     if (violations.length > 0) {
-      throw new Rejection({ kind: 'invalid', message: `The flow is not ready to send: ${violations[0]!.message}` });
+      throw new Rejection({ kind: 'invalid', message: `The request is not ready to send: ${violations[0]!.message}` });
     }
     const id = randomUUID();
     const flow: Flow = {

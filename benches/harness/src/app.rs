@@ -58,4 +58,15 @@ impl BenchApp {
         let base = info["base_url"].as_str().ok_or("app_info has no base_url")?;
         Ok(base.trim_end_matches("/api").to_string())
     }
+
+    /// The app's local sandbox and the credentials its `/_sandbox` controls take (HTTP Basic
+    /// `client_id:api_key`), from `sandbox.json` in the app's data folder.
+    pub fn sandbox_endpoint(&self) -> crate::Result<flowdesk_sandbox::home::Endpoint> {
+        let endpoint = flowdesk_sandbox::home::SandboxHome::new(self.desk().data_dir()).endpoint()?;
+        let origin = self.sandbox_origin()?;
+        if endpoint.origin != origin {
+            return Err(format!("sandbox.json names {} but the app's sandbox is at {origin}", endpoint.origin).into());
+        }
+        Ok(endpoint)
+    }
 }

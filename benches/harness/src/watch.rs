@@ -6,15 +6,22 @@
 
 use std::time::{Duration, Instant};
 
+use flowdesk_sandbox::home::Endpoint;
 use serde_json::{json, Value};
 
 use crate::app::BenchApp;
 use crate::{cpu_ms, env_num, Result};
 
 /// GETs of single flows the sandbox has answered so far.
-fn polls(http: &reqwest::Client, origin: &str) -> Result<u64> {
+fn polls(http: &reqwest::Client, sandbox: &Endpoint) -> Result<u64> {
     let stats: Value = tauri::async_runtime::block_on(async {
-        http.get(format!("{origin}/_sandbox/stats")).send().await?.json().await
+        http.get(format!("{}/_sandbox/stats", sandbox.origin))
+            .basic_auth(&sandbox.client_id, Some(&sandbox.api_key))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
     })?;
     let requests = stats["requests"].as_object().ok_or("no requests in /_sandbox/stats")?;
     Ok(requests
@@ -29,7 +36,7 @@ pub fn run(flows: usize) -> Result<Value> {
     let steady_from = env_num("BENCH_WATCH_STEADY_FROM", 90);
     let steady_secs = env_num("BENCH_WATCH_STEADY_SECS", 60);
     let app = BenchApp::start()?;
-    let origin = app.sandbox_origin()?;
+    let sandbox = app.sandbox_endpoint()?;
     let http = reqwest::Client::builder().no_proxy().build()?;
     let args = json!({"request": {"steps": [{"name": "compliance"}, {"name": "manage-payouts"}]}});
     let ids = (0..flows)
@@ -39,7 +46,7 @@ pub fn run(flows: usize) -> Result<Value> {
         })
         .collect::<Result<Vec<String>>>()?;
 
-    let p0 = polls(&http, &origin)?;
+    let p0 = polls(&http, &sandbox)?;
     let c0 = cpu_ms();
     let start = Instant::now();
     for id in &ids {
@@ -52,11 +59,11 @@ pub fn run(flows: usize) -> Result<Value> {
         }
     };
     at(first_secs);
-    let (p1, c1) = (polls(&http, &origin)?, cpu_ms());
+    let (p1, c1) = (polls(&http, &sandbox)?, cpu_ms());
     at(steady_from);
-    let (p2, c2) = (polls(&http, &origin)?, cpu_ms());
+    let (p2, c2) = (polls(&http, &sandbox)?, cpu_ms());
     at(steady_from + steady_secs);
-    let (p3, c3) = (polls(&http, &origin)?, cpu_ms());
+    let (p3, c3) = (polls(&http, &sandbox)?, cpu_ms());
     let watched = app.desk().watched_count();
 
     let per_min = |n: u64, secs: u64| n as f64 * 60.0 / secs as f64;

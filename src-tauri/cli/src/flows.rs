@@ -18,8 +18,9 @@ use crate::Global;
 pub struct CreateArgs {
     /// A step, in order: NAME or NAME:OPTION[=VALUE][,OPTION=VALUE…]. Repeat for each step.
     /// e.g. --step compliance --step manage-payouts:hide_continue_button
-    /// --step redirect:redirect_url=https://example.com/done
-    #[arg(long = "step", required = true, value_name = "STEP")]
+    /// --step redirect:redirect_url=https://example.com/done. No step (and no --user-id) makes
+    /// an onboarding-only link: Dots' own sign-in and onboarding.
+    #[arg(long = "step", value_name = "STEP")]
     steps: Vec<String>,
     /// The Dots user the flow is for (a UUID). Sign-in is then required unless --no-require-auth.
     #[arg(long, value_name = "UUID")]

@@ -28,7 +28,8 @@ pub enum UserAction {
         /// verified | unverified | in_review | disabled
         #[arg(long)]
         status: Option<String>,
-        #[arg(long, default_value_t = 20)]
+        /// Users per page (1-100, Dots' bounds).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
         limit: u32,
         #[arg(long, value_name = "ID")]
         starting_after: Option<String>,
@@ -308,5 +309,30 @@ pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError
             let _ = std::io::stdout().write_all(csv.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::Cli;
+
+    fn parses(args: &[&str]) -> Result<(), clap::error::ErrorKind> {
+        let argv = std::iter::once("flowdesk").chain(args.iter().copied());
+        Cli::try_parse_from(argv).map(|_| ()).map_err(|e| e.kind())
+    }
+
+    #[test]
+    fn list_limits_are_dots_bounds() {
+        for list in [&["user", "list"][..], &["list"][..]] {
+            for ok in ["1", "20", "100"] {
+                assert_eq!(parses(&[list, &["--limit", ok]].concat()), Ok(()), "{list:?} {ok}");
+            }
+            for bad in ["0", "101", "5000", "-1"] {
+                assert!(parses(&[list, &["--limit", bad]].concat()).is_err(), "{list:?} {bad}");
+            }
+        }
+        assert_eq!(parses(&["user", "list", "--limit", "0"]), Err(clap::error::ErrorKind::ValueValidation));
     }
 }

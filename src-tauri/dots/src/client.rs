@@ -57,6 +57,26 @@ pub struct ListParams {
     pub ending_before: Option<String>,
 }
 
+impl ListParams {
+    /// Dots' bounds for `limit` (its documentation: between 1 and 100).
+    pub const MAX_LIMIT: u32 = 100;
+
+    /// The query as sent: `limit` kept within 1–100, cursors trimmed (and canonical when they
+    /// are UUIDs, as the schema's `format: uuid` wants); blank cursors left out.
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(limit) = self.limit {
+            query.push(("limit", limit.clamp(1, Self::MAX_LIMIT).to_string()));
+        }
+        for (name, cursor) in [("starting_after", &self.starting_after), ("ending_before", &self.ending_before)] {
+            if let Some(id) = crate::normalize::opt_text(cursor) {
+                query.push((name, crate::normalize::uuid_or_text(&id)));
+            }
+        }
+        query
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Page<T> {
@@ -123,17 +143,7 @@ impl DotsClient {
 
     /// `GET /v2/flows` one page at a time (cursor paging).
     pub async fn list_flows(&self, params: &ListParams) -> Result<Page<Flow>, DotsError> {
-        let mut query = Vec::new();
-        if let Some(limit) = params.limit {
-            query.push(("limit", limit.to_string()));
-        }
-        if let Some(id) = &params.starting_after {
-            query.push(("starting_after", id.clone()));
-        }
-        if let Some(id) = &params.ending_before {
-            query.push(("ending_before", id.clone()));
-        }
-        let url = self.url(&["v2", "flows"], &query)?;
+        let url = self.url(&["v2", "flows"], &params.query())?;
         self.send(Method::GET, url, None).await
     }
 
@@ -236,12 +246,7 @@ impl DotsClient {
 }
 
 fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
+    crate::loopback::is_loopback_url(url)
 }
 
 struct Reply {
@@ -322,6 +327,21 @@ mod tests {
         for (u, want) in [("http://127.0.0.1:4010/api", true), ("http://[::1]:1/api", true), ("http://localhost/api", true), ("https://api.dots.dev/api", false)] {
             assert_eq!(is_loopback(&Url::parse(u).unwrap()), want, "{u}");
         }
+    }
+
+    #[test]
+    fn list_queries_stay_within_dots_bounds() {
+        let q = |limit, after: Option<&str>| {
+            ListParams { limit, starting_after: after.map(String::from), ending_before: None }.query()
+        };
+        assert_eq!(q(Some(0), None), vec![("limit", "1".to_string())]);
+        assert_eq!(q(Some(500), None), vec![("limit", "100".to_string())]);
+        assert_eq!(q(Some(20), None), vec![("limit", "20".to_string())]);
+        assert_eq!(
+            q(None, Some(" {0B0C5E8F-6B3A-4D2E-9A77-3F1C2D4E5F60} ")),
+            vec![("starting_after", "0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60".to_string())]
+        );
+        assert!(q(None, Some("  ")).is_empty());
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub enum ErrorKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DotsError {
-    #[error("The flow is not ready to send: {}", first_message(.0))]
+    #[error("The request is not ready to send: {}", first_message(.0))]
     Invalid(Vec<RuleViolation>),
     #[error("Dots did not accept the credentials (401): {message}")]
     Unauthorized { message: String },

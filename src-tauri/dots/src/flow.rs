@@ -20,7 +20,8 @@ pub struct Flow {
     pub steps: Vec<String>,
     #[serde(default, deserialize_with = "null_as_empty")]
     pub completed_steps: Vec<String>,
-    #[serde(default)]
+    /// The hosted flow page: an http(s) URL (anything else fails the reply), or empty.
+    #[serde(default, deserialize_with = "http_link")]
     pub link: String,
     #[serde(default)]
     pub metadata: Option<Value>,
@@ -46,6 +47,19 @@ pub struct Progress {
 }
 
 impl Flow {
+    /// The metadata as a JSON object, however Dots sent it: the spec allows metadata as a
+    /// string, so an object sent as its JSON text is read back as that object. Anything
+    /// else (plain text, none) stays as it is.
+    pub fn metadata_value(&self) -> Option<Value> {
+        match &self.metadata {
+            Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
+                Ok(v @ Value::Object(_)) => Some(v),
+                _ => self.metadata.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+
     pub fn progress(&self) -> Progress {
         let pending: Vec<String> =
             self.steps.iter().filter(|s| !self.completed_steps.contains(s)).cloned().collect();
@@ -76,6 +90,21 @@ pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
 pub(crate) fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     let raw: Option<Value> = Option::deserialize(d)?;
     Ok(raw.as_ref().and_then(Value::as_str).and_then(parse_time))
+}
+
+/// A `link` in a Dots reply: absent, null or empty (kept as ""), or an absolute http(s) URL.
+/// Anything else (`javascript:`, `file:`, a bare word) fails the whole reply, so no link Flow
+/// Desk shows, opens, copies or puts in a QR code can run script or read files.
+pub(crate) fn http_link<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let link = Option::<String>::deserialize(d)?.unwrap_or_default();
+    if link.is_empty() || crate::normalize::is_http_link(&link) {
+        Ok(link)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "link \"{}\" is not an http(s) URL",
+            crate::rules::shorten(&link)
+        )))
+    }
 }
 
 pub(crate) fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

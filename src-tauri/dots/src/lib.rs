@@ -5,8 +5,10 @@
 pub mod client;
 pub mod error;
 pub mod flow;
+pub mod loopback;
 pub mod message;
 pub mod money;
+pub mod normalize;
 pub mod request;
 pub mod retry;
 pub mod rules;
@@ -16,6 +18,7 @@ pub mod watch;
 pub use client::{ClientConfig, DotsClient, ListParams, Page};
 pub use error::{DotsError, ErrorKind};
 pub use flow::{Flow, Progress};
+pub use loopback::{is_loopback_host, is_loopback_url};
 pub use message::TemplateValues;
 pub use request::{FlowRequest, Metadata};
 pub use retry::{Backoff, ReadRetry};

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::normalize;
 use crate::request::FlowRequest;
 use crate::steps::{Step, StepName};
 
@@ -20,11 +21,11 @@ pub struct RuleViolation {
 }
 
 impl RuleViolation {
-    fn on_step(index: usize, field: &str, message: String) -> Self {
+    pub(crate) fn on_step(index: usize, field: &str, message: String) -> Self {
         RuleViolation { step: Some(index as u32), field: field.into(), message }
     }
 
-    fn on_field(field: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn on_field(field: &str, message: impl Into<String>) -> Self {
         RuleViolation { step: None, field: field.into(), message: message.into() }
     }
 }
@@ -35,11 +36,18 @@ impl std::fmt::Display for RuleViolation {
     }
 }
 
-/// Every rule the request breaks, in step order; empty when it may be sent.
+/// Every rule the request breaks, in step order; empty when it may be sent. The request is
+/// checked as it will be sent: normalised first (see [`FlowRequest::normalized`]).
 pub fn validate(req: &FlowRequest) -> Vec<RuleViolation> {
+    let req = req.normalized();
     let mut out = Vec::new();
-    if req.steps.is_empty() {
-        out.push(RuleViolation::on_field("steps", "Add at least one step."));
+    // With no user, Dots' own sign-in and onboarding run first, so an empty list is an
+    // onboarding-only link (the spec sets no minimum). For an existing user it would do nothing.
+    if req.steps.is_empty() && req.user_id.is_some() {
+        out.push(RuleViolation::on_field(
+            "steps",
+            "Add at least one step: a flow for an existing user needs something for them to do.",
+        ));
     }
     let mut seen = HashSet::new();
     let redirect_at = req.steps.iter().position(|s| s.name == StepName::Redirect);
@@ -69,11 +77,8 @@ pub fn validate(req: &FlowRequest) -> Vec<RuleViolation> {
         out.extend(step_specific(i, step, &label));
     }
     if let Some(user_id) = req.user_id() {
-        if uuid::Uuid::try_parse(user_id).is_err() {
-            out.push(RuleViolation::on_field(
-                "user_id",
-                format!("User id \"{}\" is not a UUID (like 0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60).", shorten(user_id)),
-            ));
+        if normalize::uuid(user_id).is_none() {
+            out.push(RuleViolation::on_field("user_id", user_id_problem(user_id)));
         }
     } else if req.require_auth == Some(true) {
         out.push(RuleViolation::on_field(
@@ -84,14 +89,23 @@ pub fn validate(req: &FlowRequest) -> Vec<RuleViolation> {
     out
 }
 
+/// What to say about a user id that is not a UUID in any form.
+pub(crate) fn user_id_problem(user_id: &str) -> String {
+    format!("User id \"{}\" is not a UUID (like 0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60).", shorten(user_id))
+}
+
+/// `step` is normalised: its text options are trimmed and never blank.
 fn step_specific(i: usize, step: &Step, label: &str) -> Option<RuleViolation> {
     match step.name {
-        StepName::Redirect => match blank_to_none(&step.redirect_url) {
+        StepName::Redirect => match step.redirect_url.as_deref() {
             None => Some(RuleViolation::on_step(i, "redirect_url", format!("{label} needs a redirect URL."))),
-            Some(url) => redirect_url_problem(url)
-                .map(|why| RuleViolation::on_step(i, "redirect_url", format!("{label}: {why}"))),
+            Some(url) => redirect_url_problem(url).map(|why| {
+                // Dots' own rules name the field themselves.
+                let sep = if why.starts_with("redirect_url:") { "," } else { ":" };
+                RuleViolation::on_step(i, "redirect_url", format!("{label}{sep} {why}"))
+            }),
         },
-        StepName::PdfFormFill if blank_to_none(&step.template_id).is_none() => Some(RuleViolation::on_step(
+        StepName::PdfFormFill if step.template_id.is_none() => Some(RuleViolation::on_step(
             i,
             "template_id",
             format!("{label} needs the id of the PDF template to fill."),
@@ -100,32 +114,20 @@ fn step_specific(i: usize, step: &Step, label: &str) -> Option<RuleViolation> {
     }
 }
 
-/// Dots takes an absolute http(s) URL with a dotted host name (its schema's pattern).
+/// Why Dots would refuse this redirect URL once normalised (trimmed, scheme and host in lower
+/// case), or None when it takes it: an absolute http(s) URL, a valid URI (`format: uri`),
+/// with a dotted ASCII host whose last label is 1–6 letters or digits (its schema's pattern).
 pub fn redirect_url_problem(raw: &str) -> Option<String> {
-    let shown = shorten(raw);
-    let url = match url::Url::parse(raw.trim()) {
-        Ok(url) => url,
-        Err(_) => return Some(format!("\"{shown}\" is not a URL (expected https://…).")),
-    };
-    if !matches!(url.scheme(), "http" | "https") {
-        return Some(format!("\"{shown}\" must start with https:// or http://."));
-    }
-    match url.host_str() {
-        Some(host) if host.contains('.') => None,
-        _ => Some(format!("\"{shown}\" needs a full host name such as example.com.")),
-    }
+    let url = normalize::url(raw);
+    normalize::redirect_url_problem(&url, &shorten(&url))
 }
 
 fn step_label(i: usize, name: StepName) -> String {
     format!("Step {} ({})", i + 1, name)
 }
 
-fn blank_to_none(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// User text quoted in a message is cut, so a pasted essay cannot flood the UI.
-fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     const MAX: usize = 80;
     if s.chars().count() <= MAX {
         s.to_string()

@@ -201,7 +201,20 @@ impl Step {
         set
     }
 
+    /// The step as it is checked and sent: text options trimmed, blank ones unset, the
+    /// redirect URL's scheme and host in lower case.
+    pub fn normalized(&self) -> Step {
+        Step {
+            name: self.name,
+            hide_continue_button: self.hide_continue_button,
+            redirect_url: crate::normalize::opt_text(&self.redirect_url).map(|u| crate::normalize::url(&u)),
+            auto_payout_enabled: self.auto_payout_enabled,
+            template_id: crate::normalize::opt_text(&self.template_id),
+        }
+    }
+
     /// The step as Dots wants it: a bare name with no options, an object otherwise.
+    /// Callers send normalised steps ([`FlowRequest::wire_body`](crate::FlowRequest::wire_body)).
     pub fn to_wire(&self) -> serde_json::Value {
         if self.set_options().is_empty() {
             serde_json::Value::String(self.name.as_str().into())

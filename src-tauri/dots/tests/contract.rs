@@ -23,7 +23,7 @@ impl Spec {
             return None;
         }
         let text = std::fs::read_to_string(&path).expect("spec readable");
-        Some(Spec(serde_yaml::from_str(&text).expect("spec is YAML")))
+        Some(Spec(serde_yaml_ng::from_str(&text).expect("spec is YAML")))
     }
 
     /// A validator for the schema at `pointer`, with the spec's components alongside so

@@ -222,6 +222,7 @@ fn client(sb: &SandboxHandle, timeout: Duration) -> DotsClient {
 async fn requests(sb: &SandboxHandle, key: &str) -> u64 {
     let stats: Value = reqwest::Client::new()
         .get(format!("{}/_sandbox/stats", sb.origin()))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
         .send()
         .await
         .expect("stats reachable")

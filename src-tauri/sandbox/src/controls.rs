@@ -1,10 +1,15 @@
-//! Test controls under `/_sandbox`: no auth, because the server only ever binds 127.0.0.1 and
-//! each handler also refuses non-loopback peers. Not part of Dots' API.
+//! Test controls under `/_sandbox`. Not part of Dots' API, but they can reset the sandbox or
+//! make the API answer anything, so every one of them (GETs too) needs the API's own HTTP
+//! Basic credentials (`client_id:api_key`), and a POST needs `Content-Type: application/json`
+//! (so a browser cannot send one without a CORS preflight, which the sandbox never grants).
+//! The server binds 127.0.0.1 only, the outer layer (`guard.rs`) refuses foreign Host and
+//! Origin headers, and each handler also refuses non-loopback peers.
 
 use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
@@ -13,7 +18,7 @@ use serde_json::json;
 use thiserror::Error;
 use uuid::Uuid;
 
-use crate::api::{reply, ApiError};
+use crate::api::{is_authorized, reply, ApiError};
 use crate::faults::FaultSpec;
 use crate::model::{parse_uuid, StepName};
 use crate::seed::SeedUser;
@@ -50,7 +55,7 @@ impl From<ControlError> for ApiError {
     }
 }
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/flows/{flow_id}/complete", post(complete))
         .route("/flows/{flow_id}/claim", post(claim))
@@ -64,9 +69,46 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/stats", get(stats))
         .route("/reset", post(reset))
         .fallback(|| async { ApiError::not_found("no such sandbox control") })
+        .layer(middleware::from_fn_with_state(state, controls_gate))
 }
 
-/// Defence in depth for the no-auth controls; the listener is loopback-only anyway.
+/// Before routing, so unknown controls also answer 401 without credentials: the API's
+/// credentials (401, nothing done), then a JSON content type on POST/PUT/PATCH (415).
+async fn controls_gate(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    if !is_authorized(req.headers(), &st.client_id, &st.api_key) {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "sandbox controls need the sandbox's HTTP Basic credentials (client_id:api_key)",
+        )
+        .into_response();
+    }
+    let has_body = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
+    if has_body && !is_json(req.headers()) {
+        return ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "sandbox control bodies must be sent as Content-Type: application/json",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// `Content-Type: application/json`, any case, with or without parameters (`; charset=utf-8`).
+fn is_json(headers: &HeaderMap) -> bool {
+    let mut values = headers.get_all(header::CONTENT_TYPE).iter();
+    match (values.next(), values.next()) {
+        (Some(v), None) => v.to_str().is_ok_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        }),
+        _ => false,
+    }
+}
+
+/// Defence in depth; the listener is loopback-only anyway.
 fn loopback_only(req: &Request) -> Result<(), ApiError> {
     match req.extensions().get::<ConnCtx>() {
         Some(ctx) if !ctx.peer.ip().is_loopback() => Err(ApiError::new(
@@ -236,4 +278,30 @@ async fn set_app_balance(State(st): State<AppState>, req: Request) -> Response {
         }
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn only_json_bodies() {
+        let with = |values: &[&'static str]| {
+            let mut h = HeaderMap::new();
+            for v in values {
+                h.append(header::CONTENT_TYPE, HeaderValue::from_static(v));
+            }
+            is_json(&h)
+        };
+        assert!(with(&["application/json"]));
+        assert!(with(&["Application/JSON; charset=utf-8"]));
+        assert!(!with(&[]));
+        assert!(!with(&["text/plain"]));
+        assert!(!with(&["text/plain; a=application/json"]));
+        assert!(!with(&["application/x-www-form-urlencoded"]));
+        assert!(!with(&["multipart/form-data; boundary=x"]));
+        assert!(!with(&["application/jsonp"]));
+        assert!(!with(&["application/json", "text/plain"]));
+    }
 }

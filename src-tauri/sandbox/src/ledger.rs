@@ -188,6 +188,10 @@ impl PayoutLink {
     }
 }
 
+/// The status of a payout link created while the app balance cannot cover it. Dots' spec
+/// names it in its 202 reply but not in its status enum (see the README).
+pub const FUNDS_PENDING: &str = "funds_pending";
+
 /// The money side of the store. Serialized as is for the state file (`crate::persist`).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Ledger {
@@ -413,7 +417,7 @@ impl Store {
 
     /// `POST /v2/payout-links`. The amount is reserved from the app balance at once; when the
     /// balance cannot cover it the link is still created, unfunded (`funded == false`, status
-    /// "created"), and is funded when claimed if the balance allows by then.
+    /// "funds_pending", as Dots' 202 says), and is funded when claimed if the balance allows.
     pub fn create_link(&mut self, new: NewPayoutLink) -> Result<LinkOutcome, LedgerError> {
         if let Some(key) = new.idempotency_key {
             if let Some(link) = self
@@ -445,7 +449,9 @@ impl Store {
             "all" => new.payee.email.is_some() || new.payee.phone_number.is_some(),
             _ => false,
         };
-        let status = if funded && reachable {
+        let status = if !funded {
+            FUNDS_PENDING
+        } else if reachable {
             "delivered"
         } else {
             "created"
@@ -513,7 +519,8 @@ impl Store {
             return Ok((link.clone(), false));
         }
         link.deliveries += 1;
-        if link.delivery_method != "link" {
+        // A link waiting for funds stays `funds_pending` until it is funded.
+        if link.delivery_method != "link" && link.status != FUNDS_PENDING {
             link.status = "delivered".into();
         }
         Ok((link.clone(), true))

@@ -16,6 +16,7 @@
 pub mod api;
 pub mod controls;
 pub mod faults;
+mod guard;
 pub mod home;
 pub mod hosted;
 mod hosted_links;
@@ -79,8 +80,10 @@ impl std::fmt::Debug for SandboxConfig {
     }
 }
 
-/// Binds 127.0.0.1 (never another interface: the test controls have no auth) and serves
-/// until `shutdown` or drop.
+/// Binds 127.0.0.1 (never another interface) and serves until `shutdown` or drop. Every
+/// route refuses a `Host` other than `127.0.0.1:PORT` / `localhost:PORT` (421) and a
+/// state-changing request from a foreign `Origin` (403); the `/_sandbox` controls need the
+/// same HTTP Basic credentials as the API (401) and JSON bodies (415).
 ///
 /// With a `state_file`, the flows, users, wallets, transfers, payout links, app balance and
 /// idempotency keys are loaded from it (when it exists) and saved to it, crash-safely, after
@@ -93,7 +96,7 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
     // Bind first: a port in use then leaves the state file untouched.
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let addr = listener.local_addr()?;
-    let base = Shared::new(config.client_id, config.api_key, format!("http://{addr}"));
+    let base = Shared::new(config.client_id, config.api_key, addr);
     let shared = match config.state_file {
         None => base,
         Some(path) => {
@@ -146,6 +149,16 @@ impl SandboxHandle {
     /// "http://127.0.0.1:PORT", where the hosted pages and `/_sandbox` controls live.
     pub fn origin(&self) -> String {
         self.shared.origin.clone()
+    }
+
+    /// The origin and the credentials the API and the `/_sandbox` controls take (HTTP Basic
+    /// `client_id:api_key`).
+    pub fn endpoint(&self) -> home::Endpoint {
+        home::Endpoint {
+            origin: self.shared.origin.clone(),
+            client_id: self.shared.client_id.clone(),
+            api_key: self.shared.api_key.clone(),
+        }
     }
 
     /// The state file, when the state is durable.

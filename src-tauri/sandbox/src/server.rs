@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::controls::ControlError;
 use crate::faults::{fault_response, Fault, FaultQueue, FaultWhen};
+use crate::guard::OwnNames;
 use crate::model::{parse_uuid, Flow, StepName, Store, User};
 use crate::persist::Durable;
 
@@ -29,6 +30,8 @@ pub(crate) struct Shared {
     pub api_key: String,
     /// "http://127.0.0.1:PORT", known once bound; used in every flow's `link`.
     pub origin: String,
+    /// The Host and Origin values that name this sandbox (see `guard.rs`).
+    pub own: OwnNames,
     pub store: Mutex<Store>,
     pub faults: Mutex<FaultQueue>,
     pub stats: Mutex<BTreeMap<String, u64>>,
@@ -47,11 +50,12 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub fn new(client_id: String, api_key: String, origin: String) -> Self {
+    pub fn new(client_id: String, api_key: String, addr: SocketAddr) -> Self {
         Shared {
             client_id,
             api_key,
-            origin,
+            origin: format!("http://{addr}"),
+            own: OwnNames::new(addr.port()),
             store: Mutex::default(),
             faults: Mutex::default(),
             stats: Mutex::default(),
@@ -217,6 +221,13 @@ async fn persist_changes(State(st): State<AppState>, req: Request, next: Next) -
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let resp = next.run(req).await;
+    // Refused before any handler ran (no credentials, not JSON): nothing to save.
+    if matches!(
+        resp.status(),
+        axum::http::StatusCode::UNAUTHORIZED | axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE
+    ) {
+        return resp;
+    }
     let generation = st.changed();
     let writer = st.clone();
     let saved = tokio::task::spawn_blocking(move || writer.save_upto(generation))
@@ -286,7 +297,7 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", crate::api::router(state.clone()))
         .merge(crate::hosted::router())
-        .nest("/_sandbox", crate::controls::router())
+        .nest("/_sandbox", crate::controls::router(state.clone()))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             persist_changes,
@@ -294,6 +305,11 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             observe_and_inject,
+        ))
+        // Outermost: a foreign Host or Origin is refused before anything is counted or faulted.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::guard::same_origin_only,
         ))
         .with_state(state)
 }

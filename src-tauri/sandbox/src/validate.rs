@@ -39,6 +39,12 @@ pub enum ValidationError {
         step: StepName,
         url: String,
     },
+    #[error("steps[{index}] ({step}): `redirect_url` {url:?} is not a valid URI (the spec's `format: uri`, RFC 3986: no spaces, non-ASCII characters or stray `%`)")]
+    RedirectUrlNotUri {
+        index: usize,
+        step: StepName,
+        url: String,
+    },
     #[error("steps[{index}]: step `{step}` appears more than once (first at steps[{first}]); step names must be unique")]
     DuplicateStep {
         index: usize,
@@ -66,7 +72,9 @@ impl ValidationError {
             ValidationError::StepMissingName { .. } => "missing_step_name",
             ValidationError::UnknownStep { .. } => "unknown_step",
             ValidationError::StepOptionType { .. } => "invalid_step_option",
-            ValidationError::InvalidRedirectUrl { .. } => "invalid_redirect_url",
+            ValidationError::InvalidRedirectUrl { .. } | ValidationError::RedirectUrlNotUri { .. } => {
+                "invalid_redirect_url"
+            }
             ValidationError::DuplicateStep { .. } => "duplicate_step",
             ValidationError::MissingRedirectUrl { .. } => "missing_redirect_url",
             ValidationError::InvalidUserId => "invalid_user_id",
@@ -90,6 +98,12 @@ fn redirect_url_pattern() -> &'static Regex {
 
 pub fn redirect_url_matches(url: &str) -> bool {
     redirect_url_pattern().is_match(url)
+}
+
+/// The spec's `format: uri`: an absolute URI as RFC 3986 defines it (scheme, then only the
+/// characters a URI may carry, `%` only before two hex digits).
+pub fn is_uri(s: &str) -> bool {
+    fluent_uri::Uri::parse(s).is_ok()
 }
 
 /// Parses raw body bytes, then validates.
@@ -201,6 +215,13 @@ fn parse_step(index: usize, item: &Value) -> Result<StepSpec, ValidationError> {
             if let Some(url) = &redirect_url {
                 if !redirect_url_matches(url) {
                     return Err(ValidationError::InvalidRedirectUrl {
+                        index,
+                        step: name,
+                        url: url.clone(),
+                    });
+                }
+                if !is_uri(url) {
+                    return Err(ValidationError::RedirectUrlNotUri {
                         index,
                         step: name,
                         url: url.clone(),
@@ -361,6 +382,29 @@ mod tests {
         assert!(validate_create(
             &json!({"steps": [{"name": "redirect", "redirect_url": "http://a.io"}, "payout"]})
         )
+        .is_ok());
+    }
+
+    #[test]
+    fn redirect_url_must_also_be_a_uri() {
+        // The pattern matches all of these; `format: uri` does not.
+        for url in [
+            "https://www.10%8Ry-.yFQg/K0C",
+            "https://example.com/a b",
+            "https://example.com/caf\u{e9}",
+            "see https://example.com please",
+        ] {
+            assert!(redirect_url_matches(url), "{url}");
+            let e = err(json!({"steps": [{"name": "redirect", "redirect_url": url}]}));
+            assert_eq!(e.code(), "invalid_redirect_url", "{url}");
+            assert!(
+                e.to_string().contains("redirect_url") && e.to_string().contains("format: uri"),
+                "{e}"
+            );
+        }
+        assert!(validate_create(&json!({"steps": [
+            {"name": "redirect", "redirect_url": "https://example.com/a%20b?q=%C3%A9#top"}
+        ]}))
         .is_ok());
     }
 

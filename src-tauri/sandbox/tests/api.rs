@@ -444,7 +444,8 @@ async fn permissive_where_the_spec_is_silent() {
         json!({"steps": ["compliance"], "require_auth": true}),
         json!({"steps": [{"name": "payout", "redirect_url": "https://example.com"}, "compliance"]}),
         json!({"steps": ["background-check", "id-verification", "manage-payouts", "manage-payments", "pdf-form-fill"]}),
-        json!({"steps": [{"name": "redirect", "redirect_url": "go to https://example.com now"}]}),
+        // The pattern is a search: a later URL in the query satisfies it (and it is a valid URI).
+        json!({"steps": [{"name": "redirect", "redirect_url": "https://acme.digital/?next=https://example.com"}]}),
     ] {
         let resp = post_flow(&http, &sb, &body).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{body}");

@@ -159,15 +159,16 @@ async fn claim_sets_the_user() {
     assert_eq!(r.status(), 400);
     assert!(sb.claim(uuid::Uuid::new_v4().to_string(), None).is_err());
     // An empty body counts as {}.
-    let r = http
-        .post(format!(
-            "{}/_sandbox/flows/{}/claim",
-            sb.origin(),
-            c["id"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let r = control_req(
+        &http,
+        &sb,
+        reqwest::Method::POST,
+        &format!("/flows/{}/claim", c["id"].as_str().unwrap()),
+    )
+    .header("content-type", "application/json")
+    .send()
+    .await
+    .unwrap();
     assert_eq!(r.status(), 200);
     assert!(sb
         .flow(c["id"].as_str().unwrap())
@@ -215,11 +216,7 @@ async fn stats_count_requests_and_reset_clears() {
         flowdesk_sandbox::Fault::Drop,
         flowdesk_sandbox::FaultWhen::Before,
     ));
-    let r = http
-        .post(format!("{}/_sandbox/reset", sb.origin()))
-        .send()
-        .await
-        .unwrap();
+    let r = control(&http, &sb, "/reset", json!({})).await;
     assert_eq!(r.status(), 200);
     assert_eq!(sb.flow_count(), 0);
     assert!(sb.pending_faults().is_empty());
@@ -244,15 +241,18 @@ async fn stats_count_requests_and_reset_clears() {
 }
 
 #[tokio::test]
-async fn unknown_controls_are_404() {
+async fn unknown_controls_are_404_with_credentials_and_401_without() {
     let sb = sandbox().await;
     let http = client();
+    let r = control(&http, &sb, "/nope", json!({})).await;
+    assert_eq!(r.status(), 404);
     let r = http
         .post(format!("{}/_sandbox/nope", sb.origin()))
+        .json(&json!({}))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(r.status(), 401);
 }
 
 /// The binary: prints the base URL, serves the API with the env key, never prints the key.
@@ -298,6 +298,16 @@ async fn binary_serves_and_keeps_the_key_secret() {
         .await
         .unwrap();
     assert_eq!(denied.status(), 401);
+    // The controls take the same credentials.
+    let controls = format!("http://127.0.0.1:{port}/_sandbox/stats");
+    let stats = http
+        .get(&controls)
+        .basic_auth("bin_client", Some(secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stats.status(), 200);
+    assert_eq!(http.get(&controls).send().await.unwrap().status(), 401);
 
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
@@ -322,4 +332,186 @@ async fn binary_serves_and_keeps_the_key_secret() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&help.stdout).contains(secret));
+}
+
+const KEY_ENV: &str = "FLOWDESK_SANDBOX_API_KEY";
+
+/// A fresh folder under the system temp dir (removed by the test that made it).
+fn scratch_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("flowdesk-sandbox-bin-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts the binary with these args and no key in the environment; returns it and the origin
+/// from its first line (it prints that line once it listens).
+fn spawn_bin(args: &[&std::ffi::OsStr]) -> (std::process::Child, String, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_flowdesk-sandbox"))
+        .args(args)
+        .env_remove(KEY_ENV)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    // Its start-up lines end with the state file's or the key's; read up to the key's.
+    loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the binary stopped: {lines:?}"
+        );
+        let done = line.starts_with("API key:");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let origin = lines[0]
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .expect("a base URL")
+        .trim_end_matches("/api")
+        .to_string();
+    (child, origin, lines)
+}
+
+async fn stats_status(origin: &str, client_id: &str, key: Option<&str>) -> u16 {
+    let mut req = client().get(format!("{origin}/_sandbox/stats"));
+    if let Some(key) = key {
+        req = req.basic_auth(client_id, Some(key));
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[cfg(unix)]
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The key never comes from the command line, and there is no fixed default: it comes from
+/// the environment, or from a private file (made with a random key when missing).
+#[tokio::test]
+async fn binary_takes_the_key_only_from_the_environment_or_a_private_file() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_flowdesk-sandbox");
+    let dir = scratch_dir();
+
+    // --api-key is refused, saying why, without repeating the key.
+    let out = Command::new(bin)
+        .args(["--port", "0", "--api-key", "cmdline-secret-77"])
+        .env_remove(KEY_ENV)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--api-key is not accepted") && err.contains(KEY_ENV),
+        "{err}"
+    );
+    assert!(err.contains("--api-key-file"), "{err}");
+    assert!(!err.contains("cmdline-secret-77") && out.stdout.is_empty());
+
+    // No key anywhere (and no state file to keep one beside): refused, saying how to give one.
+    let out = Command::new(bin)
+        .args(["--port", "0"])
+        .env_remove(KEY_ENV)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(KEY_ENV) && err.contains("--api-key-file") && err.contains("--state"),
+        "{err}"
+    );
+
+    // A key file other users may read is refused.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let loose = dir.join("loose.key");
+        std::fs::write(&loose, "loose-secret-99\n").unwrap();
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = Command::new(bin)
+            .args(["--port", "0", "--api-key-file"])
+            .arg(&loose)
+            .env_remove(KEY_ENV)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("chmod 600") && !err.contains("loose-secret-99"),
+            "{err}"
+        );
+    }
+
+    // A missing key file is made, 0600, with a random key: that key opens the API and the
+    // controls, nothing else does, and it is never printed.
+    let made = dir.join("made.key");
+    let (mut child, origin, lines) = spawn_bin(&[
+        "--port".as_ref(),
+        "0".as_ref(),
+        "--api-key-file".as_ref(),
+        made.as_os_str(),
+    ]);
+    #[cfg(unix)]
+    assert_eq!(mode_of(&made), 0o600);
+    let key = std::fs::read_to_string(&made).unwrap().trim().to_string();
+    assert!(key.starts_with("sk_local_") && key.len() > 30, "{key}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(&made.display().to_string())),
+        "{lines:?}"
+    );
+    assert_eq!(
+        stats_status(&origin, "sandbox_client", Some(&key)).await,
+        200
+    );
+    assert_eq!(stats_status(&origin, "sandbox_client", None).await, 401);
+    assert_eq!(
+        stats_status(&origin, "sandbox_client", Some("sandbox_key")).await,
+        401
+    );
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(!lines.concat().contains(&key) && !String::from_utf8_lossy(&out.stdout).contains(&key));
+    // Started again, it reads the same key.
+    let (mut child, origin, _) = spawn_bin(&[
+        "--port".as_ref(),
+        "0".as_ref(),
+        "--api-key-file".as_ref(),
+        made.as_os_str(),
+    ]);
+    assert_eq!(
+        stats_status(&origin, "sandbox_client", Some(&key)).await,
+        200
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // With --state and no key given, the key is kept beside the state file.
+    let state = dir.join("state.json");
+    let (mut child, origin, _) = spawn_bin(&[
+        "--port".as_ref(),
+        "0".as_ref(),
+        "--state".as_ref(),
+        state.as_os_str(),
+    ]);
+    let beside = dir.join("state.json.api-key");
+    #[cfg(unix)]
+    assert_eq!(mode_of(&beside), 0o600);
+    let key = std::fs::read_to_string(&beside).unwrap().trim().to_string();
+    assert_eq!(
+        stats_status(&origin, "sandbox_client", Some(&key)).await,
+        200
+    );
+    assert_eq!(stats_status(&origin, "sandbox_client", None).await, 401);
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -245,10 +245,9 @@ async fn drop_is_a_connection_error_for_a_client() {
 async fn faults_are_fifo_filtered_counted_and_api_only() {
     let sb = sandbox().await;
     let http = client();
-    let faults_url = format!("{}/_sandbox/faults", sb.origin());
+    let faults = |m| control_req(&http, &sb, m, "/faults");
     // Over HTTP, as a non-Rust test would.
-    let r = http
-        .post(&faults_url)
+    let r = faults(reqwest::Method::POST)
         .json(&json!({"fault": {"kind": "status", "status": 502}, "when": "before", "count": 2, "method": "GET"}))
         .send()
         .await
@@ -257,8 +256,7 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
     let r: Value = r.json().await.unwrap();
     assert_eq!(r["pending"], 1);
     assert_eq!(r["queued"]["when"], "before");
-    let r = http
-        .post(&faults_url)
+    let r = faults(reqwest::Method::POST)
         .json(&json!({"fault": {"kind": "status", "status": 429, "retry_after": 7}, "path_prefix": "/api/v2/flows"}))
         .send()
         .await
@@ -272,7 +270,7 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
         .await
         .unwrap();
     assert_eq!(page.status(), 404);
-    let pending = json_of(http.get(&faults_url)).await;
+    let pending = json_of(faults(reqwest::Method::GET)).await;
     assert_eq!(pending["pending"].as_array().unwrap().len(), 2);
 
     // POST skips the GET-only fault and takes the next matching one.
@@ -335,7 +333,7 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
     assert_eq!(sb.pending_faults().len(), 1);
 
     // DELETE clears over HTTP; clear_faults clears directly.
-    let r = json_of(http.delete(&faults_url)).await;
+    let r = json_of(faults(reqwest::Method::DELETE)).await;
     assert_eq!(r["cleared"], 1);
     sb.inject(on_create(Fault::Drop, FaultWhen::Before));
     sb.clear_faults();
@@ -347,7 +345,7 @@ async fn faults_are_fifo_filtered_counted_and_api_only() {
 async fn invalid_fault_specs_are_rejected() {
     let sb = sandbox().await;
     let http = client();
-    let url = format!("{}/_sandbox/faults", sb.origin());
+    let post = || control_req(&http, &sb, reqwest::Method::POST, "/faults");
     for spec in [
         json!({"fault": {"kind": "explode"}}),
         json!({"fault": {"kind": "status"}}),
@@ -357,13 +355,18 @@ async fn invalid_fault_specs_are_rejected() {
         json!({"fault": {"kind": "huge_body", "bytes": 1u64 << 40}}),
         json!({"when": "before"}),
     ] {
-        let resp = http.post(&url).json(&spec).send().await.unwrap();
+        let resp = post().json(&spec).send().await.unwrap();
         assert_eq!(resp.status(), 400, "{spec}");
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["success"], false);
         assert!(!body["message"].as_str().unwrap().is_empty());
     }
-    let resp = http.post(&url).body("not json").send().await.unwrap();
+    let resp = post()
+        .header("content-type", "application/json")
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
     assert!(sb.pending_faults().is_empty());
 }

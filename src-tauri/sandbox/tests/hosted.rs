@@ -245,7 +245,7 @@ async fn user_text_is_escaped() {
         &http,
         &sb,
         json!({"steps": [{"name": "pdf-form-fill", "template_id": "<script>alert('x')</script>"},
-                         {"name": "redirect", "redirect_url": "https://example.com/?q=\"><img src=x>"}]}),
+                         {"name": "redirect", "redirect_url": "https://example.com/?q='onmouseover=alert(1)&x=1"}]}),
     )
     .await;
     let link = flow["link"].as_str().unwrap();
@@ -262,7 +262,8 @@ async fn user_text_is_escaped() {
     let (_, html) = page(&http, link).await;
     assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<b>eve"));
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
-    assert!(html.contains("&quot;&gt;&lt;img src=x&gt;"));
+    // A redirect URL is a valid URI (`format: uri`), so no `<`, `>` or `"`; `'` and `&` remain.
+    assert!(html.contains("?q=&#39;onmouseover=alert(1)&amp;x=1"));
     assert!(html.contains("&lt;b&gt;eve&lt;/b&gt;@x.io"));
 }
 

@@ -129,8 +129,17 @@ async fn unfunded_links_are_202_and_reserve_nothing() {
     sb.set_app_balance_cents(1000);
     let (s, link) = create_link(&http, &sb, json!({"amount": 1500})).await;
     assert_eq!(s, 202, "{link:#}");
-    assert_eq!(link["status"], "created");
+    // The status the spec's 202 names, although its status enum omits it.
+    assert_eq!(link["status"], "funds_pending");
     assert_eq!(sb.app_balance_cents(), 1000);
+    // Still pending when read back, and after a redelivery.
+    let id = link["id"].as_str().unwrap();
+    let (_, got) = call(get_api(&http, &sb, &format!("/v2/payout-links/{id}"))).await;
+    assert_eq!(got["status"], "funds_pending");
+    let (s, sms) = create_link(&http, &sb, json!({"amount": 1500, "delivery": {"method": "sms"}, "payee": {"country_code": "1", "phone_number": "4155550100"}})).await;
+    assert_eq!((s, sms["status"].as_str()), (202, Some("funds_pending")));
+    let (_, again) = call(post_api(&http, &sb, &format!("/v2/payout-links/{}/redeliver", id_of(&sms)), &json!({}))).await;
+    assert_eq!(again["payout_link"]["status"], "funds_pending");
     // Canceling an unfunded link returns nothing (nothing was reserved).
     let id = link["id"].as_str().unwrap();
     let (s, c) = call(delete_api(&http, &sb, &format!("/v2/payout-links/{id}"))).await;

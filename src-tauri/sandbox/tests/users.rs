@@ -194,15 +194,15 @@ async fn seeding_over_http_and_wallet_control() {
         w["wallet"],
         json!({"amount": 4321, "withdrawable_amount": 4321, "credit_balance": 0})
     );
-    let missing = http
-        .get(format!(
-            "{}/_sandbox/users/{}/wallet",
-            sb.origin(),
-            uuid::Uuid::new_v4()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let missing = control_req(
+        &http,
+        &sb,
+        reqwest::Method::GET,
+        &format!("/users/{}/wallet", uuid::Uuid::new_v4()),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(missing.status(), 404);
 
     for bad in [

@@ -134,6 +134,8 @@ impl Credentials {
         timeout: Duration,
     ) -> Result<ClientConfig, CredentialError> {
         let env = settings.environment(env_id)?;
+        // The Local sandbox has no key at all: say so before "not configured".
+        keyed_account(env)?;
         let not_configured = || CredentialError::NotConfigured { environment: env.name.clone() };
         let client_id = env.client_id.clone().ok_or_else(not_configured)?;
         let api_key = self.key_of(env)?.ok_or_else(not_configured)?;

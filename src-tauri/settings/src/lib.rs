@@ -3,7 +3,7 @@
 //! - [`Settings`]: environments, the active one, poll interval, email template… every
 //!   change validated; [`SettingsFile`] loads (setting a bad file aside) and saves atomically.
 //! - [`Credentials`]: the API key in the OS keychain (service [`APP_IDENTIFIER`], account
-//!   `{env_id}@{host}`), the client ID in the settings, a [`flowdesk_dots::ClientConfig`] out.
+//!   `{env_id}@{origin}`), the client ID in the settings, a [`flowdesk_dots::ClientConfig`] out.
 
 mod credentials;
 mod environment;

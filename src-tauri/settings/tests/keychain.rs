@@ -46,7 +46,7 @@ fn real_keychain_round_trip() {
             ..Default::default()
         })
         .unwrap();
-    let account = format!("{env}@keychain-test.example");
+    let account = format!("{env}@https://keychain-test.example");
     let key = format!("sk_test_keychain_{}_a1b2c3", std::process::id());
 
     assert!(!creds.status(&settings, &env).unwrap().configured);
@@ -55,7 +55,7 @@ fn real_keychain_round_trip() {
     assert_eq!(status.key_last4.as_deref(), Some("b2c3"));
     assert_eq!(creds.status(&settings, &env).unwrap(), status);
 
-    // Stored where the README says: service com.flowdesk.desk, account {env}@{host}.
+    // Stored where the README says: service com.flowdesk.desk, account {env}@{origin}.
     let raw = keyring::Entry::new(APP_IDENTIFIER, &account).unwrap().get_password().unwrap();
     assert_eq!(raw, key);
 
@@ -89,5 +89,5 @@ fn real_keychain_round_trip() {
     assert!(!creds.status(&settings, &env).unwrap().configured);
     let e = creds.client_config(&settings, &env, Duration::from_secs(3)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotConfigured);
-    assert!(KeyringStore::new().get(&format!("{env}@keychain-test-2.example")).unwrap().is_none());
+    assert!(KeyringStore::new().get(&format!("{env}@https://keychain-test-2.example")).unwrap().is_none());
 }

@@ -10,4 +10,9 @@ recipient: string, state: IntentState, attempts: number,
 /**
  * The transfer or payout link id once known.
  */
-dots_id: string | null, message: string | null, created: string, updated: string, };
+dots_id: string | null, message: string | null, created: string, updated: string, 
+/**
+ * Where the environment pointed when the person confirmed (its origin, or the local
+ * sandbox's identity): a retry goes nowhere else.
+ */
+origin?: string, };

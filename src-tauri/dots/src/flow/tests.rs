@@ -54,6 +54,24 @@ fn extra_and_missing_fields_are_tolerated() {
 }
 
 #[test]
+fn a_link_that_is_not_http_fails_the_reply() {
+    for bad in ["javascript:alert(document.cookie)", "file:///etc/passwd", "JAVASCRIPT:alert(1)", "data:text/html,<script>x</script>", "flow/3d6a"] {
+        let mut v = sample();
+        v["link"] = json!(bad);
+        let err = serde_json::from_value::<Flow>(v).unwrap_err().to_string();
+        assert!(err.contains("is not an http(s) URL"), "{bad}: {err}");
+    }
+    for fine in [json!("http://127.0.0.1:4010/flow/1"), json!("HTTPS://PLS.SENDDOTSSANDBOX.COM/flow/1"), json!(""), json!(null)] {
+        let mut v = sample();
+        v["link"] = fine.clone();
+        assert!(serde_json::from_value::<Flow>(v).is_ok(), "{fine}");
+    }
+    let mut v = sample();
+    v.as_object_mut().unwrap().remove("link");
+    assert_eq!(serde_json::from_value::<Flow>(v).unwrap().link, "");
+}
+
+#[test]
 fn progress_counts_claim_and_completion() {
     let mut v = sample();
     v["user_id"] = json!("0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60");

@@ -31,21 +31,7 @@ pub struct TransferFilter {
 }
 
 fn page_query(p: &ListParams) -> Vec<(&'static str, String)> {
-    let mut q = Vec::new();
-    if let Some(limit) = p.limit {
-        q.push(("limit", limit.to_string()));
-    }
-    if let Some(id) = &p.starting_after {
-        q.push(("starting_after", id.clone()));
-    }
-    if let Some(id) = &p.ending_before {
-        q.push(("ending_before", id.clone()));
-    }
-    q
-}
-
-fn body<T: Serialize>(value: &T) -> Result<serde_json::Value, DotsError> {
-    serde_json::to_value(value).map_err(|e| DotsError::Config(format!("could not encode the request: {e}")))
+    p.query()
 }
 
 impl DotsClient {
@@ -71,11 +57,16 @@ impl DotsClient {
         self.send(Method::GET, url, None).await
     }
 
-    /// `POST /v2/transfers`. A repeated idempotency key is rejected by Dots: a caller that
+    /// `POST /v2/transfers`, normalised and checked against Dots' schema first (refused
+    /// with nothing sent). A repeated idempotency key is rejected by Dots: a caller that
     /// repeats one must be ready to find the first transfer instead.
     pub async fn create_transfer(&self, request: &NewTransfer) -> Result<Transfer, DotsError> {
+        let violations = request.violations();
+        if !violations.is_empty() {
+            return Err(DotsError::Invalid(violations));
+        }
         let url = self.url(&["v2", "transfers"], &[])?;
-        self.send(Method::POST, url, Some(body(request)?)).await
+        self.send(Method::POST, url, Some(request.wire_body())).await
     }
 
     /// `GET /v2/transfers/{id}`.
@@ -88,17 +79,22 @@ impl DotsClient {
     pub async fn list_transfers(&self, filter: &TransferFilter) -> Result<Page<Transfer>, DotsError> {
         let mut query = page_query(&filter.page);
         if let Some(user) = &filter.user_id {
-            query.push(("user_id", user.trim().to_string()));
+            query.push(("user_id", crate::normalize::uuid_or_text(user)));
         }
         let url = self.url(&["v2", "transfers"], &query)?;
         self.send(Method::GET, url, None).await
     }
 
-    /// `POST /v2/payout-links` (201, or 202 while funds are pending). A repeated
-    /// idempotency key returns the existing link.
+    /// `POST /v2/payout-links` (201, or 202 with status `funds_pending` while the app's
+    /// balance cannot cover it), normalised and checked against Dots' schema first (refused
+    /// with nothing sent). A repeated idempotency key returns the existing link.
     pub async fn create_payout_link(&self, request: &NewPayoutLink) -> Result<PayoutLink, DotsError> {
+        let violations = request.violations();
+        if !violations.is_empty() {
+            return Err(DotsError::Invalid(violations));
+        }
         let url = self.url(&["v2", "payout-links"], &[])?;
-        self.send(Method::POST, url, Some(body(request)?)).await
+        self.send(Method::POST, url, Some(request.wire_body())).await
     }
 
     /// `GET /v2/payout-links/{id}`.

@@ -5,6 +5,9 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::amount::cents;
+use super::payout_link::not_a_uuid;
+use crate::normalize;
+use crate::rules::RuleViolation;
 
 /// A transfer request. `amount` follows Dots' sign: negative moves money from the app to
 /// the user (funding their wallet), positive takes it from the user.
@@ -14,6 +17,51 @@ pub struct NewTransfer {
     pub user_id: String,
     pub idempotency_key: String,
     pub metadata: Value,
+}
+
+impl NewTransfer {
+    /// The request as it is checked and sent: ids in any UUID form made canonical (other
+    /// text trimmed, for [`violations`](NewTransfer::violations) to name).
+    pub fn normalized(&self) -> NewTransfer {
+        NewTransfer {
+            amount: self.amount,
+            user_id: normalize::uuid_or_text(&self.user_id),
+            idempotency_key: normalize::uuid_or_text(&self.idempotency_key),
+            metadata: self.metadata.clone(),
+        }
+    }
+
+    /// What Dots' schema refuses in the normalised request: ids that are not UUIDs
+    /// (`format: uuid`) and metadata that is neither a string, an object nor null.
+    pub fn violations(&self) -> Vec<RuleViolation> {
+        let n = self.normalized();
+        let mut out = Vec::new();
+        if normalize::uuid(&n.user_id).is_none() {
+            out.push(RuleViolation::on_field("user_id", crate::rules::user_id_problem(&n.user_id)));
+        }
+        if !n.idempotency_key.is_empty() && normalize::uuid(&n.idempotency_key).is_none() {
+            out.push(not_a_uuid("idempotency_key", &n.idempotency_key));
+        }
+        if !matches!(n.metadata, Value::Null | Value::String(_) | Value::Object(_)) {
+            out.push(RuleViolation::on_field("metadata", "metadata: Dots accepts only a string or an object (its API's rule)."));
+        }
+        out
+    }
+
+    /// The exact JSON body for `POST /v2/transfers`, from the normalised request.
+    pub fn wire_body(&self) -> Value {
+        let n = self.normalized();
+        let mut body = serde_json::to_value(&n).unwrap_or(Value::Null);
+        if let Value::Object(o) = &mut body {
+            if n.metadata.is_null() {
+                o.remove("metadata");
+            }
+            if n.idempotency_key.is_empty() {
+                o.remove("idempotency_key");
+            }
+        }
+        body
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

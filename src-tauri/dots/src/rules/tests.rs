@@ -22,8 +22,11 @@ fn a_plain_request_is_valid() {
 }
 
 #[test]
-fn needs_at_least_one_step() {
-    let v = validate(&FlowRequest::default());
+fn no_step_is_an_onboarding_link_without_a_user_and_refused_with_one() {
+    // Dots' sign-in and onboarding alone: the spec sets no minimum for the steps.
+    assert_eq!(validate(&FlowRequest::default()), vec![]);
+    let for_user = FlowRequest { user_id: Some("0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60".into()), ..Default::default() };
+    let v = validate(&for_user);
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].field, "steps");
     assert_eq!(v[0].step, None);
@@ -56,6 +59,76 @@ fn redirect_needs_an_http_url() {
     }
     let v = validate(&FlowRequest::new(vec![step(StepName::Redirect)]));
     assert_eq!(v[0].field, "redirect_url");
+}
+
+#[test]
+fn redirect_urls_are_normalised_before_they_are_checked_and_sent() {
+    for (typed, sent) in [
+        ("HTTPS://X.COM", "https://x.com"),
+        (" https://x.com\n", "https://x.com"),
+        ("\tHttp://WWW.Acme-Pay.COM:8080/Done?Next=A#Top ", "http://www.acme-pay.com:8080/Done?Next=A#Top"),
+    ] {
+        let req = FlowRequest::new(vec![redirect(typed)]);
+        assert_eq!(validate(&req), vec![], "{typed:?}");
+        assert_eq!(req.wire_body()["steps"][0]["redirect_url"], sent, "{typed:?}");
+    }
+}
+
+#[test]
+fn what_dots_still_refuses_is_named_as_its_rule() {
+    for (url, fragment) in [
+        ("https://acme.digital/done", "Dots accepts only hosts whose last label is 1–6 letters or digits"),
+        ("https://ACME.DIGITAL", "Dots accepts only hosts whose last label is 1–6 letters or digits"),
+        ("https://bücher.de/done", "Dots accepts only hosts written in ASCII"),
+        ("https://www.10%8Ry-.yFQg/K0C", "valid host name"),
+        ("https://acme.com/a b", "Dots accepts only a valid URI"),
+        ("https://acme.com/100%", "Dots accepts only a valid URI"),
+        ("https://[::1]/cb", "not an IPv6 address"),
+        ("https://user:pw@acme.com/", "user name or password"),
+        ("https://acme.com:99999/", "port"),
+        ("https://acme..com/", "valid host name"),
+    ] {
+        let v = validate(&FlowRequest::new(vec![redirect(url)]));
+        assert_eq!(v.len(), 1, "{url}: {v:?}");
+        assert_eq!(v[0].field, "redirect_url");
+        assert!(v[0].message.contains(fragment), "{url}: {}", v[0].message);
+        assert!(v[0].message.starts_with("Step 1 (redirect)"), "{}", v[0].message);
+    }
+    let m = &validate(&FlowRequest::new(vec![redirect("https://acme.digital/done")]))[0].message;
+    assert!(m.starts_with("Step 1 (redirect), redirect_url: Dots accepts only") && m.contains("(its API's rule)"), "{m}");
+    let m = &validate(&FlowRequest::new(vec![redirect("https://bücher.de/")]))[0].message;
+    assert!(m.contains("xn--bcher-kva.de"), "the ASCII form is offered: {m}");
+    // The spec's pattern takes IPv4 addresses and short last labels, and (being a search)
+    // a long last label when a shorter one comes before it.
+    for ok in ["http://127.0.0.1:8080/cb", "https://acme.studio", "https://a.b.co.uk/x?y=1&z=%20", "https://acme.io.digital/x"] {
+        assert_eq!(validate(&FlowRequest::new(vec![redirect(ok)])), vec![], "{ok}");
+    }
+}
+
+#[test]
+fn user_ids_in_any_uuid_form_are_sent_canonical() {
+    for typed in [
+        "{0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60}",
+        "urn:uuid:0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60",
+        "0b0c5e8f6b3a4d2e9a773f1c2d4e5f60",
+        " 0B0C5E8F-6B3A-4D2E-9A77-3F1C2D4E5F60\n",
+    ] {
+        let mut req = FlowRequest::new(vec![step(StepName::Payout)]);
+        req.user_id = Some(typed.into());
+        assert_eq!(validate(&req), vec![], "{typed}");
+        assert_eq!(req.wire_body()["user_id"], "0b0c5e8f-6b3a-4d2e-9a77-3f1c2d4e5f60", "{typed}");
+    }
+}
+
+#[test]
+fn blank_options_are_unset() {
+    let pdf = Step { template_id: Some("   ".into()), ..step(StepName::PdfFormFill) };
+    let v = validate(&FlowRequest::new(vec![pdf]));
+    assert_eq!(v[0].field, "template_id");
+    let compliance = Step { template_id: Some(" ".into()), redirect_url: Some("".into()), ..step(StepName::Compliance) };
+    let req = FlowRequest::new(vec![compliance]);
+    assert_eq!(validate(&req), vec![]);
+    assert_eq!(req.wire_body()["steps"][0], "compliance");
 }
 
 #[test]

@@ -28,6 +28,7 @@ pub fn client(sandbox: &SandboxHandle) -> DotsClient {
 pub async fn inject(sandbox: &SandboxHandle, spec: Value) {
     let resp = reqwest::Client::new()
         .post(format!("{}/_sandbox/faults", sandbox.origin()))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
         .json(&spec)
         .send()
         .await
@@ -38,6 +39,7 @@ pub async fn inject(sandbox: &SandboxHandle, spec: Value) {
 pub async fn control(sandbox: &SandboxHandle, path: &str, body: Value) -> Value {
     let resp = reqwest::Client::new()
         .post(format!("{}/_sandbox{path}", sandbox.origin()))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
         .json(&body)
         .send()
         .await

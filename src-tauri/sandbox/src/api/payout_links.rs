@@ -16,6 +16,7 @@ use super::{reply, ApiError};
 use crate::ledger::{NewPayoutLink, Payee, PayoutLink};
 use crate::model::{parse_uuid, StepName};
 use crate::server::{lock, AppState};
+use crate::validate::is_uri;
 
 /// The request schema has `additionalProperties: false`: anything else is a 400.
 const KNOWN_FIELDS: [&str; 15] = [
@@ -65,8 +66,9 @@ fn parse_payee(obj: &Obj) -> Result<Payee, ApiError> {
     })
 }
 
-/// `additional_steps` are checked (names from the enum, unique) and then not used: the
-/// sandbox's payout link page has no flow of its own.
+/// `additional_steps` are checked as the schema states them (names from the enum, unique;
+/// an object's options typed, `redirect_url` a URI, `payout_fee_party` from its enum) and
+/// then not used: the sandbox's payout link page has no flow of its own.
 fn check_additional_steps(obj: &Obj) -> Result<(), ApiError> {
     let Some(v) = obj.get("additional_steps") else {
         return Ok(());
@@ -94,6 +96,52 @@ fn check_additional_steps(obj: &Obj) -> Result<(), ApiError> {
             )));
         }
         seen.push(step);
+        if let Value::Object(o) = item {
+            check_step_options(i, o)?;
+        }
+    }
+    Ok(())
+}
+
+/// The options of one `additional_steps` object, typed as the schema says.
+fn check_step_options(i: usize, o: &Obj) -> Result<(), ApiError> {
+    let bad = |code: &'static str, why: String| ApiError::bad_request(code, why);
+    for flag in [
+        "auto_payout_enabled",
+        "force",
+        "require_default_payout_method",
+        "require_auto_payout_method",
+        "hide_continue_button",
+    ] {
+        if o.get(flag).is_some_and(|v| !v.is_boolean()) {
+            return Err(bad(
+                "invalid_step_option",
+                format!("additional_steps[{i}].{flag} must be a boolean"),
+            ));
+        }
+    }
+    if o.get("payment_intent_id").is_some_and(|v| !v.is_string()) {
+        return Err(bad(
+            "invalid_step_option",
+            format!("additional_steps[{i}].payment_intent_id must be a string"),
+        ));
+    }
+    match o.get("redirect_url") {
+        None => {}
+        Some(Value::String(url)) if is_uri(url) => {}
+        Some(v) => {
+            return Err(bad(
+                "invalid_redirect_url",
+                format!("additional_steps[{i}].redirect_url must be a URI (the spec's `format: uri`, RFC 3986), got {v}"),
+            ))
+        }
+    }
+    if let Some(p) = o.get("payout_fee_party") {
+        one_of(
+            &format!("additional_steps[{i}].payout_fee_party"),
+            p.as_str().unwrap_or_default(),
+            &["platform", "user"],
+        )?;
     }
     Ok(())
 }
@@ -182,9 +230,9 @@ pub(crate) fn parse_new_link(obj: &Obj) -> Result<NewPayoutLink, ApiError> {
     })
 }
 
-/// 201 when funded, 202 while the app balance cannot cover it ("pending funding"; the link's
-/// status is then `created`, the closest value in the spec's status enum). A replayed
-/// idempotency key answers the same way for the link that exists, and creates nothing.
+/// 201 when funded, 202 while the app balance cannot cover it, with status `funds_pending` as
+/// the spec's 202 says (a status its own enum omits: see the README). A replayed idempotency
+/// key answers the same way for the link that exists, and creates nothing.
 pub(crate) async fn create(State(st): State<AppState>, req: Request) -> Response {
     let result = async {
         let new = parse_new_link(&json_object(req).await?)?;
@@ -335,5 +383,23 @@ mod tests {
             "invalid_accounting_data"
         );
         assert_eq!(code(json!({"amount": 5, "user_id": "u"})), "invalid_uuid");
+        assert_eq!(
+            code(json!({"amount": 5, "additional_steps": [{"name": "redirect", "redirect_url": "https://www.10%8Ry-.yFQg/K0C"}]})),
+            "invalid_redirect_url"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "additional_steps": [{"name": "payout", "force": "yes"}]})),
+            "invalid_step_option"
+        );
+        assert_eq!(
+            code(json!({"amount": 5, "additional_steps": [{"name": "payout", "payout_fee_party": "app"}]})),
+            "invalid_enum"
+        );
+        assert!(parse_new_link(
+            json!({"amount": 5, "additional_steps": [{"name": "redirect", "redirect_url": "https://acme.digital/done"}]})
+                .as_object()
+                .unwrap()
+        )
+        .is_ok());
     }
 }

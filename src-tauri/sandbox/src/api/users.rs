@@ -43,6 +43,39 @@ pub fn plausible_email(s: &str) -> bool {
     }
 }
 
+/// The spec's `format: email` for `POST /v2/users`, in the everyday form: a dot-atom local
+/// part (RFC 5322 `atext` between single dots, at most 64 bytes) and a host name (labels of
+/// letters, digits and inner hyphens) with a dot in it. Everything it accepts is a valid
+/// `format: email`; quoted local parts and address literals are refused, as is a host without
+/// a dot (which the format would take, but no mailbox has).
+pub fn valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    let local_ok = (1..=64).contains(&local.len())
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext));
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let domain_ok = domain.len() <= 253 && domain.contains('.') && domain.split('.').all(label_ok);
+    local_ok && domain_ok && s.len() <= 254
+}
+
+/// `YYYY-MM-DD` exactly, and a real day: the spec's `format: date` (RFC 3339 full-date).
+pub fn valid_date(s: &str) -> bool {
+    let shape = s.len() == 10
+        && s.bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    shape && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
 /// The spec's country code (`^[0-9]{1,3}$`) and phone number (`^[0-9]{1,20}$`) patterns.
 pub fn valid_phone(country_code: &str, phone_number: &str) -> bool {
     digits(3).is_match(country_code) && digits(20).is_match(phone_number)
@@ -66,10 +99,10 @@ pub(crate) fn parse_new_user(obj: &Obj) -> Result<User, ApiError> {
     let first_name = required_name(obj, "first_name")?;
     let last_name = required_name(obj, "last_name")?;
     let email = opt_string(obj, "email", false)?.ok_or_else(|| missing("email"))?;
-    if !plausible_email(&email) {
+    if !valid_email(&email) {
         return Err(ApiError::bad_request(
             "invalid_email",
-            format!("`email` {email:?} is not an email address"),
+            format!("`email` {email:?} is not an email address (the spec's `format: email`)"),
         ));
     }
     let cc = opt_string(obj, "country_code", false)?.ok_or_else(|| missing("country_code"))?;
@@ -95,10 +128,10 @@ pub(crate) fn parse_new_user(obj: &Obj) -> Result<User, ApiError> {
         }
     }
     if let Some(d) = opt_string(obj, "date_of_birth", false)? {
-        if chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").is_err() {
+        if !valid_date(&d) {
             return Err(ApiError::bad_request(
                 "invalid_date",
-                format!("`date_of_birth` must be a date (YYYY-MM-DD), got {d:?}"),
+                format!("`date_of_birth` must be a date (YYYY-MM-DD, the spec's `format: date`), got {d:?}"),
             ));
         }
     }
@@ -253,6 +286,12 @@ mod tests {
         );
         assert_eq!(err(|b| b["last_name"] = json!(5)), "invalid_string");
         assert_eq!(err(|b| b["email"] = json!("nope")), "invalid_email");
+        for bad in ["a..b@x.co", ".a@x.co", "<b>eve</b>@x.io", "a@-x.co", "a@x_y.co", "a@x..co", "\"a b\"@x.co", "a@[127.0.0.1]"] {
+            assert_eq!(err(|b| b["email"] = json!(bad)), "invalid_email", "{bad}");
+        }
+        assert_eq!(err(|b| b["date_of_birth"] = json!("1990-1-1")), "invalid_date");
+        assert_eq!(err(|b| b["date_of_birth"] = json!("1990-01-01T00:00:00Z")), "invalid_date");
+        assert!(valid_email("o'brien+tag@mail.example.co.uk") && valid_date("1990-02-28"));
         assert_eq!(
             err(|b| b["country_code"] = json!("+1")),
             "invalid_phone_number"

@@ -48,13 +48,26 @@ pub async fn create(http: &reqwest::Client, sb: &SandboxHandle, body: Value) -> 
     resp.json().await.expect("flow JSON")
 }
 
+/// A request to a `/_sandbox` control, with the sandbox's credentials (the controls take the
+/// API's HTTP Basic `client_id:api_key`).
+pub fn control_req(
+    http: &reqwest::Client,
+    sb: &SandboxHandle,
+    method: reqwest::Method,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    http.request(method, format!("{}/_sandbox{path}", sb.origin()))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
+}
+
+/// POSTs a JSON body to a `/_sandbox` control, with the credentials.
 pub async fn control(
     http: &reqwest::Client,
     sb: &SandboxHandle,
     path: &str,
     body: Value,
 ) -> reqwest::Response {
-    http.post(format!("{}/_sandbox{path}", sb.origin()))
+    control_req(http, sb, reqwest::Method::POST, path)
         .json(&body)
         .send()
         .await
@@ -141,7 +154,7 @@ pub async fn json_of(req: reqwest::RequestBuilder) -> Value {
 
 /// GETs a `/_sandbox` control route and returns its JSON.
 pub async fn control_get(http: &reqwest::Client, sb: &SandboxHandle, path: &str) -> Value {
-    json_of(http.get(format!("{}/_sandbox{path}", sb.origin()))).await
+    json_of(control_req(http, sb, reqwest::Method::GET, path)).await
 }
 
 /// Asserts that GET `path` answers a Dots-shaped error with this status and code.
