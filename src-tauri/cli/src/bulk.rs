@@ -86,9 +86,9 @@ pub async fn bulk(g: &Global, a: BulkArgs) -> Result<ExitCode, CliError> {
     let _ = reporter.await;
 
     // The results are written whatever happened, so the links made so far are never lost.
-    write_private(&a.output, &core.bulk_results_csv(batch_id.clone()).await?)?;
+    write_chosen(&a.output, &core.bulk_results_csv(batch_id.clone()).await?)?;
     if let Some(path) = &a.mail_merge {
-        write_private(path, &core.bulk_mail_merge_csv(batch_id.clone()).await?)?;
+        write_chosen(path, &core.bulk_mail_merge_csv(batch_id.clone()).await?)?;
     }
     let summary = result?;
     let p = summary.progress;
@@ -145,8 +145,23 @@ pub async fn batches(g: &Global) -> Result<ExitCode, CliError> {
 }
 
 /// The results and mail merge hold people's emails: 0600, written whole or not at all.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    flowdesk_files::write_atomic(path, bytes).map_err(|e| CliError::other(e.to_string()))
+/// A file where the person asked for it: complete or absent (temp, fsync, rename), with the
+/// person's own umask, like any file they make (the data folder's files are the 0600 ones).
+fn write_chosen(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| CliError::other(format!("{}: {e}", path.display()));
+    let dir = flowdesk_files::folder_of(path);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
 }
 
 fn read_template(path: &Path) -> Result<BulkTemplate, CliError> {

@@ -372,6 +372,32 @@ async fn bulk_writes_links_and_mail_merge() {
     assert_eq!(batch["action"], "flow.create_batch");
     assert_eq!(batch["dots_ids"].as_array().unwrap().len(), 12);
 
+    // Every file the app and the CLI keep in the data folder is 0600 and every folder 0700;
+    // the files written where the person asked keep the person's own umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fn walk(dir: &Path, bad: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let (path, meta) = (e.path(), e.metadata().unwrap());
+                let mode = meta.permissions().mode() & 0o777;
+                let want = if meta.is_dir() { 0o700 } else { 0o600 };
+                if mode != want {
+                    bad.push(format!("{} is {mode:o}", path.display()));
+                }
+                if meta.is_dir() {
+                    walk(&path, bad);
+                }
+            }
+        }
+        let mut bad = Vec::new();
+        walk(&s.data_dir(), &mut bad);
+        assert!(bad.is_empty(), "not private: {bad:?}");
+        let mode = |p: PathBuf| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        std::fs::write(s.path("umask-probe"), "").unwrap();
+        assert_eq!(mode(s.path("links.csv")), mode(s.path("umask-probe")), "the person's umask");
+    }
+
     // Its journal is in the data folder: listed (as the app lists it) and resumable; a
     // finished batch resumed sends nothing new.
     let mut c = s.local(&sb);

@@ -307,3 +307,41 @@ async fn two_processes_paying_one_recipient_at_once_pay_once() {
     assert_eq!(refused[0].status.code(), Some(3));
     assert_eq!(sb.wallet_cents(&user), Some(500), "paid once");
 }
+
+/// The app's core sees what a CLI process changed without a restart, and says so with an
+/// event (the window refreshes on it): the active environment, a new History entry and a new
+/// money intent, which the app's guard then consults.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_sees_the_clis_changes_without_a_restart() {
+    use flowdesk_core::{CoreEvent, DataKind};
+    let s = Arc::new(Scratch::new());
+    let sb = sandbox(&s).await;
+    let user = sb.seed_user(SeedUser::default()).unwrap()["id"].as_str().unwrap().to_string();
+    let app = core_at(&s.data_dir()).await;
+    let mut events = app.subscribe();
+    assert_eq!(app.settings().active_environment(), "local");
+
+    for args in [
+        vec!["env", "use", "sandbox"],
+        vec!["--env", "local", "create", "--step", "compliance", "--meta", "reference=from-the-cli"],
+        vec!["--env", "local", "--yes", "fund", user.as_str(), "--amount", "1"],
+    ] {
+        let out = run_cli(&s, &args, None).unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    }
+    // Told first (nothing in this process has read the files since), then read.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut told: Vec<DataKind> = Vec::new();
+    while ![DataKind::Settings, DataKind::History, DataKind::Money].iter().all(|k| told.contains(k)) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, events.recv()).await {
+            Ok(Ok(CoreEvent::DataChanged(what))) => told.extend(what),
+            Ok(_) => {}
+            Err(_) => panic!("no data-changed event for all three within 10 s: {told:?}"),
+        }
+    }
+    assert_eq!(app.settings().active_environment(), "sandbox");
+    assert_eq!(app.environments().active, "sandbox");
+    assert_eq!(app.history_search("from-the-cli", None).len(), 1, "the CLI's flow is in the app's History");
+    assert_eq!(app.money_intents().await.unwrap().len(), 1, "the CLI's intent is seen by the app's guard");
+}

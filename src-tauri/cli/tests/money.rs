@@ -201,6 +201,42 @@ async fn production_needs_the_amount_repeated() {
     let out = run(fund(&["--confirm-amount", "12.34", "--confirm-production", &env])).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(sb.wallet_cents(&user), Some(1234));
+
+    // Every other action that sends in Production: without --confirm-production naming the
+    // environment, exit 7 and nothing reaches Dots.
+    let confirm = ["--confirm-production", env.as_str()];
+    let mut c = s.cmd();
+    c.args(["--env", &env]).args(confirm).args(["payout-link", "create", "--amount", "4", "--confirm-amount", "4", "--email", "pat@example.com"]);
+    let out = run(c).await;
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let link = text(&out.stdout).trim().rsplit('/').next().unwrap().to_string();
+    std::fs::write(s.path("people.csv"), "email\nann@example.com\n").unwrap();
+    std::fs::write(s.path("t.json"), r#"{"steps": ["compliance"]}"#).unwrap();
+    let (people, template, links) = (s.path("people.csv"), s.path("t.json"), s.path("links.csv"));
+    let before = (sb.flow_count(), sb.transfer_count(), sb.payout_link_count(), sb.payout_link(&link).map(|l| l["status"].clone()));
+    let unconfirmed: Vec<Vec<String>> = vec![
+        vec!["create".into(), "--step".into(), "compliance".into()],
+        vec!["bulk".into(), people.display().to_string(), "--template".into(), template.display().to_string(), "-o".into(), links.display().to_string()],
+        vec!["fund".into(), user.clone(), "--amount".into(), "1".into(), "--confirm-amount".into(), "1".into()],
+        vec!["payout-link".into(), "create".into(), "--amount".into(), "2".into(), "--confirm-amount".into(), "2".into()],
+        vec!["payout-link".into(), "cancel".into(), link.clone()],
+        vec!["payout-link".into(), "redeliver".into(), link.clone()],
+        vec!["env".into(), "edit".into(), env.clone(), "--production".into(), "false".into()],
+        vec!["env".into(), "edit".into(), env.clone(), "--base-url".into(), "http://127.0.0.1:9/api".into()],
+        vec!["env".into(), "remove".into(), env.clone()],
+    ];
+    for args in unconfirmed {
+        let mut c = s.cmd();
+        c.args(["--env", &env]).args(&args);
+        let out = run(c).await;
+        assert_eq!(code(&out), 7, "{args:?}: {}", text(&out.stderr));
+        let now = (sb.flow_count(), sb.transfer_count(), sb.payout_link_count(), sb.payout_link(&link).map(|l| l["status"].clone()));
+        assert_eq!(now, before, "{args:?} changed something on Dots");
+    }
+    let mut c = s.cmd();
+    c.args(["env", "list"]);
+    assert!(text(&run(c).await.stdout).contains("[production]"), "the environment is still there, still Production");
+
     let mut c = s.cmd();
     c.args(["--env", &env, "creds", "delete"]);
     let _ = run(c).await;
