@@ -111,3 +111,28 @@ fn production_batches_need_confirmation_and_bad_files_are_reported() {
     );
     assert_eq!(err["kind"], "invalid", "{err}");
 }
+
+/// A batch remembers where its environment pointed; resumed after the environment moved to
+/// another origin, it refuses to send anything there.
+#[test]
+fn a_batch_never_resumes_against_a_moved_environment() {
+    let dots = tauri::async_runtime::block_on(flowdesk_sandbox::start(flowdesk_sandbox::SandboxConfig::new("cid_b", "fake_batch_key_0123456"))).unwrap();
+    let elsewhere = tauri::async_runtime::block_on(flowdesk_sandbox::start(flowdesk_sandbox::SandboxConfig::new("cid_b", "fake_batch_key_0123456"))).unwrap();
+    let t = common::app_with_memory_keychain();
+    t.ok("add_environment", json!({"environment": {"name": "Staging", "base_url": dots.base_url(), "app_id": null, "production": false}}));
+    t.ok("save_credentials", json!({"environmentId": "staging", "clientId": "cid_b", "apiKey": "fake_batch_key_0123456"}));
+    let template = json!({"steps": [{"name": "compliance"}], "require_auth": null, "hide_go_to_dashboard_on_complete": null});
+    let batch = t.ok("bulk_start", json!({"bytes": b"email\na@example.com\n".to_vec(), "template": template, "environmentId": "staging", "concurrency": 1}));
+    let id = batch["batch_id"].as_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while t.ok("bulk_batches", json!({}))[0]["running"] == true {
+        assert!(std::time::Instant::now() < deadline, "the batch did not finish");
+        std::thread::yield_now();
+    }
+    t.ok("update_environment", json!({"id": "staging", "change": {"base_url": elsewhere.base_url()}}));
+    t.ok("save_credentials", json!({"environmentId": "staging", "clientId": "cid_b", "apiKey": "fake_batch_key_0123456"}));
+    let err = t.err("bulk_resume", json!({"batchId": id}));
+    assert_eq!(err["kind"], "invalid", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("nothing was sent"), "{err}");
+    assert_eq!((dots.flow_count(), elsewhere.flow_count()), (1, 0));
+}

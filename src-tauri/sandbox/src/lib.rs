@@ -191,6 +191,12 @@ impl SandboxHandle {
         lock(&self.shared.faults).push(f);
     }
 
+    /// Answers flows with their metadata as JSON text (the spec allows a string), as some Dots
+    /// deployment might; for tests of clients that must match either form.
+    pub fn set_metadata_as_text(&self, on: bool) {
+        self.shared.metadata_as_text.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
     }

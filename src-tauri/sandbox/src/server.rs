@@ -39,6 +39,9 @@ pub(crate) struct Shared {
     pub durable: Option<Durable>,
     /// A one-line message about how the state was loaded (e.g. a corrupt file set aside).
     pub notice: Option<String>,
+    /// Test quirk: answer flows with their metadata as JSON text, which the spec allows
+    /// (`metadata` may be a string), so clients are shown meeting it.
+    pub metadata_as_text: std::sync::atomic::AtomicBool,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -61,7 +64,19 @@ impl Shared {
             stats: Mutex::default(),
             durable: None,
             notice: None,
+            metadata_as_text: Default::default(),
         }
+    }
+
+    /// A flow as this sandbox answers it, with the metadata-as-text quirk applied when set.
+    pub fn answer(&self, flow: Flow) -> Flow {
+        let mut flow = flow;
+        if self.metadata_as_text.load(std::sync::atomic::Ordering::Relaxed) {
+            if let serde_json::Value::Object(_) = flow.metadata {
+                flow.metadata = serde_json::Value::String(flow.metadata.to_string());
+            }
+        }
+        flow
     }
 
     /// Call after changing the store: the generation `save_upto` must reach (0 when not durable).
@@ -94,7 +109,8 @@ impl Shared {
     }
 
     pub fn flow_json(&self, id: &Uuid) -> Option<Flow> {
-        lock(&self.store).get(id).map(|f| f.to_json(&self.origin))
+        let flow = lock(&self.store).get(id).map(|f| f.to_json(&self.origin));
+        flow.map(|f| self.answer(f))
     }
 
     /// Test control: mark a step completed, in any order; completing twice is a no-op.

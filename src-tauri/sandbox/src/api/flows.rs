@@ -65,6 +65,7 @@ pub(crate) async fn create(State(st): State<AppState>, req: Request) -> Response
         Err(e) => return ApiError::bad_request(e.code(), e.to_string()).into_response(),
     };
     let flow = lock(&st.store).insert(new).to_json(&st.origin);
+    let flow = st.answer(flow);
     tracing::debug!(flow_id = %flow.id, "flow created");
     Json(flow).into_response()
 }
@@ -189,7 +190,7 @@ pub(crate) async fn list(State(st): State<AppState>, RawQuery(raw): RawQuery) ->
     let store = lock(&st.store);
     match page(&store, &q) {
         Ok((flows, has_more)) => {
-            let data: Vec<_> = flows.iter().map(|f| f.to_json(&st.origin)).collect();
+            let data: Vec<_> = flows.iter().map(|f| st.answer(f.to_json(&st.origin))).collect();
             Json(json!({"data": data, "has_more": has_more})).into_response()
         }
         Err(e) => e.into_response(),
