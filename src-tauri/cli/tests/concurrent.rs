@@ -33,6 +33,11 @@ impl Lcg {
     }
 }
 
+fn verified_user(sb: &TestSandbox) -> String {
+    let user = sb.seed_user(SeedUser { status: Some("verified".into()), ..Default::default() }).unwrap();
+    user["id"].as_str().unwrap().to_string()
+}
+
 async fn core_at(dir: &Path) -> Core {
     let mut options =
         CoreOptions::new(dir, Credentials::new(MemoryStore::new()), Arc::new(Scripted::always(true)));
@@ -145,10 +150,7 @@ async fn app_loop(app: &Core, user: &str, tally: &Mutex<Tally>) {
 async fn the_app_and_clis_at_once_lose_nothing_and_never_pay_twice() {
     let s = Arc::new(Scratch::new());
     let sb = sandbox(&s).await;
-    let user = sb.seed_user(SeedUser { status: Some("verified".into()), ..Default::default() }).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let user = verified_user(&sb);
     // Creates commit at once but answer 200 ms later, so a kill often lands with a flow made
     // and not yet in History: the case the next start's recovery is for.
     sb.inject(
@@ -271,10 +273,7 @@ async fn the_app_and_clis_at_once_lose_nothing_and_never_pay_twice() {
 async fn two_processes_paying_one_recipient_at_once_pay_once() {
     let s = Arc::new(Scratch::new());
     let sb = sandbox(&s).await;
-    let user = sb.seed_user(SeedUser { status: Some("verified".into()), ..Default::default() }).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let user = verified_user(&sb);
     // The winner's transfer stays in flight (8 s) far longer than the other process can take
     // to start, even on a loaded machine, so the other always meets the winner's open intent.
     sb.inject(

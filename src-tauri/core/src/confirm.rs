@@ -31,6 +31,27 @@ pub struct Ask {
     pub amount_cents: Option<i64>,
 }
 
+impl Ask {
+    /// A question about an action in `env`.
+    pub(crate) fn about(
+        env: &flowdesk_settings::Environment,
+        action: &str,
+        title: String,
+        detail: String,
+        amount_cents: Option<i64>,
+    ) -> Ask {
+        Ask {
+            action: action.into(),
+            environment_id: env.id().into(),
+            environment_name: env.name().into(),
+            host: env.host(),
+            title,
+            detail,
+            amount_cents,
+        }
+    }
+}
+
 /// The shell's way of asking the person. Answers `true` only on an explicit yes.
 pub trait Confirmer: Send + Sync {
     fn confirm<'a>(&'a self, ask: &'a Ask) -> BoxFuture<'a, bool>;

@@ -67,17 +67,6 @@ fn preferences_of(s: &Settings) -> Preferences {
     }
 }
 
-fn settings_ask(env: &flowdesk_settings::Environment, action: &str, title: String, detail: String) -> Ask {
-    Ask {
-        action: action.into(),
-        environment_id: env.id().into(),
-        environment_name: env.name().into(),
-        host: env.host(),
-        title,
-        detail,
-        amount_cents: None,
-    }
-}
 
 impl Core {
     /// Every environment with its credential status. The key hint comes from the settings
@@ -122,11 +111,12 @@ impl Core {
         if new_url || unmark {
             let what = if new_url { "change the URL of" } else { "remove the production mark from" };
             self.clear(&env, |e| {
-                settings_ask(
+                Ask::about(
                     e,
                     "environment.update",
                     format!("{} {}?", capitalise(what), e.name()),
                     format!("{} is Production: this changes where its money and flows go.", e.name()),
+                    None,
                 )
             })
             .await?;
@@ -139,11 +129,12 @@ impl Core {
     pub async fn remove_environment(&self, id: String) -> CoreResult<EnvironmentsView> {
         let env = self.environment(Some(&id))?;
         self.clear(&env, |e| {
-            settings_ask(
+            Ask::about(
                 e,
                 "environment.remove",
                 format!("Remove {}?", e.name()),
                 format!("{} is Production; its key is deleted from the keychain too.", e.name()),
+                None,
             )
         })
         .await?;

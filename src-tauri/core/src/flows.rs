@@ -85,19 +85,14 @@ impl Core {
             return Err(DotsError::Invalid(problems).into());
         }
         let clearance = self
-            .clear(&env, |e| Ask {
-                action: "flow.create".into(),
-                environment_id: e.id().into(),
-                environment_name: e.name().into(),
-                host: e.host(),
-                title: format!("Create a flow in {}?", e.name()),
-                detail: format!(
-                    "{} ({}) is Production: the link reaches a real person. Steps: {}.",
+            .clear(&env, |e| {
+                let steps = request.steps.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
+                let detail = format!(
+                    "{} ({}) is Production: the link reaches a real person. Steps: {steps}.",
                     e.name(),
-                    e.host().unwrap_or_default(),
-                    request.steps.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-                amount_cents: None,
+                    e.host().unwrap_or_default()
+                );
+                Ask::about(e, "flow.create", format!("Create a flow in {}?", e.name()), detail, None)
             })
             .await?;
         self.send_create(&clearance, &env, request).await

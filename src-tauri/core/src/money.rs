@@ -43,17 +43,6 @@ fn unresolved(i: Intent) -> CoreError {
     })
 }
 
-fn money_ask(env: &Environment, action: &str, title: String, detail: String, amount_cents: Option<i64>) -> Ask {
-    Ask {
-        action: action.into(),
-        environment_id: env.id().into(),
-        environment_name: env.name().into(),
-        host: env.host(),
-        title,
-        detail,
-        amount_cents,
-    }
-}
 
 fn link_entry(env: &Environment, action: &str, link: Option<&PayoutLink>, id: &str, result: &str, message: Option<String>) -> AuditEntry {
     AuditEntry {
@@ -165,7 +154,7 @@ impl Core {
         let amount = summary.action.amount_cents();
         let clearance = self
             .clear(&env, |e| {
-                money_ask(
+                Ask::about(
                     e,
                     summary.action.audit_name(),
                     format!("Send {} in {}?", format_cents(amount), e.name()),
@@ -221,7 +210,7 @@ impl Core {
         let amount = intent.action.amount_cents();
         let clearance = self
             .clear(&env, |e| {
-                money_ask(
+                Ask::about(
                     e,
                     intent.action.audit_name(),
                     format!("Send {} in {} again (same key)?", format_cents(amount), e.name()),
@@ -244,7 +233,7 @@ impl Core {
         let env = self.environment(environment_id)?;
         let _clearance = self
             .clear(&env, |e| {
-                money_ask(e, "payout_link.cancel", format!("Cancel payout link {id}?"), format!("In {}.", e.name()), None)
+                Ask::about(e, "payout_link.cancel", format!("Cancel payout link {id}?"), format!("In {}.", e.name()), None)
             })
             .await?;
         let result = self.client(env.id()).await?.cancel_payout_link(id).await;
@@ -261,7 +250,7 @@ impl Core {
         let env = self.environment(environment_id)?;
         let _clearance = self
             .clear(&env, |e| {
-                money_ask(
+                Ask::about(
                     e,
                     "payout_link.redeliver",
                     format!("Deliver payout link {id} again?"),
@@ -309,7 +298,7 @@ impl Core {
         };
         if looser(limits.per_action_cents, old.per_action_cents) || looser(limits.per_day_cents, old.per_day_cents) {
             self.clear(&env, |e| {
-                money_ask(
+                Ask::about(
                     e,
                     "limits.set",
                     format!("Raise the money limits of {}?", e.name()),

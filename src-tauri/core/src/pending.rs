@@ -71,7 +71,7 @@ impl Pending {
             use std::io::Write;
             let mut f = flowdesk_files::open_private(&self.path, flowdesk_files::OpenMode::Append)?;
             // A leading newline closes off a line a killed process left half written.
-            if !ends_with_newline(&self.path)? {
+            if !flowdesk_files::ends_with_newline(&self.path)? {
                 f.write_all(b"\n")?;
             }
             f.write_all(&bytes)?;
@@ -179,21 +179,6 @@ impl Drop for Pending {
     }
 }
 
-fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
-        Err(e) => return Err(e),
-    };
-    if f.metadata()?.len() == 0 {
-        return Ok(true);
-    }
-    f.seek(SeekFrom::End(-1))?;
-    let mut last = [0u8];
-    f.read_exact(&mut last)?;
-    Ok(last[0] == b'\n')
-}
 
 /// The flows among `listed` that a create of `request` started at `since` may have made.
 pub(crate) fn made_by(listed: Vec<Flow>, request: &FlowRequest, started: DateTime<Utc>) -> Vec<Flow> {

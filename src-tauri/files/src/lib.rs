@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 pub use atomic::{commit, create_once, sync_dir, temp_prefix, write_atomic, write_temp};
 pub use cells::csv_text_cell;
-pub use private::{create_private_dir, folder_of, open_private, OpenMode};
+pub use private::{create_private_dir, ends_with_newline, folder_of, open_private, OpenMode};
 
 /// The app's identifier (as in tauri.conf.json): the keychain service name and the data
 /// folder's name.

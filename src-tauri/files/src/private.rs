@@ -49,3 +49,21 @@ pub fn folder_of(path: &Path) -> &Path {
         _ => Path::new("."),
     }
 }
+
+/// Whether an append-only file ends with a newline (or is empty or absent). A line a killed
+/// process left half written does not, and the next append first closes it off.
+pub fn ends_with_newline(path: &Path) -> io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(e),
+    };
+    if f.metadata()?.len() == 0 {
+        return Ok(true);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}

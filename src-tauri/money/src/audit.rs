@@ -2,8 +2,8 @@
 //! never edited in place. A crash mid-write leaves a torn last line; the next append
 //! starts on a fresh line and readers skip the torn one (and say so).
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -104,7 +104,7 @@ impl AuditLog {
         flowdesk_files::create_private_dir(dir).map_err(|e| MoneyError::io("create", dir, e))?;
         let mut line = serde_json::to_vec(entry).map_err(|e| MoneyError::Invalid(e.to_string()))?;
         line.push(b'\n');
-        if !ends_with_newline(&self.path).map_err(|e| MoneyError::io("read", &self.path, e))? {
+        if !flowdesk_files::ends_with_newline(&self.path).map_err(|e| MoneyError::io("read", &self.path, e))? {
             // Close off a torn line from a crash: appended, not an edit of what is there.
             line.insert(0, b'\n');
         }
@@ -151,20 +151,6 @@ impl AuditLog {
     }
 }
 
-fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
-    let mut f = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
-        Err(e) => return Err(e),
-    };
-    if f.metadata()?.len() == 0 {
-        return Ok(true);
-    }
-    f.seek(SeekFrom::End(-1))?;
-    let mut last = [0u8; 1];
-    f.read_exact(&mut last)?;
-    Ok(last[0] == b'\n')
-}
 
 /// Dollars as a plain decimal number ("-1234.56"), so a spreadsheet sums it.
 fn decimal_dollars(cents: i64) -> String {

@@ -127,11 +127,7 @@ impl Settings {
         let base_url = change.base_url.as_deref().map(parse_base_url).transpose()?;
         let app_id = change.app_id.as_deref().map(clean_app_id).transpose()?;
         self.mutate(|s| {
-            let env = s
-                .environments
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))?;
+            let env = s.environment_mut(id)?;
             let mut update = EnvironmentUpdate::default();
             if let Some(name) = name {
                 env.name = name;
@@ -197,11 +193,7 @@ impl Settings {
     pub fn set_client_id(&mut self, id: &str, client_id: Option<&str>) -> Result<(), SettingsError> {
         let client_id = client_id.map(clean_client_id).transpose()?;
         self.mutate(|s| {
-            let env = s
-                .environments
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))?;
+            let env = s.environment_mut(id)?;
             if env.is_local() && client_id.is_some() {
                 return Err(SettingsError::invalid("client_id", "The Local sandbox needs no client ID or key"));
             }
@@ -213,14 +205,14 @@ impl Settings {
         })
     }
 
+    fn environment_mut(&mut self, id: &str) -> Result<&mut Environment, SettingsError> {
+        self.environments.iter_mut().find(|e| e.id == id).ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))
+    }
+
     /// Remembers the saved key's last four characters (see [`crate::Credentials::save`]).
     pub(crate) fn set_key_hint(&mut self, id: &str, hint: Option<String>) -> Result<(), SettingsError> {
         self.mutate(|s| {
-            let env = s
-                .environments
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| SettingsError::UnknownEnvironment(id.into()))?;
+            let env = s.environment_mut(id)?;
             env.key_hint = hint;
             Ok(())
         })

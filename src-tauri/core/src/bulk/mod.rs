@@ -132,15 +132,8 @@ fn history_entries(journal: &Journal, environment_id: &str, environment_name: &s
 }
 
 fn bulk_ask(env: &Environment, action: &str, title: String, rows: usize) -> Ask {
-    Ask {
-        action: action.into(),
-        environment_id: env.id().into(),
-        environment_name: env.name().into(),
-        host: env.host(),
-        title,
-        detail: format!("{} is Production: {rows} flow links will reach real people.", env.name()),
-        amount_cents: None,
-    }
+    let detail = format!("{} is Production: {rows} flow links will reach real people.", env.name());
+    Ask::about(env, action, title, detail, None)
 }
 
 impl Core {
