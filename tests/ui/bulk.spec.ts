@@ -115,7 +115,8 @@ test('start sends the file, the template, the environment and the concurrency', 
   });
   expect(call!.args.environmentId).toBe('local');
   expect(call!.args.concurrency).toBe(2);
-  expect(call!.args.confirmProduction).toBe(false);
+  expect(call!.args).not.toHaveProperty('confirmProduction');
+  expect(backend.nativeDialog.asked).toEqual([]);
 
   await expect(page.getByTestId('bulk-status')).toHaveText('Running');
   await expect(page.getByTestId('bulk-progress')).toContainText('0 of 3 done: 0 created · 0 failed · 3 remaining (2 invalid rows skipped)');
@@ -228,7 +229,7 @@ test('Results CSV and Mail-merge CSV download the backend\'s CSV', async ({ page
   expect(merged).toContain(bulk.batch(id).rows[0]!.link!);
 });
 
-test('a start in production asks first, naming the environment', async ({ page, backend }) => {
+test("a start in production is confirmed in the app's own dialog, naming the environment", async ({ page, backend }) => {
   backend.configure('production', 'sk_live_1234');
   backend.active = 'production';
   await openBulk(page, backend);
@@ -236,18 +237,19 @@ test('a start in production asks first, naming the environment', async ({ page, 
   await page.getByTestId('bulk-template').selectOption('KYC only');
   await expect(page.getByTestId('bulk-start')).toHaveText('Create 3 flows in Production');
 
+  // The native dialog (raised by the app, not the page) says no: nothing starts.
+  backend.nativeDialog.answer = false;
   await page.getByTestId('bulk-start').click();
-  await expect(page.getByTestId('bulk-confirm-question')).toHaveText('Create 3 flows in Production (api.dots.dev)?');
-  await page.getByTestId('bulk-cancel-create').click();
-  await expect(page.getByTestId('bulk-confirm-dialog')).toHaveCount(0);
-  expect(backend.callsTo('bulk_start')).toHaveLength(0);
+  await expect(page.getByTestId('error-kind')).toHaveText('confirmation_required');
+  await expect(page.getByTestId('bulk-run')).toHaveCount(0);
+  expect(backend.nativeDialog.asked).toEqual([{ action: 'flow.batch', environment: 'Production', host: 'api.dots.dev' }]);
 
+  backend.nativeDialog.answer = true;
   await page.getByTestId('bulk-start').click();
-  await page.getByTestId('bulk-confirm-create').click();
   await expect(page.getByTestId('bulk-run')).toBeVisible();
-  const [call] = backend.callsTo('bulk_start');
+  const call = backend.callsTo('bulk_start').at(-1);
   expect(call!.args.environmentId).toBe('production');
-  expect(call!.args.confirmProduction).toBe(true);
+  expect(call!.args).not.toHaveProperty('confirmProduction');
 });
 
 test('a failed start shows the kind and message of the error', async ({ page, backend }) => {

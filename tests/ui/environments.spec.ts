@@ -24,13 +24,13 @@ test('the switcher changes the active environment in one click, and create uses 
   expect(backend.callsTo('set_active_environment').map((c) => c.args)).toEqual([{ id: 'sandbox' }]);
   await expect(page.getByTestId('prod-banner')).toHaveCount(0);
 
-  // Not production: no question, confirmProduction false, the new environment's id.
+  // Not production: no question, the new environment's id.
   await addSteps(page, 'compliance');
   await createButton(page).click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  await expect(page.getByTestId('confirm-dialog')).toHaveCount(0);
+  expect(backend.nativeDialog.asked).toEqual([]);
   const [call] = backend.callsTo('create_flow');
-  expect(call!.args).toMatchObject({ environmentId: 'sandbox', confirmProduction: false });
+  expect(call!.args).toMatchObject({ environmentId: 'sandbox' });
   await expect(page.getByTestId('flow-env')).toHaveText('Sandbox');
 
   // And back: the next create goes to the Local sandbox.
@@ -38,7 +38,7 @@ test('the switcher changes the active environment in one click, and create uses 
   await expect(badge).toHaveText('Local sandbox');
   await createButton(page).click();
   await expect.poll(() => backend.callsTo('create_flow').length).toBe(2);
-  expect(backend.callsTo('create_flow')[1]!.args).toMatchObject({ environmentId: 'local', confirmProduction: false });
+  expect(backend.callsTo('create_flow')[1]!.args).toMatchObject({ environmentId: 'local' });
   await expect(page.getByTestId('flow-env')).toHaveText('Local sandbox');
 });
 
@@ -83,7 +83,7 @@ test('the production banner follows is_production, never the name', async ({ pag
   await expect(page.getByTestId('env-option-production-copy')).toHaveAttribute('data-production', 'false');
 });
 
-test('creating in Production asks first: cancel sends nothing, confirm sends confirmProduction', async ({ page, backend }) => {
+test("creating in Production is confirmed in the app's own dialog: a no sends nothing, a yes creates", async ({ page, backend }) => {
   backend.active = 'production';
   backend.configure('production', 'sk_live_9999');
   await openApp(page);
@@ -91,40 +91,26 @@ test('creating in Production asks first: cancel sends nothing, confirm sends con
   await addSteps(page, 'compliance', 'payout');
   await expect(createButton(page)).toBeEnabled();
 
+  // The question is the app's (a native dialog from Rust), never the page's: the page cannot
+  // answer it, and sends no confirmation of its own.
+  backend.nativeDialog.answer = false;
   await createButton(page).click();
-  const dialog = page.getByTestId('confirm-dialog');
-  await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('heading')).toHaveText('Create this flow in Production (api.dots.dev)?');
-  // The safe answer has the focus.
-  await expect(page.getByTestId('cancel-create')).toBeFocused();
-  await page.getByTestId('cancel-create').click();
-  await expect(dialog).toHaveCount(0);
-  expect(backend.callsTo('create_flow')).toHaveLength(0);
+  await expect(page.getByTestId('error-kind')).toHaveText('confirmation_required');
+  await expect(page.getByTestId('error-message')).toHaveText('Create a flow in Production was not confirmed: nothing was sent.');
   await expect(page.getByTestId('flow-card')).toHaveCount(0);
+  expect(backend.flows.size).toBe(0);
+  expect(backend.nativeDialog.asked).toEqual([{ action: 'flow.create', environment: 'Production', host: 'api.dots.dev' }]);
 
-  // Escape is a no as well; so is Ctrl+Enter opening it again.
-  await page.keyboard.press('Control+Enter');
-  await expect(dialog).toBeVisible();
-  await page.keyboard.press('Escape');
-  await expect(dialog).toHaveCount(0);
-  expect(backend.callsTo('create_flow')).toHaveLength(0);
-
+  backend.nativeDialog.answer = true;
   await createButton(page).click();
-  await expect(dialog).toBeVisible();
-  await page.getByTestId('confirm-create').click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  await expect(dialog).toHaveCount(0);
-  const calls = backend.callsTo('create_flow');
-  expect(calls).toHaveLength(1);
-  expect(calls[0]!.args).toMatchObject({
-    environmentId: 'production',
-    confirmProduction: true,
-    request: { steps: [{ name: 'compliance' }, { name: 'payout' }] },
-  });
+  const call = backend.callsTo('create_flow').at(-1);
+  expect(call!.args).toMatchObject({ environmentId: 'production', request: { steps: [{ name: 'compliance' }, { name: 'payout' }] } });
+  expect(call!.args).not.toHaveProperty('confirmProduction');
   await expect(page.getByTestId('flow-env')).toHaveText('Production');
 });
 
-test('a custom environment marked production asks with its own name and host', async ({ page, backend }) => {
+test('a custom environment marked production is asked about with its own name and host', async ({ page, backend }) => {
   backend.addEnvironment(
     envView('payroll-live', 'Payroll Live', 'https://payroll.example.com/api', { production: true }),
     'sk_live_1234',
@@ -133,13 +119,9 @@ test('a custom environment marked production asks with its own name and host', a
   await openApp(page);
   await addSteps(page, 'compliance');
   await createButton(page).click();
-  await expect(page.getByTestId('confirm-dialog').getByRole('heading')).toHaveText(
-    'Create this flow in Payroll Live (payroll.example.com)?',
-  );
-  await expect(page.getByTestId('confirm-dialog')).toContainText('marked as a production environment');
-  await page.getByTestId('confirm-create').click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  expect(backend.callsTo('create_flow')[0]!.args).toMatchObject({ environmentId: 'payroll-live', confirmProduction: true });
+  expect(backend.nativeDialog.asked).toEqual([{ action: 'flow.create', environment: 'Payroll Live', host: 'payroll.example.com' }]);
+  expect(backend.callsTo('create_flow')[0]!.args).toMatchObject({ environmentId: 'payroll-live' });
 });
 
 test('a backend that still wants confirmation is shown as kind and message', async ({ page, backend }) => {

@@ -194,7 +194,22 @@ function view(flow: Flow, environmentId: string): FlowView {
   };
 }
 
+/** What the core's native dialog (raised by Rust, never by the page) is asked and answers. */
+export type NativeAsk = { action: string; environment: string; host: string | null };
+
 export class FakeBackend {
+  /** The native Production dialog: its answer, and every question it was asked. */
+  nativeDialog: { answer: boolean; asked: NativeAsk[] } = { answer: true, asked: [] };
+
+  /** As the core does: Production is confirmed in the native dialog, or nothing is sent. */
+  confirmInNativeDialog(action: string, env: EnvironmentView, what: string): void {
+    if (!env.is_production) return;
+    this.nativeDialog.asked.push({ action, environment: env.name, host: env.host });
+    if (!this.nativeDialog.answer) {
+      throw new Rejection({ kind: 'confirmation_required', message: `${what} in ${env.name} was not confirmed: nothing was sent.` });
+    }
+  }
+
   readonly calls: Call[] = [];
   readonly flows = new Map<string, Flow>();
   /** The environment each flow was created in (a flow is only found there). */
@@ -276,7 +291,7 @@ export class FakeBackend {
       case 'preview_request':
         return wireBody(args.request as FlowRequest);
       case 'create_flow':
-        return this.create(args.request as FlowRequest, args.environmentId as string, args.confirmProduction === true);
+        return this.create(args.request as FlowRequest, args.environmentId as string);
       case 'get_flow': {
         const id = args.id as string;
         const flow = this.flows.get(id);
@@ -541,18 +556,13 @@ export class FakeBackend {
     return { view: this.view(), key_unbound: keyUnbound };
   }
 
-  private create(req: FlowRequest, environmentId: string, confirmProduction: boolean): FlowView {
+  private create(req: FlowRequest, environmentId: string): FlowView {
     const env = this.env(environmentId);
-    if (env.is_production && !confirmProduction) {
-      throw new Rejection({
-        kind: 'confirmation_required',
-        message: `${env.name} is a production environment: confirm to create the flow there`,
-      });
-    }
     if (!env.local && !this.keys.has(env.id)) {
       throw new Rejection({ kind: 'not_configured', message: `No API key is saved for ${env.name}` });
     }
     const violations = validate(req);
+    if (violations.length === 0) this.confirmInNativeDialog('flow.create', env, 'Create a flow');
     if (violations.length > 0) {
       throw new Rejection({ kind: 'invalid', message: `The request is not ready to send: ${violations[0]!.message}` });
     }

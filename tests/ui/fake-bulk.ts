@@ -185,14 +185,9 @@ export class FakeBulk {
         return this.parse(args.bytes as number[]);
       case 'bulk_start': {
         const env = this.backend.env(args.environmentId as string);
-        if (env.is_production && args.confirmProduction !== true) {
-          throw new Rejection({
-            kind: 'confirmation_required',
-            message: `${env.name} is a production environment: confirm to create the flows there`,
-          });
-        }
         const preview = this.parse(args.bytes as number[]);
         if (preview.valid === 0) throw new Rejection({ kind: 'invalid', message: 'The file has no valid row' });
+        this.backend.confirmInNativeDialog('flow.batch', env, `Create ${preview.valid} flows`);
         const id = randomUUID();
         this.batches.set(id, {
           rows: preview.rows,

@@ -8,7 +8,6 @@ import type { RuleViolation } from './bindings/RuleViolation';
 import type { StepCatalog } from './bindings/StepCatalog';
 import type { StepInfo } from './bindings/StepInfo';
 import type { StepName } from './bindings/StepName';
-import { ConfirmDialog } from './components/ConfirmDialog';
 import { ErrorNote } from './components/ErrorNote';
 import { FlowCard } from './components/FlowCard';
 import { FlowOptions } from './components/FlowOptions';
@@ -74,7 +73,6 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const dismissedNotices = useRef(new Set<string>());
   // A create in a production environment waits here for the user's yes.
-  const [pending, setPending] = useState<{ request: FlowRequest; env: EnvironmentView } | null>(null);
   const [dropping, setDropping] = useState(false);
   const [screen, setScreenState] = useState<Screen>('builder');
   const navigated = useRef(false);
@@ -228,11 +226,11 @@ export function App() {
   const canCreate = blocked === null;
 
   const send = useCallback(
-    (request: FlowRequest, env: EnvironmentView, confirmProduction: boolean) => {
+    (request: FlowRequest, env: EnvironmentView) => {
       setCreating(true);
       setCreateError(null);
       ipc
-        .createFlow(request, env.id, confirmProduction)
+        .createFlow(request, env.id)
         .then(
           (view) => setCreated({ view, envName: env.name }),
           (e: unknown) => {
@@ -247,19 +245,12 @@ export function App() {
     [applyView],
   );
 
+  // In Production the app itself asks in a native dialog (the core's rule, not the page's);
+  // a "no" comes back as a confirmation_required error, shown like any other.
   const create = useCallback(() => {
-    if (!canCreate || !check.result || !active || pending || settingsOpen) return;
-    const sent = check.result.request;
-    // Production (by host or mark, never by name) asks first; nothing is sent until "yes".
-    if (active.is_production) setPending({ request: sent, env: active });
-    else send(sent, active, false);
-  }, [canCreate, check.result, active, pending, settingsOpen, send]);
-
-  const confirmCreate = () => {
-    if (!pending) return;
-    setPending(null);
-    send(pending.request, pending.env, true);
-  };
+    if (!canCreate || !check.result || !active || creating || settingsOpen) return;
+    send(check.result.request, active);
+  }, [canCreate, check.result, active, creating, settingsOpen, send]);
 
   // Ctrl+Enter (Cmd+Enter on macOS) creates when the flow is valid.
   const createRef = useRef(create);
@@ -511,7 +502,6 @@ export function App() {
           {toast.text}
         </div>
       ) : null}
-      {pending ? <ConfirmDialog env={pending.env} onConfirm={confirmCreate} onCancel={() => setPending(null)} /> : null}
       {settingsOpen && envs ? (
         <Suspense fallback={null}>
         <Settings

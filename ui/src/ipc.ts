@@ -75,9 +75,8 @@ export const ipc = {
   stepCatalog: () => call<StepCatalog>('step_catalog'),
   validateFlow: (request: FlowRequest) => call<RuleViolation[]>('validate_flow', { request }),
   previewRequest: (request: FlowRequest) => call<JsonValue>('preview_request', { request }),
-  /** Creates in `environmentId`; a production environment needs confirmProduction (asked in a dialog first). */
-  createFlow: (request: FlowRequest, environmentId: string, confirmProduction: boolean) =>
-    call<FlowView>('create_flow', { request, environmentId, confirmProduction }),
+  /** Creates in `environmentId`. In Production the app itself asks the person (a native dialog). */
+  createFlow: (request: FlowRequest, environmentId: string) => call<FlowView>('create_flow', { request, environmentId }),
   /** A flow is always read in the environment it was created in. */
   getFlow: (id: string, environmentId: string) => call<FlowView>('get_flow', { id, environmentId }),
   environments: () => call<EnvironmentsView>('environments'),

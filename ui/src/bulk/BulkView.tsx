@@ -8,7 +8,6 @@ import type { Template } from '../bindings/Template';
 import { DataTable } from '../components/DataTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { ipc, toAppError, type AppError } from '../ipc';
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { downloadText } from '../files';
 import { when } from '../when';
 import { bulkIpc, bulkTemplateOf } from './bulkIpc';
@@ -57,7 +56,6 @@ export function BulkView({ env, onNotify }: Props) {
   const [rows, setRows] = useState<BulkRowView[]>([]);
   const [batches, setBatches] = useState<BatchView[] | null>(null);
   const [starting, setStarting] = useState(false);
-  const [confirming, setConfirming] = useState<{ env: EnvironmentView; count: number } | null>(null);
   const [error, setError] = useState<Failure | null>(null);
 
   // The batch on screen, for the event handler; the steps each batch was started with (for email).
@@ -207,13 +205,13 @@ export function BulkView({ env, onNotify }: Props) {
     [loadRows],
   );
 
-  const send = (target: EnvironmentView, confirmProduction: boolean) => {
+  const send = (target: EnvironmentView) => {
     if (!file || !template) return;
     setStarting(true);
     setError(null);
     const steps = template.steps.map((s) => s.name);
     bulkIpc
-      .start(file.bytes, bulkTemplateOf(template), target.id, concurrency, confirmProduction)
+      .start(file.bytes, bulkTemplateOf(template), target.id, concurrency)
       .then(
         (view) => {
           batchSteps.current.set(view.batch_id, steps);
@@ -225,11 +223,11 @@ export function BulkView({ env, onNotify }: Props) {
       .finally(() => setStarting(false));
   };
 
+  // In Production the app asks in a native dialog of its own (the core's rule); a "no"
+  // comes back as a confirmation_required error, shown like any other.
   const start = () => {
     if (blocked !== null || !env || !preview) return;
-    // Production (by host or mark, never by name) asks first; nothing is sent until "yes".
-    if (env.is_production) setConfirming({ env, count: preview.valid });
-    else send(env, false);
+    send(env);
   };
 
   const cancel = () => {
@@ -512,19 +510,6 @@ export function BulkView({ env, onNotify }: Props) {
         )}
       </div>
 
-      {confirming ? (
-        <ConfirmDialog
-          env={confirming.env}
-          what={confirming.count === 1 ? '1 flow' : `${confirming.count} flows`}
-          idPrefix="bulk-"
-          onConfirm={() => {
-            const target = confirming.env;
-            setConfirming(null);
-            send(target, true);
-          }}
-          onCancel={() => setConfirming(null)}
-        />
-      ) : null}
     </section>
   );
 }

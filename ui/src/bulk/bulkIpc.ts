@@ -17,9 +17,9 @@ export const bulkIpc = {
   templates: () => call<Template[]>('templates_list'),
   /** The CSV file's raw bytes: the backend reports a non-UTF-8 file rather than guessing. */
   preview: (bytes: number[]) => call<BulkPreview>('bulk_preview', { bytes }),
-  /** A production environment needs confirmProduction (asked in a dialog first), like create_flow. */
-  start: (bytes: number[], template: BulkTemplate, environmentId: string, concurrency: number, confirmProduction: boolean) =>
-    call<BatchView>('bulk_start', { bytes, template, environmentId, concurrency, confirmProduction }),
+  /** In Production the app itself asks the person (a native dialog), as for create_flow. */
+  start: (bytes: number[], template: BulkTemplate, environmentId: string, concurrency: number) =>
+    call<BatchView>('bulk_start', { bytes, template, environmentId, concurrency }),
   cancel: (batchId: string) => call<boolean>('bulk_cancel', { batchId }),
   resume: (batchId: string) => call<BatchView>('bulk_resume', { batchId }),
   /** Every batch on disk, unfinished ones first. */
