@@ -217,7 +217,9 @@ impl Core {
                 .filter_map(|(env, path)| {
                     let id = path.file_stem()?.to_string_lossy().to_string();
                     let stop = lock(&c.runs.stops).get(&id).cloned();
-                    if let Some(r) = lock(&c.runs.running).get(&id) {
+                    // Under the same lock a run starts and ends under: running, or openable.
+                    let running = lock(&c.runs.running);
+                    if let Some(r) = running.get(&id) {
                         return Some(view(&r.journal, &r.environment_id, true, None));
                     }
                     Journal::open(&path).ok().map(|j| view(&j, &env, false, stop))
@@ -278,21 +280,25 @@ impl Core {
             return Err(CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), "That batch is already running."));
         }
         // The journal's lock says whether another process runs it.
-        let journal = Arc::new(self.blocking(move |_| Ok(Journal::open(&path)?)).await.map_err(|e| {
-            CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), e.message)
-                .with_details(|d| d.batch_id = Some(batch_id.to_string()))
-        })?);
         let token = CancellationToken::new();
-        {
+        // Opened (its lock taken) and listed as running in one step, so a listing never sees
+        // the journal locked but not yet running (and leaves the batch out).
+        let journal = {
             let mut running = lock(&self.runs.running);
             if running.contains_key(batch_id) {
                 return Err(CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), "That batch is already running."));
             }
+            // The journal's lock says whether another process runs it.
+            let journal = Arc::new(Journal::open(&path).map_err(|e| {
+                CoreError::new(crate::AppErrorKind::App(AppOnlyKind::BatchRunning), CoreError::from(e).message)
+                    .with_details(|d| d.batch_id = Some(batch_id.to_string()))
+            })?);
             running.insert(
                 batch_id.to_string(),
                 Running { token: token.clone(), journal: journal.clone(), environment_id: env.id().to_string() },
             );
-        }
+            journal
+        };
         lock(&self.runs.stops).remove(batch_id);
         let first = view(&journal, env.id(), true, None);
         self.emit(CoreEvent::Batch(first.clone()));
@@ -318,7 +324,7 @@ impl Core {
             drop(tx);
             let _ = forward.await;
             let result = result.map_err(|e| CoreError::from(e).with_details(|d| d.batch_id = Some(id.clone())));
-            core.finish_run(&journal, &env_id, &env_name, &id, result.as_ref().err().cloned()).await;
+            core.finish_run(journal, &env_id, &env_name, &id, result.as_ref().err().cloned()).await;
             result
         });
         Ok(RunHandle { batch_id: batch_id.to_string(), first, progress: rx, done, cancel })
@@ -326,12 +332,12 @@ impl Core {
 
     /// Whatever the run's end: created rows join History, one audit line, the stop reason
     /// is kept and reported.
-    async fn finish_run(&self, journal: &Arc<Journal>, env_id: &str, env_name: &str, id: &str, stop: Option<CoreError>) {
+    async fn finish_run(&self, journal: Arc<Journal>, env_id: &str, env_name: &str, id: &str, stop: Option<CoreError>) {
         if let Some(e) = &stop {
             tracing::warn!(batch = %id, error = %e, "bulk run stopped");
             lock(&self.runs.stops).insert(id.to_string(), e.clone());
         }
-        let entries = history_entries(journal, env_id, env_name);
+        let entries = history_entries(&journal, env_id, env_name);
         let created: Vec<String> = entries.iter().map(|e| e.flow_id.clone()).collect();
         let p = journal.progress();
         let counts = format!("{} created, {} failed, {} unknown, {} not sent", p.created, p.failed, p.unknown, p.remaining);
@@ -348,7 +354,11 @@ impl Core {
         if let Err(e) = saved {
             tracing::error!(batch = %id, error = %e, "bulk rows not written to history");
         }
+        let last = view(&journal, env_id, false, stop);
+        // The journal's last handle goes with its entry in `running`, under that lock: a
+        // listing sees the batch either running or openable again, never neither.
+        drop(journal);
         lock(&self.runs.running).remove(id);
-        self.emit(CoreEvent::Batch(view(journal, env_id, false, stop)));
+        self.emit(CoreEvent::Batch(last));
     }
 }
