@@ -9,8 +9,8 @@ use tauri::State;
 use super::Reply;
 
 #[tauri::command]
-pub fn environments(core: State<'_, Core>) -> EnvironmentsView {
-    core.environments()
+pub async fn environments(core: State<'_, Core>) -> Reply<EnvironmentsView> {
+    core.blocking(|c| Ok(c.environments())).await
 }
 
 #[tauri::command]
@@ -80,8 +80,8 @@ pub async fn clear_extra_ca(core: State<'_, Core>) -> Reply<EnvironmentsView> {
 }
 
 #[tauri::command]
-pub fn preferences(core: State<'_, Core>) -> Preferences {
-    core.preferences()
+pub async fn preferences(core: State<'_, Core>) -> Reply<Preferences> {
+    core.blocking(|c| Ok(c.preferences())).await
 }
 
 #[tauri::command]

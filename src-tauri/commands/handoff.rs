@@ -12,16 +12,16 @@ pub fn link_qr(link: String) -> Reply<String> {
 }
 
 #[tauri::command]
-pub fn email_link(core: State<'_, Core>, draft: EmailDraft) -> String {
-    mailto(core.settings().email_template(), &draft)
+pub async fn email_link(core: State<'_, Core>, draft: EmailDraft) -> Reply<String> {
+    core.blocking(move |c| Ok(mailto(c.settings().email_template(), &draft))).await
 }
 
 /// Opens the email draft in the person's mail app, from Rust: the page never holds a
 /// permission to open `mailto:` URLs of its own making.
 #[tauri::command]
-pub fn email_open<R: tauri::Runtime>(app: tauri::AppHandle<R>, core: State<'_, Core>, draft: EmailDraft) -> Reply<()> {
+pub async fn email_open<R: tauri::Runtime>(app: tauri::AppHandle<R>, core: State<'_, Core>, draft: EmailDraft) -> Reply<()> {
     use tauri_plugin_opener::OpenerExt;
-    let url = mailto(core.settings().email_template(), &draft);
+    let url = core.blocking(move |c| Ok(mailto(c.settings().email_template(), &draft))).await?;
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|e| CoreError::internal(format!("The mail app could not be opened: {e}")))

@@ -14,7 +14,8 @@ use tauri::State;
 /// Every command's result: the core's `{kind, message, details}` on failure.
 pub type Reply<T> = Result<T, flowdesk_core::CoreError>;
 
+/// Reads that may re-read a shared file (another process changed it) run off the main thread.
 #[tauri::command]
-pub fn app_info(core: State<'_, Core>) -> AppInfo {
-    core.info()
+pub async fn app_info(core: State<'_, Core>) -> Reply<AppInfo> {
+    core.blocking(|c| Ok(c.info())).await
 }

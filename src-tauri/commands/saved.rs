@@ -5,8 +5,8 @@ use tauri::State;
 use super::Reply;
 
 #[tauri::command]
-pub fn history_search(core: State<'_, Core>, query: String, limit: Option<usize>) -> Vec<HistoryItem> {
-    core.history_search(&query, limit)
+pub async fn history_search(core: State<'_, Core>, query: String, limit: Option<usize>) -> Reply<Vec<HistoryItem>> {
+    core.blocking(move |c| Ok(c.history_search(&query, limit))).await
 }
 
 #[tauri::command]
@@ -25,8 +25,8 @@ pub async fn history_retention(core: State<'_, Core>, days: u32) -> Reply<usize>
 }
 
 #[tauri::command]
-pub fn templates_list(core: State<'_, Core>) -> Vec<Template> {
-    core.templates_list()
+pub async fn templates_list(core: State<'_, Core>) -> Reply<Vec<Template>> {
+    core.blocking(|c| Ok(c.templates_list())).await
 }
 
 #[tauri::command]
@@ -45,8 +45,8 @@ pub async fn template_delete(core: State<'_, Core>, name: String) -> Reply<()> {
 }
 
 #[tauri::command]
-pub fn templates_export(core: State<'_, Core>, names: Option<Vec<String>>) -> Reply<String> {
-    core.templates_export(names.as_deref())
+pub async fn templates_export(core: State<'_, Core>, names: Option<Vec<String>>) -> Reply<String> {
+    core.blocking(move |c| c.templates_export(names.as_deref())).await
 }
 
 #[tauri::command]

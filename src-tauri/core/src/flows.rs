@@ -55,11 +55,6 @@ impl FlowView {
     }
 }
 
-/// The list limit Dots documents (1–100).
-pub(crate) fn clamp_limit(params: &mut ListParams) {
-    params.limit = params.limit.map(|l| l.clamp(1, 100));
-}
-
 impl Core {
     pub fn step_catalog(&self) -> StepCatalog {
         StepCatalog::new()
@@ -223,8 +218,8 @@ impl Core {
     }
 
     /// "From Dots": one page of the environment's flows, newest first (cursor paging).
-    pub async fn list_flows(&self, environment_id: &str, mut params: ListParams) -> CoreResult<Page<Flow>> {
-        clamp_limit(&mut params);
+    /// The limit goes out within Dots' 1–100 (the client keeps it there).
+    pub async fn list_flows(&self, environment_id: &str, params: ListParams) -> CoreResult<Page<Flow>> {
         let client = self.client(environment_id).await?;
         Ok(ReadRetry::default().run(|| client.list_flows(&params)).await?)
     }

@@ -55,8 +55,7 @@ fn link_entry(env: &Environment, action: &str, link: Option<&PayoutLink>, id: &s
 }
 
 impl Core {
-    pub async fn users_list(&self, environment_id: Option<&str>, mut filter: UserFilter) -> CoreResult<Page<User>> {
-        crate::flows::clamp_limit(&mut filter.page);
+    pub async fn users_list(&self, environment_id: Option<&str>, filter: UserFilter) -> CoreResult<Page<User>> {
         let env = self.environment(environment_id)?;
         let client = self.client(env.id()).await?;
         Ok(ReadRetry::default().run(|| client.list_users(&filter)).await?)

@@ -212,8 +212,9 @@ impl Core {
         })
     }
 
-    /// Runs blocking work (files, fsync, keychain D-Bus calls) off the async workers.
-    pub(crate) async fn blocking<T: Send + 'static>(
+    /// Runs blocking work (files, fsync, keychain D-Bus calls) off the async workers. Shells
+    /// use it for the core's plain reads, which re-read a shared file another process changed.
+    pub async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Core) -> CoreResult<T> + Send + 'static,
     ) -> CoreResult<T> {

@@ -102,29 +102,40 @@ impl NewPayoutLink {
         if let Some(u) = n.user_id.as_deref().filter(|u| normalize::uuid(u).is_none()) {
             out.push(RuleViolation::on_field("user_id", crate::rules::user_id_problem(u)));
         }
-        if !n.idempotency_key.is_empty() && normalize::uuid(&n.idempotency_key).is_none() {
-            out.push(not_a_uuid("idempotency_key", &n.idempotency_key));
-        }
-        if !matches!(n.metadata, Value::Null | Value::String(_) | Value::Object(_)) {
-            out.push(RuleViolation::on_field("metadata", "metadata: Dots accepts only a string or an object (its API's rule)."));
-        }
+        key_and_metadata_violations(&n.idempotency_key, &n.metadata, &mut out);
         out
     }
 
     /// The exact JSON body for `POST /v2/payout-links`, from the normalised request.
     pub fn wire_body(&self) -> Value {
         let n = self.normalized();
-        let mut body = serde_json::to_value(&n).unwrap_or(Value::Null);
-        if let Value::Object(o) = &mut body {
-            if n.metadata.is_null() {
-                o.remove("metadata");
-            }
-            if n.idempotency_key.is_empty() {
-                o.remove("idempotency_key");
-            }
-        }
-        body
+        money_body(&n, &n.metadata, &n.idempotency_key)
     }
+}
+
+/// What transfers and payout links share: an idempotency key must be a UUID, metadata a
+/// string or an object.
+pub(crate) fn key_and_metadata_violations(key: &str, metadata: &Value, out: &mut Vec<RuleViolation>) {
+    if !key.is_empty() && normalize::uuid(key).is_none() {
+        out.push(not_a_uuid("idempotency_key", key));
+    }
+    if !matches!(metadata, Value::Null | Value::String(_) | Value::Object(_)) {
+        out.push(RuleViolation::on_field("metadata", "metadata: Dots accepts only a string or an object (its API's rule)."));
+    }
+}
+
+/// A money request's JSON body, without the metadata and key it does not carry.
+pub(crate) fn money_body(request: &impl serde::Serialize, metadata: &Value, key: &str) -> Value {
+    let mut body = serde_json::to_value(request).unwrap_or(Value::Null);
+    if let Value::Object(o) = &mut body {
+        if metadata.is_null() {
+            o.remove("metadata");
+        }
+        if key.is_empty() {
+            o.remove("idempotency_key");
+        }
+    }
+    body
 }
 
 pub(crate) fn not_a_uuid(field: &str, value: &str) -> RuleViolation {

@@ -5,7 +5,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::amount::cents;
-use super::payout_link::not_a_uuid;
+use super::payout_link::{key_and_metadata_violations, money_body};
 use crate::normalize;
 use crate::rules::RuleViolation;
 
@@ -39,28 +39,14 @@ impl NewTransfer {
         if normalize::uuid(&n.user_id).is_none() {
             out.push(RuleViolation::on_field("user_id", crate::rules::user_id_problem(&n.user_id)));
         }
-        if !n.idempotency_key.is_empty() && normalize::uuid(&n.idempotency_key).is_none() {
-            out.push(not_a_uuid("idempotency_key", &n.idempotency_key));
-        }
-        if !matches!(n.metadata, Value::Null | Value::String(_) | Value::Object(_)) {
-            out.push(RuleViolation::on_field("metadata", "metadata: Dots accepts only a string or an object (its API's rule)."));
-        }
+        key_and_metadata_violations(&n.idempotency_key, &n.metadata, &mut out);
         out
     }
 
     /// The exact JSON body for `POST /v2/transfers`, from the normalised request.
     pub fn wire_body(&self) -> Value {
         let n = self.normalized();
-        let mut body = serde_json::to_value(&n).unwrap_or(Value::Null);
-        if let Value::Object(o) = &mut body {
-            if n.metadata.is_null() {
-                o.remove("metadata");
-            }
-            if n.idempotency_key.is_empty() {
-                o.remove("idempotency_key");
-            }
-        }
-        body
+        money_body(&n, &n.metadata, &n.idempotency_key)
     }
 }
 
