@@ -2,7 +2,8 @@
 // in Debian's Chromium (never a downloaded browser), with the Tauri IPC mocked.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// FLOWDESK_UI_PORT lets two runs share a machine.
+const PORT = Number(process.env.FLOWDESK_UI_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests/ui',
