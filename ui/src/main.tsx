@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { invoke } from '@tauri-apps/api/core';
+import { call } from './desk/call';
 import { App, preloadScreens } from './App';
 import './styles.css';
 
@@ -17,7 +17,7 @@ const whenBuilderPainted = (): number =>
   requestAnimationFrame(() =>
     document.querySelector('.palette-item')
       ? setTimeout(() => {
-          void invoke('ui_ready').catch(() => {});
+          void call('ui_ready').catch(() => {});
           setTimeout(preloadScreens, 200);
         })
       : whenBuilderPainted(),

@@ -7,6 +7,7 @@ import type { StopReason } from '../bindings/StopReason';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
 import { LinkAnchor, emailLink, useLinkQr, useWatchEvents } from './linkHandoff';
+import { useNotify } from '../desk/notify';
 
 type Props = {
   initial: FlowView;
@@ -15,8 +16,6 @@ type Props = {
   environmentName: string;
   /** Copies the link (clipboard plugin) and says so in a toast. */
   onCopy: (link: string) => void;
-  /** A short message for the toast. */
-  onNotify: (text: string) => void;
   /** Opens the user who claimed the flow in the Users view. */
   onOpenUser?: (userId: string) => void;
 };
@@ -39,7 +38,8 @@ function referenceOf(view: FlowView): string | undefined {
 }
 
 /** The created flow: its link for the user, and its progress as the Rust scheduler sees it. */
-export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, onOpenUser }: Props) {
+export function FlowCard({ initial, catalog, environmentName, onCopy, onOpenUser }: Props) {
+  const notify = useNotify();
   const [view, setView] = useState(initial);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
   const [lastChecked, setLastChecked] = useState<string | null>(null);
@@ -90,7 +90,7 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onNotify, 
     setError(null);
     const reference = referenceOf(view);
     emailLink({ link: flow.link, steps: flow.steps, ...(reference ? { reference } : {}) }).then(
-      () => onNotify('Email opened in your mail app'),
+      () => notify('Email opened in your mail app'),
       (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
     );
   };

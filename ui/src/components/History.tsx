@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { StepInfo } from '../bindings/StepInfo';
 import type { StepName } from '../bindings/StepName';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
 import { when } from '../when';
+import { useQuery } from '../desk/useQuery';
+import { useNotify } from '../desk/notify';
 
 type Props = {
   catalog: ReadonlyMap<StepName, StepInfo>;
@@ -12,7 +14,8 @@ type Props = {
   onOpen: (entry: HistoryEntry) => void;
   /** Load the entry's steps and options into the builder. */
   onDuplicate: (entry: HistoryEntry) => void;
-  onNotify: (text: string, error?: boolean) => void;
+  /** Go to the builder (from the empty history). */
+  onBuild: () => void;
   /** Bumped when another process changed shared data: search again. */
   dataVersion?: number;
 };
@@ -20,41 +23,24 @@ type Props = {
 const LIMIT = 200;
 
 /** Every flow created from this app, newest first: search, reopen, duplicate, forget. */
-export function History({ catalog, onOpen, onDuplicate, onNotify, dataVersion = 0 }: Props) {
+export function History({ catalog, onOpen, onDuplicate, onBuild, dataVersion = 0 }: Props) {
+  const notify = useNotify();
   const [query, setQuery] = useState('');
-  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
   const [confirmClear, setConfirmClear] = useState(false);
   const [days, setDays] = useState('90');
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    let alive = true;
-    const timer = setTimeout(() => {
-      ipc.historySearch(query.trim(), LIMIT).then(
-        (found) => {
-          if (!alive) return;
-          setEntries(found);
-          setError(null);
-        },
-        (e: unknown) => {
-          if (alive) setError({ context: 'History', error: toAppError(e) });
-        },
-      );
-    }, 150);
-    return () => {
-      alive = false;
-      clearTimeout(timer);
-    };
-  }, [query, generation, dataVersion]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  // The core searches (id, email, reference, step, environment); the page only shows.
+  const found = useQuery(() => ipc.historySearch(query.trim(), LIMIT), [query, dataVersion], 150);
+  const entries = found.data;
+  const setEntries = found.setData;
+  const reload = found.reload;
+  const shownError = error ?? (found.error ? { context: 'History', error: found.error } : null);
 
   const remove = (entry: HistoryEntry) => {
     ipc.historyDelete(entry.flow_id).then(
       () => {
         setEntries((list) => list?.filter((e) => e.flow_id !== entry.flow_id) ?? null);
-        onNotify('Removed from the history');
+        notify('Removed from the history');
       },
       (e: unknown) => setError({ context: 'Delete', error: toAppError(e) }),
     );
@@ -65,7 +51,7 @@ export function History({ catalog, onOpen, onDuplicate, onNotify, dataVersion = 
     ipc.historyClear().then(
       () => {
         setEntries([]);
-        onNotify('History cleared');
+        notify('History cleared');
       },
       (e: unknown) => setError({ context: 'Clear history', error: toAppError(e) }),
     );
@@ -79,7 +65,7 @@ export function History({ catalog, onOpen, onDuplicate, onNotify, dataVersion = 
     }
     ipc.historyRetention(n).then(
       (removed) => {
-        onNotify(`Removed ${removed} ${removed === 1 ? 'entry' : 'entries'} older than ${n} days`);
+        notify(`Removed ${removed} ${removed === 1 ? 'entry' : 'entries'} older than ${n} days`);
         reload();
       },
       (e: unknown) => setError({ context: 'Retention', error: toAppError(e) }),
@@ -129,12 +115,24 @@ export function History({ catalog, onOpen, onDuplicate, onNotify, dataVersion = 
           </button>
         )}
       </div>
-      {error ? <ErrorNote error={error.error} context={error.context} /> : null}
-      {entries === null && !error ? <p className="hint">Loading the history…</p> : null}
+      {shownError ? <ErrorNote error={shownError.error} context={shownError.context} /> : null}
+      {entries === null && !shownError ? <p className="hint">Loading the history…</p> : null}
       {entries !== null && entries.length === 0 ? (
-        <p className="hint" data-testid="history-empty">
-          {query.trim() ? 'Nothing matches: try a flow id, a reference or a step name.' : 'No flows yet: the flows you create show here.'}
-        </p>
+        query.trim() ? (
+          <p className="empty" data-testid="history-empty">
+            Nothing matches: try a flow id, an email, a reference or a step name.{' '}
+            <button type="button" className="link-button" onClick={() => setQuery('')}>
+              Clear the search
+            </button>
+          </p>
+        ) : (
+          <p className="empty" data-testid="history-empty">
+            No flows yet: the flows you create show here.{' '}
+            <button type="button" className="link-button" onClick={onBuild} data-testid="history-go-builder">
+              Compose a flow in the builder
+            </button>
+          </p>
+        )
       ) : null}
       {entries !== null && entries.length > 0 ? (
         <table className="history-table">

@@ -3,17 +3,18 @@ import type { ImportReport } from '../bindings/ImportReport';
 import type { Template } from '../bindings/Template';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
+import { useNotify } from '../desk/notify';
 
 type Props = {
   /** The builder's current steps and options as a template named `name`. */
   current: (name: string) => Template;
   canSave: boolean;
   onLoad: (template: Template) => void;
-  onNotify: (text: string, error?: boolean) => void;
 };
 
 /** Named step lists: save the builder's, load one back, rename, delete, export, import. */
-export function Templates({ current, canSave, onLoad, onNotify }: Props) {
+export function Templates({ current, canSave, onLoad }: Props) {
+  const notify = useNotify();
   const [list, setList] = useState<Template[] | null>(null);
   const [name, setName] = useState('');
   const [selected, setSelected] = useState('');
@@ -41,7 +42,7 @@ export function Templates({ current, canSave, onLoad, onNotify }: Props) {
     setError(null);
     p.then(
       () => {
-        onNotify(done);
+        notify(done);
         return reload();
       },
       (e: unknown) => setError({ context, error: toAppError(e) }),
@@ -58,7 +59,7 @@ export function Templates({ current, canSave, onLoad, onNotify }: Props) {
     const t = list?.find((x) => x.name === selected);
     if (t) {
       onLoad(t);
-      onNotify(`Template “${t.name}” loaded`);
+      notify(`Template “${t.name}” loaded`);
     }
   };
   const rename = () => {

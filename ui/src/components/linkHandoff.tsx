@@ -1,9 +1,10 @@
 // What the flow card and the payout link card share to hand a link off to a person:
 // the link opened in the system browser, its QR code, the email draft, and the
 // flow-watch events that keep the card's status current.
-import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useRef, type MouseEvent } from 'react';
 import type { EmailDraft } from '../bindings/EmailDraft';
 import type { WatchEvent } from '../bindings/WatchEvent';
+import { useQuery } from '../desk/useQuery';
 import { ipc, toAppError, type AppError } from '../ipc';
 
 type Props = { link: string; testId: string; onError: (error: AppError) => void };
@@ -25,23 +26,9 @@ export function LinkAnchor({ link, testId, onError }: Props) {
 
 /** The link drawn as a QR code (a data: URL of the SVG), or why it could not be. */
 export function useLinkQr(link: string): { qr: string | null; qrError: AppError | null } {
-  const [qr, setQr] = useState<string | null>(null);
-  const [qrError, setQrError] = useState<AppError | null>(null);
-  useEffect(() => {
-    let alive = true;
-    ipc.linkQr(link).then(
-      (svg) => {
-        if (alive) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
-      },
-      (e: unknown) => {
-        if (alive) setQrError(toAppError(e));
-      },
-    );
-    return () => {
-      alive = false;
-    };
-  }, [link]);
-  return { qr, qrError };
+  const svg = useQuery(() => ipc.linkQr(link), [link]);
+  const qr = svg.data === null ? null : `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.data)}`;
+  return { qr, qrError: svg.error };
 }
 
 /** Opens the settings' email template, filled for this link, in the person's mail app. */

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Page } from '../bindings/Page';
-import { toAppError, type AppError } from '../ipc';
+import { useQuery } from '../desk/useQuery';
+import type { AppError } from '../ipc';
 
 /** The cursor fields every Dots list takes (ListParams, UserFilter, …). */
 type Cursor = { starting_after?: string; ending_before?: string };
@@ -21,35 +22,9 @@ export function useCursorPages<T extends { id: string }, P extends Cursor>(
   const [base, setBase] = useState<P>(initial);
   const [params, setParams] = useState<P>(initial);
   const [pageNo, setPageNo] = useState(1);
-  const [page, setPage] = useState<Page<T> | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  // The latest reader, without making each render's new function a reason to read again.
-  const readRef = useRef(read);
-  readRef.current = read;
-
-  useEffect(() => {
-    let alive = true;
-    setLoading(true);
-    readRef
-      .current(source, params)
-      .then(
-        (p) => {
-          if (!alive) return;
-          setPage(p);
-          setError(null);
-        },
-        (e: unknown) => {
-          if (alive) setError(toAppError(e));
-        },
-      )
-      .finally(() => {
-        if (alive) setLoading(false);
-      });
-    return () => {
-      alive = false;
-    };
-  }, [source, params]);
+  // useQuery keeps the latest reader: only the environment or the cursor read again.
+  const pageRead = useQuery(() => read(source, params), [source, params]);
+  const { data: page, loading, error } = pageRead;
 
   const restart = useCallback((next: P) => {
     setBase(next);

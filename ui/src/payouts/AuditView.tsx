@@ -12,12 +12,14 @@ import { downloadText } from '../files';
 import { when } from '../when';
 import { moneyIpc } from './moneyIpc';
 import './payouts.css';
+import { useNotify } from '../desk/notify';
 
 const AUDIT_COLUMNS = ['Time', 'User', 'Environment', 'Action', 'Amount', 'Recipient', 'Result', 'Dots ids'];
 
-type Props = { env: EnvironmentView | null; onNotify: (text: string, error?: boolean) => void };
+type Props = { env: EnvironmentView | null };
 
-export function AuditView({ env, onNotify }: Props) {
+export function AuditView({ env }: Props) {
+  const notify = useNotify();
   const [read, setRead] = useState<AuditRead | null>(null);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
 
@@ -36,7 +38,7 @@ export function AuditView({ env, onNotify }: Props) {
     moneyIpc.auditCsv().then(
       (csv) => {
         downloadText('audit.csv', csv);
-        onNotify('Audit log exported as audit.csv');
+        notify('Audit log exported as audit.csv');
       },
       (e: unknown) => setError({ context: 'Export CSV', error: toAppError(e) }),
     );

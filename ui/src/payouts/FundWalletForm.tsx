@@ -12,11 +12,10 @@ type Props = {
   userName: string;
   /** After a payment went through: read the user again (the wallet changed). */
   onSettled: (o: Outcome) => void;
-  onNotify: (text: string, error?: boolean) => void;
 };
 
 /** Fund a user's wallet from the app's balance: amount, direction in words, then the two-step confirm. */
-export function FundWalletForm({ env, userId, userName, onSettled, onNotify }: Props) {
+export function FundWalletForm({ env, userId, userName, onSettled }: Props) {
   const [amount, setAmount] = useState('');
   const money = useMoneySend(env, onSettled);
   const parsed = parseDollars(amount);
@@ -60,7 +59,7 @@ export function FundWalletForm({ env, userId, userName, onSettled, onNotify }: P
         <span className="hint">Nothing is sent until you confirm.</span>
       </div>
     </form>
-      <MoneySendPanel money={money} onNotify={onNotify} />
+      <MoneySendPanel money={money} />
     </section>
   );
 }

@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
-import type { Limits } from '../bindings/Limits';
 import { ErrorNote } from '../components/ErrorNote';
 import { TextField } from '../components/TextField';
 import { toAppError, type AppError } from '../ipc';
 import { formatLimit, parseDollars } from './cents';
 import { moneyIpc } from './moneyIpc';
+import { useQuery } from '../desk/useQuery';
 
 /** Cents as the dollars the form shows ("" = no limit), with integer math. */
 function dollarsText(cents: number | null): string {
@@ -22,30 +22,20 @@ function limitOf(text: string, label: string): { cents: number | null; error: st
 
 /** The active environment's money limits: per action and per day, in dollars. */
 export function LimitsEditor({ env }: { env: EnvironmentView }) {
-  const [limits, setLimits] = useState<Limits | null>(null);
   const [perAction, setPerAction] = useState('');
   const [perDay, setPerDay] = useState('');
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
   const [saved, setSaved] = useState(false);
-
+  const read = useQuery(() => moneyIpc.limitsGet(env.id), [env.id]);
+  const limits = read.loading ? null : read.data;
+  const setLimits = read.setData;
+  // The fields start from what the core has, each time it is read.
   useEffect(() => {
-    let alive = true;
-    setLimits(null);
-    moneyIpc.limitsGet(env.id).then(
-      (l) => {
-        if (!alive) return;
-        setLimits(l);
-        setPerAction(dollarsText(l.per_action_cents));
-        setPerDay(dollarsText(l.per_day_cents));
-      },
-      (e: unknown) => {
-        if (alive) setError({ context: 'Limits', error: toAppError(e) });
-      },
-    );
-    return () => {
-      alive = false;
-    };
-  }, [env.id]);
+    if (!read.data) return;
+    setPerAction(dollarsText(read.data.per_action_cents));
+    setPerDay(dollarsText(read.data.per_day_cents));
+  }, [read.data]);
+  const shownError = error ?? (read.error ? { context: 'Limits', error: read.error } : null);
 
   const action = limitOf(perAction, 'Per action');
   const day = limitOf(perDay, 'Per day');
@@ -91,7 +81,7 @@ export function LimitsEditor({ env }: { env: EnvironmentView }) {
           </span>
         ) : null}
       </div>
-      {error ? <ErrorNote error={error.error} context={error.context} /> : null}
+      {shownError ? <ErrorNote error={shownError.error} context={shownError.context} /> : null}
     </form>
   );
 }

@@ -6,10 +6,10 @@ import { PayoutLinkCard } from './PayoutLinkCard';
 import { UnresolvedNote } from './UnresolvedNote';
 import type { MoneySend } from './useMoneySend';
 
-type Props = { money: MoneySend; onNotify: (text: string, error?: boolean) => void };
+type Props = { money: MoneySend };
 
 /** Everything after the form: the confirm dialogs, the unsettled-payment choice, errors, the outcome. */
-export function MoneySendPanel({ money, onNotify }: Props) {
+export function MoneySendPanel({ money }: Props) {
   const { pending, unresolved, outcome, env } = money;
   return (
     <>
@@ -24,7 +24,7 @@ export function MoneySendPanel({ money, onNotify }: Props) {
       ) : null}
       {outcome ? <OutcomeNote outcome={outcome} busy={money.busy !== null} onRetry={money.retry} /> : null}
       {outcome?.payout_link && money.outcomeEnvId ? (
-        <PayoutLinkCard key={outcome.payout_link.id} initial={outcome.payout_link} environmentId={money.outcomeEnvId} onNotify={onNotify} />
+        <PayoutLinkCard key={outcome.payout_link.id} initial={outcome.payout_link} environmentId={money.outcomeEnvId} />
       ) : null}
       {pending ? (
         <MoneyConfirmDialog

@@ -5,13 +5,13 @@ import { MoneyActivity } from './MoneyActivity';
 import { PayoutLinkForm } from './PayoutLinkForm';
 import './payouts.css';
 
-type Props = { env: EnvironmentView | null; onNotify: (text: string, error?: boolean) => void };
+type Props = { env: EnvironmentView | null };
 
-export function MoneyView({ env, onNotify }: Props) {
+export function MoneyView({ env }: Props) {
   return (
     <div className="money-view" data-testid="money-view">
       <div className="money-panel">
-        <PayoutLinkForm key={env?.id ?? 'none'} env={env} onNotify={onNotify} />
+        <PayoutLinkForm key={env?.id ?? 'none'} env={env} />
       </div>
       <MoneyActivity />
     </div>

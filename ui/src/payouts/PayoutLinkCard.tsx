@@ -7,8 +7,9 @@ import { ipc, toAppError, type AppError } from '../ipc';
 import { AskDialog } from './AskDialog';
 import { formatCents } from './cents';
 import { moneyIpc } from './moneyIpc';
+import { useNotify } from '../desk/notify';
 
-type Props = { initial: PayoutLink; environmentId: string; onNotify: (text: string, error?: boolean) => void };
+type Props = { initial: PayoutLink; environmentId: string };
 
 const FINAL = ['claimed', 'reversed', 'canceled', 'expired', 'failed'];
 
@@ -23,7 +24,8 @@ function statusOf(ev: WatchEvent): string | null {
 }
 
 /** A payout link handed off like a flow link (open, copy, QR, email), its status watched. */
-export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
+export function PayoutLinkCard({ initial, environmentId }: Props) {
+  const notify = useNotify();
   const [link, setLink] = useState(initial);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
   const [lastChecked, setLastChecked] = useState<string | null>(null);
@@ -55,13 +57,13 @@ export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
   const { qr } = useLinkQr(link.link);
   const copy = () =>
     ipc.copyText(link.link).then(
-      () => onNotify('Link copied'),
+      () => notify('Link copied'),
       (e: unknown) => setError({ context: 'Copy', error: toAppError(e) }),
     );
   const email = () => {
     setError(null);
     emailLink({ link: link.link, steps: ['payout'], ...(link.payee?.email ? { to: link.payee.email } : {}) }).then(
-      () => onNotify('Email opened in your mail app'),
+      () => notify('Email opened in your mail app'),
       (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
     );
   };
@@ -71,7 +73,7 @@ export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
     p.then(
       (l) => {
         setLink(l);
-        onNotify(done);
+        notify(done);
       },
       (e: unknown) => setError({ context, error: toAppError(e) }),
     ).finally(() => setBusy(false));
@@ -88,7 +90,7 @@ export function PayoutLinkCard({ initial, environmentId, onNotify }: Props) {
       .then(
         (r) => {
           setLink(r.payout_link);
-          onNotify(r.redelivered ? 'Payout link delivered again' : 'Dots did not deliver the link again', !r.redelivered);
+          notify(r.redelivered ? 'Payout link delivered again' : 'Dots did not deliver the link again', !r.redelivered);
         },
         (e: unknown) => setError({ context: 'Redeliver', error: toAppError(e) }),
       )

@@ -13,7 +13,6 @@ type Props = {
   /** The user the link is for; absent: a payee without a Dots user (the fields below). */
   userId?: string;
   userName?: string;
-  onNotify: (text: string, error?: boolean) => void;
 };
 
 const METHODS: Array<[DeliveryMethod, string]> = [
@@ -49,7 +48,7 @@ function requestOf(amount: string, method: DeliveryMethod, payee: PayeeText, mem
 }
 
 /** Pay out by link: Dots makes a link the person claims the money with. */
-export function PayoutLinkForm({ env, userId, userName, onNotify }: Props) {
+export function PayoutLinkForm({ env, userId, userName }: Props) {
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState<DeliveryMethod>('link');
   const [payee, setPayee] = useState<PayeeText>(NO_PAYEE);
@@ -107,7 +106,7 @@ export function PayoutLinkForm({ env, userId, userName, onNotify }: Props) {
         <span className="hint">Nothing is made or sent until you confirm.</span>
       </div>
     </form>
-      <MoneySendPanel money={money} onNotify={onNotify} />
+      <MoneySendPanel money={money} />
     </section>
   );
 }

@@ -12,11 +12,10 @@ type Props = {
   onNewFlow: (userId: string) => void;
   /** Read the user again (after money moved). */
   onReload: () => void;
-  onNotify: (text: string, error?: boolean) => void;
 };
 
 /** One user: contact, status, wallet, payout methods, compliance; and the money actions. */
-export function UserDetail({ view, env, onNewFlow, onReload, onNotify }: Props) {
+export function UserDetail({ view, env, onNewFlow, onReload }: Props) {
   const [action, setAction] = useState<'fund' | 'payout' | null>(null);
   const { user } = view;
   const phone = user.phone_number ? `+${user.phone_number.country_code} ${user.phone_number.phone_number}` : '—';
@@ -96,10 +95,9 @@ export function UserDetail({ view, env, onNewFlow, onReload, onNotify }: Props) 
           onSettled={(o) => {
             if (o.state !== 'unknown') onReload();
           }}
-          onNotify={onNotify}
         />
       ) : null}
-      {action === 'payout' && sameEnv ? <PayoutLinkForm env={env} userId={user.id} userName={view.display_name} onNotify={onNotify} /> : null}
+      {action === 'payout' && sameEnv ? <PayoutLinkForm env={env} userId={user.id} userName={view.display_name} /> : null}
     </section>
   );
 }

@@ -13,7 +13,13 @@ export const USER_STATUSES = ['verified', 'unverified', 'in_review', 'disabled']
 
 const USER_COLUMNS = ['Name', 'Email', 'Status', 'Wallet', <span className="visually-hidden">Open</span>];
 
-type Props = { environmentId: string; environmentName: string; onOpen: (userId: string) => void };
+type Props = {
+  environmentId: string;
+  environmentName: string;
+  onOpen: (userId: string) => void;
+  /** A person who is not a user yet: send them an onboarding link from the builder. */
+  onOnboarding: () => void;
+};
 
 function nameOf(u: User): string {
   const name = [u.first_name, u.last_name].filter(Boolean).join(' ');
@@ -21,7 +27,7 @@ function nameOf(u: User): string {
 }
 
 /** The environment's users as Dots lists them, filtered by status, page by page (keyed by environment: a new one starts on page 1). */
-export function UserList({ environmentId, environmentName, onOpen }: Props) {
+export function UserList({ environmentId, environmentName, onOpen, onOnboarding }: Props) {
   const [status, setStatus] = useState('');
   const pages = useCursorPages<User, UserFilter>(environmentId, { limit: LIMIT }, moneyIpc.usersList);
   const { page, loading, error } = pages;
@@ -54,8 +60,12 @@ export function UserList({ environmentId, environmentName, onOpen }: Props) {
       {error ? <ErrorNote error={error} context="Users" /> : null}
       {loading && !page ? <p className="hint">Loading the users from Dots…</p> : null}
       {page && page.data.length === 0 ? (
-        <p className="hint" data-testid="users-empty">
-          No users{status ? ` with status ${status}` : ''} in {environmentName}.
+        <p className="empty" data-testid="users-empty">
+          No users{status ? ` with status ${status}` : ''} in {environmentName}. A person becomes a user by signing up
+          through a hosted link.{' '}
+          <button type="button" className="link-button" onClick={onOnboarding} data-testid="users-send-onboarding">
+            Send an onboarding link
+          </button>
         </p>
       ) : null}
       {page && page.data.length > 0 ? (

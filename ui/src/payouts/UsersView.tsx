@@ -16,10 +16,11 @@ type Props = {
   /** A user to open (e.g. from a claimed flow); n changes on every request. */
   request: { userId: string; n: number } | null;
   onNewFlow: (userId: string) => void;
-  onNotify: (text: string, error?: boolean) => void;
+  /** Go to the builder's onboarding-only action. */
+  onOnboarding: () => void;
 };
 
-export function UsersView({ env, request, onNewFlow, onNotify }: Props) {
+export function UsersView({ env, request, onNewFlow, onOnboarding }: Props) {
   const [idText, setIdText] = useState('');
   const [view, setView] = useState<UserView | null>(null);
   const [loading, setLoading] = useState(false);
@@ -71,9 +72,9 @@ export function UsersView({ env, request, onNewFlow, onNotify }: Props) {
       </form>
       {error ? <ErrorNote error={error} context="User" /> : null}
       {view ? (
-        <UserDetail key={view.user.id} view={view} env={env} onNewFlow={onNewFlow} onReload={() => open(view.user.id)} onNotify={onNotify} />
+        <UserDetail key={view.user.id} view={view} env={env} onNewFlow={onNewFlow} onReload={() => open(view.user.id)} />
       ) : null}
-      {env ? <UserList key={env.id} environmentId={env.id} environmentName={env.name} onOpen={open} /> : <p className="hint">Loading the environments…</p>}
+      {env ? <UserList key={env.id} environmentId={env.id} environmentName={env.name} onOpen={open} onOnboarding={onOnboarding} /> : <p className="hint">Loading the environments…</p>}
     </div>
   );
 }
