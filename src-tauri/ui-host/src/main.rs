@@ -1,0 +1,33 @@
+//! Test-only host for the Playwright UI tests: Flow Desk's real command handlers (the app's
+//! own `app_builder`, on Tauri's mock runtime) served over loopback, so the tests' page
+//! talks to the real core instead of a TypeScript stand-in.
+//!
+//! Started by tests/ui/host.ts with the data folder as its one argument and the per-run
+//! token as the first line of stdin. It prints `listening http://127.0.0.1:PORT`, answers
+//! only requests carrying the token, and exits when stdin closes (its test is over).
+
+mod app;
+mod http;
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "warn".into()))
+        .init();
+    let data_dir = std::env::args_os().nth(1).map(PathBuf::from).expect("usage: flowdesk-ui-host <data folder> (token on stdin)");
+    let mut token = String::new();
+    std::io::stdin().lock().read_line(&mut token).expect("the token on stdin");
+    let token = token.trim().to_string();
+    assert!(token.len() >= 32, "the token must be at least 32 characters");
+
+    let (_app, hosted) = app::Hosted::start(data_dir);
+    // The test is over when its end of stdin closes: leave with it, never linger.
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        std::process::exit(0);
+    });
+    tauri::async_runtime::block_on(http::serve(hosted, token));
+}
