@@ -32,7 +32,7 @@ export function CreateBar({ env, blocked, creating, onCreate, onboardingBlocked,
       </span>
       <button
         type="button"
-        className="create-onboarding"
+        className="secondary create-onboarding"
         disabled={onboardingBlocked !== null}
         onClick={onOnboarding}
         title={onboardingBlocked ?? 'A link that only signs the person up: no steps, no user id'}

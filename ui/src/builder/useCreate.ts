@@ -23,7 +23,7 @@ type Inputs = {
 
 /** True while a modal dialog (settings, palette, help) is open: shortcuts leave it alone. */
 export function dialogOpen(): boolean {
-  return document.querySelector('[aria-modal="true"]') !== null;
+  return document.querySelector('[aria-modal="true"], dialog[open]') !== null;
 }
 
 export function useCreate({ draft, ready, env, envBlocked, onCreated, onStale }: Inputs) {

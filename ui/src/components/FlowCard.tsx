@@ -8,6 +8,7 @@ import { ipc, toAppError, type AppError } from '../ipc';
 import { ErrorNote } from './ErrorNote';
 import { LinkAnchor, emailLink, useLinkQr, useWatchEvents } from './linkHandoff';
 import { useNotify } from '../desk/notify';
+import { CheckIcon, CircleIcon } from './icons';
 
 type Props = {
   initial: FlowView;
@@ -161,8 +162,9 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onOpenUser
               data-testid={`flow-step-${name}`}
               data-done={stepDone ? 'true' : 'false'}
             >
-              <span className="tick" aria-label={stepDone ? 'done' : 'not done yet'}>
-                {stepDone ? '✓' : '○'}
+              <span className="tick">
+                {stepDone ? <CheckIcon /> : <CircleIcon />}
+                <span className="visually-hidden">{stepDone ? 'done: ' : 'not done yet: '}</span>
               </span>
               {catalog.get(name as StepName)?.title ?? name}
             </li>

@@ -1,6 +1,10 @@
 import type { AppInfo } from '../bindings/AppInfo';
 import type { EnvironmentsView } from '../bindings/EnvironmentsView';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
+import { EnvSwitch } from './EnvSwitch';
+import { whereTo } from './where';
+
+export { whereTo };
 
 type Props = {
   info: AppInfo | null;
@@ -9,13 +13,6 @@ type Props = {
   onSwitch: (id: string) => void;
   onOpenSettings: () => void;
 };
-
-/** Where requests go, in words: the base URL, or the sandbox inside the app. */
-export function whereTo(env: EnvironmentView, info: AppInfo | null): string {
-  if (env.base_url) return env.base_url;
-  if (env.local && info?.local_sandbox) return info.base_url;
-  return 'the Local sandbox inside Flow Desk';
-}
 
 function badgeClass(env: EnvironmentView): string {
   if (env.is_production) return 'env-badge env-badge--live';
@@ -37,34 +34,7 @@ export function Header({ info, envs, switching, onSwitch, onOpenSettings }: Prop
           Connecting…
         </span>
       )}
-      {envs ? (
-        <div className="env-switch" role="radiogroup" aria-label="Environment" data-testid="env-switch">
-          {envs.environments.map(({ environment: env }) => {
-            const on = env.id === envs.active;
-            const classes = ['env-option'];
-            if (on) classes.push('env-option--on');
-            if (env.is_production) classes.push('env-option--prod');
-            return (
-              <button
-                key={env.id}
-                type="button"
-                role="radio"
-                aria-checked={on}
-                className={classes.join(' ')}
-                disabled={switching}
-                title={`${env.is_production ? 'PRODUCTION: ' : ''}requests go to ${whereTo(env, info)}`}
-                onClick={() => {
-                  if (!on) onSwitch(env.id);
-                }}
-                data-testid={`env-option-${env.id}`}
-                data-production={env.is_production ? 'true' : 'false'}
-              >
-                {env.name}
-              </button>
-            );
-          })}
-        </div>
-      ) : null}
+      {envs ? <EnvSwitch info={info} envs={envs} switching={switching} onSwitch={onSwitch} /> : null}
       <span className="header-end">
         {info ? <span className="app-version">v{info.version}</span> : null}
         <button type="button" className="small" onClick={onOpenSettings} data-testid="open-settings">

@@ -11,7 +11,9 @@ const LIMIT = 25;
 const FLOW_COLUMNS = ['Created', 'Flow id', 'Steps', 'Progress', 'User'];
 
 /** The active environment's flows as Dots lists them, page by page. */
-export function RemoteFlows({ environmentId, environmentName }: { environmentId: string; environmentName: string }) {
+type Props = { environmentId: string; environmentName: string; onBuild: () => void };
+
+export function RemoteFlows({ environmentId, environmentName, onBuild }: Props) {
   const pages = useCursorPages<Flow, ListParams>(environmentId, { limit: LIMIT }, ipc.listRemoteFlows);
   const { page, loading, error, restart } = pages;
 
@@ -32,8 +34,11 @@ export function RemoteFlows({ environmentId, environmentName }: { environmentId:
       ) : null}
       {loading && !page ? <p className="hint">Loading the flows from Dots…</p> : null}
       {page && page.data.length === 0 ? (
-        <p className="hint" data-testid="remote-empty">
-          Dots has no flows in {environmentName} yet.
+        <p className="empty" data-testid="remote-empty">
+          Dots has no flows in {environmentName} yet.{' '}
+          <button type="button" className="link-button" onClick={onBuild} data-testid="remote-go-builder">
+            Compose one in the builder
+          </button>
         </p>
       ) : null}
       {page && page.data.length > 0 ? (

@@ -25,6 +25,7 @@ import type { StepOption } from '../bindings/StepOption';
 import { useRef } from 'react';
 import type { StepDraft } from '../draft';
 import { ImplicitStepRow, NO_STEPS } from './StepListShell';
+import { CloseIcon, GripIcon } from './icons';
 
 type Props = {
   steps: StepDraft[];
@@ -147,7 +148,7 @@ function SortableStep({ step, index, info, violations, onRemove, onChange }: Ste
           aria-label={`Move ${title} (step ${index + 1})`}
           data-testid={`handle-${step.name}`}
         >
-          <span aria-hidden="true">⠿</span>
+          <GripIcon />
         </button>
         <span className="step-pos" data-testid="step-position">
           {index + 1}
@@ -161,7 +162,7 @@ function SortableStep({ step, index, info, violations, onRemove, onChange }: Ste
           aria-label={`Remove ${title}`}
           data-testid={`remove-${step.name}`}
         >
-          <span aria-hidden="true">✕</span>
+          <CloseIcon />
         </button>
       </div>
       {info && info.options.length > 0 ? (

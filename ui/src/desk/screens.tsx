@@ -65,7 +65,7 @@ export const SCREENS = [
     label: 'From Dots',
     testId: 'open-remote',
     load: loadRemote,
-    render: (d) => (d.env ? <RemoteFlows environmentId={d.env.id} environmentName={d.env.name} /> : null),
+    render: (d) => (d.env ? <RemoteFlows environmentId={d.env.id} environmentName={d.env.name} onBuild={() => d.go('builder')} /> : null),
   },
   { id: 'bulk', label: 'Bulk', testId: 'open-bulk', load: loadBulk, render: (d) => <BulkView env={d.env} onBuild={() => d.go('builder')} /> },
   {
@@ -76,7 +76,7 @@ export const SCREENS = [
     render: (d) => <UsersView env={d.env} request={d.userRequest} onNewFlow={d.newFlowFor} onOnboarding={d.startOnboarding} />,
   },
   { id: 'money', label: 'Money', testId: 'open-money', load: loadMoney, render: (d) => <MoneyView env={d.env} /> },
-  { id: 'audit', label: 'Audit log', testId: 'open-audit', load: loadAudit, render: (d) => <AuditView env={d.env} /> },
+  { id: 'audit', label: 'Audit log', testId: 'open-audit', load: loadAudit, render: (d) => <AuditView env={d.env} onMoney={() => d.go('money')} /> },
 ] as const satisfies readonly ScreenDef[];
 
 export type Screen = (typeof SCREENS)[number]['id'];

@@ -16,9 +16,9 @@ import { useNotify } from '../desk/notify';
 
 const AUDIT_COLUMNS = ['Time', 'User', 'Environment', 'Action', 'Amount', 'Recipient', 'Result', 'Dots ids'];
 
-type Props = { env: EnvironmentView | null };
+type Props = { env: EnvironmentView | null; onMoney: () => void };
 
-export function AuditView({ env }: Props) {
+export function AuditView({ env, onMoney }: Props) {
   const notify = useNotify();
   const [read, setRead] = useState<AuditRead | null>(null);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
@@ -63,8 +63,11 @@ export function AuditView({ env }: Props) {
           </p>
         ) : null}
         {read && read.entries.length === 0 ? (
-          <p className="hint" data-testid="audit-empty">
-            Nothing audited yet.
+          <p className="empty" data-testid="audit-empty">
+            Nothing audited yet: every money action is written here.{' '}
+            <button type="button" className="link-button" onClick={onMoney} data-testid="audit-go-money">
+              Send a payout from Money
+            </button>
           </p>
         ) : null}
         {read && read.entries.length > 0 ? (

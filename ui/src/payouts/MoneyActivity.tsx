@@ -62,8 +62,16 @@ export function MoneyActivity() {
       {error ? <ErrorNote error={error.error} context={error.context} /> : null}
       {outcome ? <OutcomeNote outcome={outcome} busy={busy !== null} onRetry={retry} /> : null}
       {intents && intents.length === 0 ? (
-        <p className="hint" data-testid="activity-empty">
-          No money sent from this app yet.
+        <p className="empty" data-testid="activity-empty">
+          No money sent from this app yet.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => document.querySelector<HTMLElement>('[data-testid="payout-amount"]')?.focus()}
+            data-testid="activity-start"
+          >
+            Start with a payout link above
+          </button>
         </p>
       ) : null}
       {intents && intents.length > 0 ? (

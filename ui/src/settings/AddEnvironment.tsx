@@ -32,37 +32,43 @@ export function AddEnvironment({ onAdded }: { onAdded: (view: EnvironmentsView) 
   };
 
   return (
-    <form className="env-form add-env" noValidate onSubmit={submit} aria-labelledby="add-env-title" data-testid="add-env-form">
+    <form className="env-form add-env form" noValidate onSubmit={submit} aria-labelledby="add-env-title" data-testid="add-env-form">
       <h3 id="add-env-title">Add an environment</h3>
-      <input
-        type="text"
-        value={name}
-        placeholder="Name"
-        aria-label="Name"
-        autoComplete="off"
-        onChange={(e) => setName(e.target.value)}
-        data-testid="new-env-name"
-      />
-      <input
-        type="url"
-        value={baseUrl}
-        placeholder="https://…/api"
-        aria-label="Base URL"
-        autoComplete="off"
-        spellCheck={false}
-        onChange={(e) => setBaseUrl(e.target.value)}
-        data-testid="new-env-url"
-      />
-      <input
-        type="text"
-        value={appId}
-        placeholder="App ID (optional)"
-        aria-label="App ID"
-        autoComplete="off"
-        spellCheck={false}
-        onChange={(e) => setAppId(e.target.value)}
-        data-testid="new-env-app-id"
-      />
+      <label className="field">
+        <span>Name</span>
+        <input
+          type="text"
+          value={name}
+          placeholder="e.g. Staging"
+          autoComplete="off"
+          onChange={(e) => setName(e.target.value)}
+          data-testid="new-env-name"
+        />
+      </label>
+      <label className="field">
+        <span>Base URL</span>
+        <input
+          type="url"
+          value={baseUrl}
+          placeholder="https://…/api"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setBaseUrl(e.target.value)}
+          data-testid="new-env-url"
+        />
+      </label>
+      <label className="field">
+        <span>App ID (optional)</span>
+        <input
+          type="text"
+          value={appId}
+          placeholder="Optional"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setAppId(e.target.value)}
+          data-testid="new-env-app-id"
+        />
+      </label>
       <label className="option">
         <input
           type="checkbox"

@@ -6,7 +6,7 @@ import type { ConnectionReport } from '../bindings/ConnectionReport';
 import type { EnvironmentEntry } from '../bindings/EnvironmentEntry';
 import type { EnvironmentsView } from '../bindings/EnvironmentsView';
 import { ErrorNote } from '../components/ErrorNote';
-import { whereTo } from '../components/Header';
+import { whereTo } from '../components/where';
 import { ipc } from '../ipc';
 import { CredentialsForm } from './CredentialsForm';
 import { EnvironmentForm } from './EnvironmentForm';
