@@ -14,6 +14,7 @@ pub mod retry;
 pub mod rules;
 pub mod steps;
 pub mod watch;
+pub mod webhook;
 
 pub use client::{ClientConfig, DotsClient, ListParams, Page};
 pub use error::{DotsError, ErrorKind};
@@ -24,4 +25,5 @@ pub use request::{FlowRequest, Metadata};
 pub use retry::{Backoff, ReadRetry};
 pub use rules::{validate, RuleViolation};
 pub use steps::{ImplicitStep, Step, StepInfo, StepName, StepOption, IMPLICIT_ONBOARDING};
+pub use webhook::{VerifiedWebhook, WebhookVerifier, WebhookVerifyError};
 pub use watch::{FlowSource, Scheduler, StopReason, WatchConfig, WatchEvent, WatchHandle};

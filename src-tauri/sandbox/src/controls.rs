@@ -68,6 +68,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/app-balance", get(app_balance).post(set_app_balance))
         .route("/stats", get(stats))
         .route("/reset", post(reset))
+        .nest("/webhooks", crate::webhooks::controls::router())
         .fallback(|| async { ApiError::not_found("no such sandbox control") })
         .layer(middleware::from_fn_with_state(state, controls_gate))
 }
@@ -109,7 +110,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// Defence in depth; the listener is loopback-only anyway.
-fn loopback_only(req: &Request) -> Result<(), ApiError> {
+pub(crate) fn loopback_only(req: &Request) -> Result<(), ApiError> {
     match req.extensions().get::<ConnCtx>() {
         Some(ctx) if !ctx.peer.ip().is_loopback() => Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -121,7 +122,7 @@ fn loopback_only(req: &Request) -> Result<(), ApiError> {
 }
 
 /// Reads a small JSON body; an empty body counts as `{}`.
-async fn json_body<T: DeserializeOwned>(req: Request) -> Result<T, ApiError> {
+pub(crate) async fn json_body<T: DeserializeOwned>(req: Request) -> Result<T, ApiError> {
     loopback_only(&req)?;
     let bytes = to_bytes(req.into_body(), 64 * 1024).await.map_err(|_| {
         ApiError::new(

@@ -242,6 +242,7 @@ impl SandboxHome {
             api_key: file.api_key.clone(),
             port,
             state_file: Some(self.state_file()),
+            webhook_speedup: webhook_speedup_from_env(),
         };
         let sandbox = match file.port {
             Some(port) => crate::start(config(port)).await.map_err(|e| {
@@ -347,4 +348,10 @@ impl SandboxHome {
             )
         })
     }
+}
+
+/// `FLOWDESK_WEBHOOK_SPEEDUP=N` divides Svix's retry delays by N in the sandbox a data folder
+/// hosts: for tests of retries through the app or the CLI. Anything else means real time.
+pub fn webhook_speedup_from_env() -> u32 {
+    std::env::var("FLOWDESK_WEBHOOK_SPEEDUP").ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n >= 1).unwrap_or(1)
 }

@@ -1,6 +1,7 @@
 //! The hosted flow page at a flow's `link`: server-rendered HTML forms, no JavaScript.
 //! No API auth here: like Dots' hosted link, knowing the flow id is the capability.
 
+use crate::webhooks::EventType;
 use std::fmt::Write as _;
 
 use axum::body::to_bytes;
@@ -329,6 +330,7 @@ async fn onboard(State(st): State<AppState>, Path(raw): Path<String>, req: Reque
     flow.user_id = Some(user.id);
     flow.authenticated = true;
     store.users.insert(user);
+    store.note(EventType::FlowUpdated, id);
     back_to(&id)
 }
 
@@ -399,6 +401,8 @@ async fn complete(
         );
     }
     flow.completed.push(spec.name);
+    let user = flow.user_id;
+    store.note_step_done(id, spec.name, user);
     match (spec.name, spec.redirect_url) {
         (StepName::Redirect, Some(url)) => see_other(&url),
         _ => back_to(&id),
@@ -457,6 +461,8 @@ async fn withdraw(State(st): State<AppState>, Path(raw): Path<String>) -> Respon
     if let Some(flow) = store.get_mut(&id) {
         flow.completed.push(StepName::Payout);
     }
+    store.note(EventType::FlowTransactionUpdated, id);
+    store.note_step_done(id, StepName::Payout, Some(user_id));
     back_to(&id)
 }
 

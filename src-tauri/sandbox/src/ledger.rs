@@ -2,6 +2,7 @@
 //! (i64), and every operation checks before it moves anything, so a refused request changes
 //! nothing and an accepted one moves the money exactly once.
 
+use crate::webhooks::EventType;
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
@@ -320,8 +321,11 @@ impl Store {
         let now = Utc::now();
         let transaction_id = self.ledger.next_transaction;
         self.ledger.next_transaction += 1;
+        let id = Uuid::new_v4();
+        // The sandbox completes every transfer at once.
+        self.note_transfer(id, true);
         self.ledger.transfers.insert(Transfer {
-            id: Uuid::new_v4(),
+            id,
             created: dots_timestamp(now),
             created_at: now,
             user_id,
@@ -480,6 +484,9 @@ impl Store {
         if let Some(key) = link.idempotency_key {
             self.ledger.link_keys.insert(key, link.id);
         }
+        if link.status == "delivered" {
+            self.note(EventType::PayoutLinkSent, link.id);
+        }
         Ok(LinkOutcome {
             link: self.ledger.links.insert(link).clone(),
             replayed: false,
@@ -504,7 +511,9 @@ impl Store {
             self.ledger.app_balance = self.ledger.app_balance.saturating_add(link.amount);
         }
         link.funded = false;
-        Ok(link.clone())
+        let link = link.clone();
+        self.note(EventType::PayoutLinkUpdated, id);
+        Ok(link)
     }
 
     /// `POST /v2/payout-links/{id}/redeliver`: `false` once delivered `MAX_DELIVERIES` times
@@ -520,10 +529,16 @@ impl Store {
         }
         link.deliveries += 1;
         // A link waiting for funds stays `funds_pending` until it is funded.
-        if link.delivery_method != "link" && link.status != FUNDS_PENDING {
+        let sent = link.delivery_method != "link" && link.status != FUNDS_PENDING;
+        if sent {
             link.status = "delivered".into();
         }
-        Ok((link.clone(), true))
+        let link = link.clone();
+        if sent {
+            self.note(EventType::PayoutLinkSent, id);
+            self.note(EventType::PayoutLinkUpdated, id);
+        }
+        Ok((link, true))
     }
 
     /// The payee claims on the hosted page: the link's user (or a new one made from the payee)
@@ -589,7 +604,12 @@ impl Store {
         stored.funded = true;
         stored.claimed_user_id = Some(user.id);
         stored.transfer_id = Some(transfer_id);
-        Ok(stored.clone())
+        let claimed = stored.clone();
+        // Claimed and paid out at once: the sandbox's payouts complete immediately.
+        for event in [EventType::PayoutLinkClaimed, EventType::PayoutLinkPaidOut, EventType::PayoutLinkUpdated] {
+            self.note(event, id);
+        }
+        Ok(claimed)
     }
 }
 

@@ -23,9 +23,11 @@ mod hosted_links;
 pub mod ledger;
 pub mod model;
 mod persist;
+pub mod receiver;
 pub mod seed;
 mod server;
 pub mod validate;
+pub mod webhooks;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -55,6 +57,8 @@ pub struct SandboxConfig {
     /// Where the state is kept across restarts and crashes (see `start`); `None` keeps it in
     /// memory only.
     pub state_file: Option<PathBuf>,
+    /// Svix's webhook retry delays are divided by this (1 = real time); tests compress them.
+    pub webhook_speedup: u32,
 }
 
 impl SandboxConfig {
@@ -64,6 +68,7 @@ impl SandboxConfig {
             api_key: api_key.into(),
             port: 0,
             state_file: None,
+            webhook_speedup: 1,
         }
     }
 }
@@ -76,6 +81,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("api_key", &"<redacted>")
             .field("port", &self.port)
             .field("state_file", &self.state_file)
+            .field("webhook_speedup", &self.webhook_speedup)
             .finish()
     }
 }
@@ -97,11 +103,17 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let addr = listener.local_addr()?;
     let base = Shared::new(config.client_id, config.api_key, addr);
+    let speedup = config.webhook_speedup.max(1);
     let shared = match config.state_file {
-        None => base,
+        None => Shared {
+            webhooks: Mutex::new(webhooks::Webhooks::in_memory(speedup)),
+            ..base
+        },
         Some(path) => {
-            let (store, notice, path) = tokio::task::spawn_blocking(move || {
-                persist::open(&path).map(|(store, notice)| (store, notice, path))
+            let (store, notice, hooks, path) = tokio::task::spawn_blocking(move || {
+                let (store, notice) = persist::open(&path)?;
+                let hooks = webhooks::Webhooks::open(webhooks_journal(&path), speedup)?;
+                Ok::<_, std::io::Error>((store, notice, hooks, path))
             })
             .await
             .map_err(|e| std::io::Error::other(format!("loading the state failed: {e}")))??;
@@ -110,6 +122,7 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
             }
             Shared {
                 store: Mutex::new(store),
+                webhooks: Mutex::new(hooks),
                 durable: Some(persist::Durable::new(path)),
                 notice,
                 ..base
@@ -120,11 +133,14 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxHandle> {
     let app = server::router(shared.clone());
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(server::accept_loop(listener, app, rx));
+    // Deliveries left pending by the last run go out now.
+    let dispatcher = tokio::spawn(webhooks::run_dispatcher(shared.clone()));
     Ok(SandboxHandle {
         addr,
         shared,
         shutdown: Some(tx),
         task: Some(task),
+        dispatcher: Some(dispatcher),
     })
 }
 
@@ -134,6 +150,13 @@ pub struct SandboxHandle {
     shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    dispatcher: Option<JoinHandle<()>>,
+}
+
+/// The webhook journal beside a state file: `sandbox-state.json` → `sandbox-state.webhooks.jsonl`.
+pub fn webhooks_journal(state_file: &Path) -> PathBuf {
+    let stem = state_file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sandbox".into());
+    state_file.with_file_name(format!("{stem}.webhooks.jsonl"))
 }
 
 impl SandboxHandle {
@@ -195,6 +218,29 @@ impl SandboxHandle {
     /// deployment might; for tests of clients that must match either form.
     pub fn set_metadata_as_text(&self, on: bool) {
         self.shared.metadata_as_text.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Every event the sandbox notes (what its webhooks are about), as it is sent: the app's
+    /// live status follows these instead of polling. A receiver that falls behind gets
+    /// `Lagged` and should read everything it watches again.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<webhooks::Happened> {
+        self.shared.events.subscribe()
+    }
+
+    /// Adds a webhook endpoint (as `POST /_sandbox/webhooks/endpoints`); returns it with its
+    /// secret.
+    pub fn add_webhook_endpoint(&self, url: &str) -> Result<webhooks::Endpoint, webhooks::WebhookError> {
+        lock(&self.shared.webhooks).add_endpoint(url)
+    }
+
+    /// A delivery as `GET /_sandbox/webhooks/deliveries/{id}` shows it.
+    pub fn webhook_delivery(&self, id: Uuid) -> Option<webhooks::Delivery> {
+        lock(&self.shared.webhooks).delivery(id).ok().cloned()
+    }
+
+    /// Deliveries newest first, as the list control filters them.
+    pub fn webhook_deliveries(&self, filter: &webhooks::DeliveryFilter) -> Vec<webhooks::Delivery> {
+        lock(&self.shared.webhooks).list(filter).into_iter().cloned().collect()
     }
 
     pub fn clear_faults(&self) {
@@ -322,6 +368,10 @@ impl SandboxHandle {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        if let Some(d) = self.dispatcher.take() {
+            d.abort();
+            let _ = d.await;
+        }
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
@@ -341,6 +391,9 @@ impl Drop for SandboxHandle {
         // Dropping the sender alone also wakes the loop; sending makes the intent explicit.
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if let Some(d) = self.dispatcher.take() {
+            d.abort();
         }
     }
 }

@@ -158,6 +158,7 @@ async fn main() -> ExitCode {
         api_key,
         port: args.port,
         state_file: args.state.clone(),
+        webhook_speedup: flowdesk_sandbox::home::webhook_speedup_from_env(),
     };
     let sandbox = match flowdesk_sandbox::start(config).await {
         Ok(s) => s,

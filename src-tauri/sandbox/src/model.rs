@@ -336,6 +336,8 @@ pub struct Store {
     index: HashMap<Uuid, usize>,
     pub users: Table<User>,
     pub ledger: crate::ledger::Ledger,
+    /// Events noted by changes and not yet sent (see `webhooks::event`); never saved.
+    pub(crate) outbox: Vec<crate::webhooks::Happened>,
 }
 
 /// Anything stored by id in creation order.
@@ -462,6 +464,7 @@ impl Store {
             index,
             users,
             ledger,
+            outbox: Vec::new(),
         })
     }
 

@@ -13,7 +13,7 @@ use axum::middleware::{self, Next};
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::{broadcast, oneshot, Notify};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -23,6 +23,7 @@ use crate::faults::{fault_response, Fault, FaultQueue, FaultWhen};
 use crate::guard::OwnNames;
 use crate::model::{parse_uuid, Flow, StepName, Store, User};
 use crate::persist::Durable;
+use crate::webhooks::{Happened, Webhooks};
 
 /// Everything the handlers share. Locks are std mutexes held only for short, non-async sections.
 pub(crate) struct Shared {
@@ -42,6 +43,12 @@ pub(crate) struct Shared {
     /// Test quirk: answer flows with their metadata as JSON text, which the spec allows
     /// (`metadata` may be a string), so clients are shown meeting it.
     pub metadata_as_text: std::sync::atomic::AtomicBool,
+    /// Webhook endpoints and deliveries (see `webhooks`).
+    pub webhooks: Mutex<Webhooks>,
+    /// Wakes the webhook sender: something is due.
+    pub webhook_wake: Notify,
+    /// Every event published, for in-process listeners (the app's live status).
+    pub events: broadcast::Sender<Happened>,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -65,6 +72,9 @@ impl Shared {
             durable: None,
             notice: None,
             metadata_as_text: Default::default(),
+            webhooks: Mutex::new(Webhooks::in_memory(1)),
+            webhook_wake: Notify::new(),
+            events: broadcast::channel(1024).0,
         }
     }
 
@@ -95,6 +105,7 @@ impl Shared {
     /// For the `SandboxHandle` methods that change the store: saves now, and since they cannot
     /// report it, logs a failure (the next successful save includes the change).
     pub fn persist_logged(&self) {
+        self.publish();
         if let Err(e) = self.save_upto(self.changed()) {
             tracing::error!(error = %e, "sandbox state not saved");
         }
@@ -125,10 +136,15 @@ impl Shared {
         if flow.step(name).is_none() {
             return Err(ControlError::StepNotInFlow(name));
         }
-        if !flow.is_completed(name) {
+        let newly = !flow.is_completed(name);
+        if newly {
             flow.completed.push(name);
         }
-        Ok(flow.to_json(&self.origin))
+        let (json, user) = (flow.to_json(&self.origin), flow.user_id);
+        if newly {
+            store.note_step_done(id, name, user);
+        }
+        Ok(json)
     }
 
     /// Test control: a user claims the flow (a new user when `user_id` is None). Claiming again
@@ -150,6 +166,8 @@ impl Shared {
                 if !store.users.contains(&user) {
                     store.users.insert(User::blank(user));
                 }
+                // Onboarding done: the sandbox sends `flow.updated` for it too (see the README).
+                store.note(crate::webhooks::EventType::FlowUpdated, id);
                 return Ok(json);
             }
         }
@@ -165,7 +183,41 @@ impl Shared {
         Ok(lock(&self.store).users.insert(user).to_json())
     }
 
+    /// Sends the events the last changes noted: one delivery per enabled endpoint each
+    /// (journaled, so a crash after this loses none), and each to in-process listeners.
+    /// Blocks on the journal's disk sync: call it off the async workers. Returns the new
+    /// deliveries' ids.
+    pub fn publish(&self) -> Vec<Uuid> {
+        let ready: Vec<(Happened, serde_json::Value)> = {
+            let mut store = lock(&self.store);
+            let happened = store.take_outbox();
+            happened.into_iter().filter_map(|h| h.event.body(h.id, &store, &self.origin).map(|b| (h, b))).collect()
+        };
+        if ready.is_empty() {
+            return Vec::new();
+        }
+        let mut ids = Vec::new();
+        {
+            let mut hooks = lock(&self.webhooks);
+            for (happened, body) in &ready {
+                match hooks.enqueue(happened.event, body) {
+                    Ok(new) => ids.extend(new),
+                    Err(e) => tracing::error!(error = %e, event = happened.event.as_str(), "webhook not queued"),
+                }
+            }
+        }
+        for (happened, _) in ready {
+            // No listener is fine: the app may not be watching.
+            let _ = self.events.send(happened);
+        }
+        self.webhook_wake.notify_one();
+        ids
+    }
+
     pub fn reset(&self) {
+        if let Err(e) = lock(&self.webhooks).clear_deliveries() {
+            tracing::error!(error = %e, "webhook deliveries not cleared");
+        }
         lock(&self.store).clear();
         lock(&self.faults).clear();
         lock(&self.stats).clear();
@@ -231,7 +283,7 @@ async fn observe_and_inject(
 /// client is told of a change that a crash would lose.
 async fn persist_changes(State(st): State<AppState>, req: Request, next: Next) -> Response<Body> {
     let reads_only = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if st.durable.is_none() || reads_only || req.uri().path().starts_with("/_sandbox/faults") {
+    if reads_only || req.uri().path().starts_with("/_sandbox/faults") {
         return next.run(req).await;
     }
     let method = req.method().clone();
@@ -244,9 +296,13 @@ async fn persist_changes(State(st): State<AppState>, req: Request, next: Next) -
     ) {
         return resp;
     }
-    let generation = st.changed();
     let writer = st.clone();
-    let saved = tokio::task::spawn_blocking(move || writer.save_upto(generation))
+    // The events this request noted are queued (journaled) first, then the state is saved:
+    // a crash in between can send news of a change that was lost, never lose news of one.
+    let saved = tokio::task::spawn_blocking(move || {
+        writer.publish();
+        writer.save_upto(writer.changed())
+    })
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(format!("the writer failed: {e}"))));
     match saved {

@@ -333,7 +333,11 @@ async fn the_state_file_is_private() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| !n.contains(".corrupt-"))
         .collect();
-    assert_eq!(names, vec!["state.json".to_string()]);
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, vec!["state.json".to_string(), "state.webhooks.jsonl".to_string()]);
+    let journal = dir.path().join("state.webhooks.jsonl");
+    assert_eq!(std::fs::metadata(&journal).unwrap().permissions().mode() & 0o777, 0o600, "the webhook journal holds secrets");
     sb.shutdown().await;
 }
 

@@ -1,0 +1,431 @@
+//! Webhooks as Dots sends them, through Svix: every event the sandbox notes goes to every
+//! enabled endpoint as a signed POST (`svix-id`, `svix-timestamp`, `svix-signature`), retried
+//! on Svix's schedule, each attempt recorded. Endpoints are registered through the sandbox's
+//! controls (real Dots has them in its dashboard, with no API). With a state file, endpoints
+//! (and their `whsec_` test secrets) and deliveries live in an append-only journal beside it
+//! (0600), so a delivery survives a restart and is retried afterwards.
+
+pub mod controls;
+pub mod event;
+mod journal;
+mod send;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub use event::{EventType, Happened, Subject};
+pub(crate) use journal::Journal;
+use journal::Record;
+pub(crate) use send::run_dispatcher;
+
+use crate::model::{Keyed, Table};
+
+/// Svix's retry schedule: the delay before each attempt (the first is immediate). A delivery
+/// that fails all of them is marked failed.
+pub const SCHEDULE: [Duration; 8] = [
+    Duration::ZERO,
+    Duration::from_secs(5),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(2 * 3600),
+    Duration::from_secs(5 * 3600),
+    Duration::from_secs(10 * 3600),
+    Duration::from_secs(10 * 3600),
+];
+
+/// The most of a reply each attempt keeps.
+pub const REPLY_KEPT_BYTES: usize = 1024;
+
+/// A receiver of webhooks. Its secret is shown only on request (`/endpoints/{id}/secret`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub id: Uuid,
+    pub url: String,
+    pub(crate) secret: String,
+    pub enabled: bool,
+    pub created: DateTime<Utc>,
+}
+
+impl Endpoint {
+    /// The endpoint as the controls list it: never its secret.
+    pub fn view(&self) -> Value {
+        json!({"id": self.id, "url": self.url, "enabled": self.enabled, "created": self.created})
+    }
+
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+/// One POST to an endpoint and what came back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Attempt {
+    pub at: DateTime<Utc>,
+    /// The headers sent (the signature is an HMAC, not the secret).
+    pub request_headers: Vec<(String, String)>,
+    /// None when no reply came (refused, timed out, cut off).
+    pub status_code: Option<u16>,
+    pub latency_ms: u64,
+    /// The first kilobyte of the reply's body.
+    pub reply: String,
+    pub error: Option<String>,
+}
+
+impl Attempt {
+    pub fn succeeded(&self) -> bool {
+        self.status_code.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// One event for one endpoint, with every attempt to deliver it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub event: String,
+    pub endpoint_id: Uuid,
+    pub endpoint_url: String,
+    /// The exact bytes signed and sent.
+    pub body: String,
+    pub created: DateTime<Utc>,
+    pub status: DeliveryStatus,
+    pub attempts: Vec<Attempt>,
+    /// When the next attempt is due (pending deliveries only).
+    pub next_attempt: Option<DateTime<Utc>>,
+    /// Where in `attempts` the current schedule began (a resend starts a new one).
+    #[serde(default)]
+    pub schedule_from: usize,
+}
+
+impl Keyed for Delivery {
+    fn key(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Delivery {
+    /// The `svix-id` of every attempt: receivers use it to drop duplicates.
+    pub fn message_id(&self) -> String {
+        format!("msg_{}", self.id.simple())
+    }
+
+    /// The row the list shows (no body, no attempts).
+    pub fn summary(&self) -> Value {
+        let last = self.attempts.last();
+        json!({
+            "id": self.id, "event": self.event, "endpoint_id": self.endpoint_id,
+            "endpoint_url": self.endpoint_url, "created": self.created, "status": self.status,
+            "attempts": self.attempts.len(), "next_attempt": self.next_attempt,
+            "last_status_code": last.and_then(|a| a.status_code),
+            "last_error": last.and_then(|a| a.error.clone()),
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WebhookError {
+    #[error("endpoint {0} not found")]
+    EndpointNotFound(Uuid),
+    #[error("delivery {0} not found")]
+    DeliveryNotFound(Uuid),
+    #[error("invalid endpoint URL {0:?}: give an http:// or https:// URL")]
+    BadUrl(String),
+    #[error("unknown event {0:?}; expected one of: {list}", list = EventType::list())]
+    UnknownEvent(String),
+    #[error("no {0} to send about: give its id, or create one first")]
+    NoSubject(&'static str),
+    #[error("{0} {1} not found")]
+    SubjectNotFound(&'static str, Uuid),
+    #[error("the webhook journal could not be written: {0}")]
+    Journal(String),
+}
+
+/// Which deliveries a list shows, newest first.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct DeliveryFilter {
+    pub event: Option<String>,
+    pub status: Option<DeliveryStatus>,
+    pub endpoint_id: Option<Uuid>,
+    /// Only deliveries older than this one (the page before).
+    pub before: Option<Uuid>,
+    pub limit: Option<usize>,
+}
+
+pub const DEFAULT_PAGE: usize = 50;
+pub const MAX_PAGE: usize = 500;
+
+/// What a due delivery needs to be sent, copied out so no lock is held while sending.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub delivery_id: Uuid,
+    pub message_id: String,
+    pub url: String,
+    pub secret: String,
+    pub body: String,
+    /// Which attempt of the schedule this is (0 = the first).
+    pub attempt: usize,
+}
+
+/// Endpoints and deliveries, under the sandbox's webhook lock.
+#[derive(Default)]
+pub(crate) struct Webhooks {
+    endpoints: Vec<Endpoint>,
+    deliveries: Table<Delivery>,
+    /// (due, id) of every pending delivery not being sent now.
+    due: BTreeSet<(DateTime<Utc>, Uuid)>,
+    sending: BTreeSet<Uuid>,
+    journal: Option<Journal>,
+    /// Svix's delays are divided by this (tests compress the schedule).
+    pub speedup: u32,
+}
+
+fn new_secret() -> String {
+    // Two v4 UUIDs: 244 random bits from the OS.
+    let mut key = Vec::with_capacity(32);
+    key.extend_from_slice(Uuid::new_v4().as_bytes());
+    key.extend_from_slice(Uuid::new_v4().as_bytes());
+    format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(key))
+}
+
+fn check_url(url: &str) -> Result<String, WebhookError> {
+    let bad = || WebhookError::BadUrl(url.to_string());
+    let parsed = url::Url::parse(url.trim()).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(bad());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // A password in the URL would be shown in every list.
+        return Err(bad());
+    }
+    Ok(parsed.to_string())
+}
+
+impl Webhooks {
+    /// Endpoints and deliveries from the journal at `path` (none yet: empty). Pending
+    /// deliveries are due again at their time, or now if it passed while stopped.
+    pub fn open(path: PathBuf, speedup: u32) -> std::io::Result<Webhooks> {
+        let (journal, records) = Journal::open(path)?;
+        let mut w = Webhooks { speedup, ..Webhooks::default() };
+        for r in records {
+            w.apply(r);
+        }
+        w.journal = Some(journal);
+        Ok(w)
+    }
+
+    pub fn in_memory(speedup: u32) -> Webhooks {
+        Webhooks { speedup, ..Webhooks::default() }
+    }
+
+    fn write(&mut self, record: Record) -> Result<(), WebhookError> {
+        if let Some(j) = &mut self.journal {
+            j.append(&record).map_err(|e| WebhookError::Journal(e.to_string()))?;
+        }
+        self.apply(record);
+        Ok(())
+    }
+
+    fn apply(&mut self, record: Record) {
+        match record {
+            Record::Endpoint(e) => match self.endpoints.iter_mut().find(|x| x.id == e.id) {
+                Some(x) => *x = e,
+                None => self.endpoints.push(e),
+            },
+            Record::EndpointRemoved { id } => self.endpoints.retain(|e| e.id != id),
+            Record::Delivery(d) => {
+                self.schedule(&d);
+                self.deliveries.insert(d);
+            }
+            Record::Attempt { delivery_id, attempt, status, next_attempt } => {
+                if let Some(d) = self.deliveries.get_mut(&delivery_id) {
+                    match attempt {
+                        Some(a) => d.attempts.push(a),
+                        None => d.schedule_from = d.attempts.len(), // a resend
+                    }
+                    d.status = status;
+                    d.next_attempt = next_attempt;
+                    let d = d.clone();
+                    self.due.retain(|(_, id)| *id != delivery_id);
+                    self.schedule(&d);
+                }
+            }
+            Record::Cleared => {
+                self.deliveries.clear();
+                self.due.clear();
+            }
+        }
+    }
+
+    fn schedule(&mut self, d: &Delivery) {
+        if let (DeliveryStatus::Pending, Some(at)) = (d.status, d.next_attempt) {
+            if !self.sending.contains(&d.id) {
+                self.due.insert((at, d.id));
+            }
+        }
+    }
+
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+
+    pub fn endpoint(&self, id: Uuid) -> Result<&Endpoint, WebhookError> {
+        self.endpoints.iter().find(|e| e.id == id).ok_or(WebhookError::EndpointNotFound(id))
+    }
+
+    pub fn add_endpoint(&mut self, url: &str) -> Result<Endpoint, WebhookError> {
+        let e = Endpoint { id: Uuid::new_v4(), url: check_url(url)?, secret: new_secret(), enabled: true, created: Utc::now() };
+        self.write(Record::Endpoint(e.clone()))?;
+        Ok(e)
+    }
+
+    pub fn set_enabled(&mut self, id: Uuid, enabled: bool) -> Result<Endpoint, WebhookError> {
+        let mut e = self.endpoint(id)?.clone();
+        e.enabled = enabled;
+        self.write(Record::Endpoint(e.clone()))?;
+        Ok(e)
+    }
+
+    pub fn remove_endpoint(&mut self, id: Uuid) -> Result<(), WebhookError> {
+        self.endpoint(id)?;
+        self.write(Record::EndpointRemoved { id })
+    }
+
+    /// One pending delivery of `body` per enabled endpoint, due now.
+    pub fn enqueue(&mut self, event: EventType, body: &Value) -> Result<Vec<Uuid>, WebhookError> {
+        let now = Utc::now();
+        let targets: Vec<(Uuid, String)> =
+            self.endpoints.iter().filter(|e| e.enabled).map(|e| (e.id, e.url.clone())).collect();
+        let mut ids = Vec::with_capacity(targets.len());
+        for (endpoint_id, endpoint_url) in targets {
+            let d = Delivery {
+                id: Uuid::new_v4(),
+                event: event.as_str().into(),
+                endpoint_id,
+                endpoint_url,
+                body: body.to_string(),
+                created: now,
+                status: DeliveryStatus::Pending,
+                attempts: Vec::new(),
+                next_attempt: Some(now),
+                schedule_from: 0,
+            };
+            ids.push(d.id);
+            self.write(Record::Delivery(d))?;
+        }
+        Ok(ids)
+    }
+
+    /// Sends a delivery again: due now, on a fresh schedule; its attempts so far stay.
+    pub fn resend(&mut self, id: Uuid) -> Result<(), WebhookError> {
+        let d = self.deliveries.get(&id).ok_or(WebhookError::DeliveryNotFound(id))?;
+        if self.sending.contains(&d.id) {
+            return Ok(()); // on its way already
+        }
+        self.write(Record::Attempt { delivery_id: id, attempt: None, status: DeliveryStatus::Pending, next_attempt: Some(Utc::now()) })
+    }
+
+    pub fn delivery(&self, id: Uuid) -> Result<&Delivery, WebhookError> {
+        self.deliveries.get(&id).ok_or(WebhookError::DeliveryNotFound(id))
+    }
+
+    pub fn delivery_count(&self) -> usize {
+        self.deliveries.len()
+    }
+
+    /// Newest first, filtered, one page.
+    pub fn list(&self, f: &DeliveryFilter) -> Vec<&Delivery> {
+        let limit = f.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        let mut rows = self.deliveries.newest_first();
+        if let Some(before) = f.before {
+            // Skip up to and including the cursor.
+            let mut found = false;
+            rows.by_ref().find(|d| {
+                found = d.id == before;
+                found
+            });
+        }
+        rows.filter(|d| f.event.as_deref().is_none_or(|e| d.event == e))
+            .filter(|d| f.status.is_none_or(|s| d.status == s))
+            .filter(|d| f.endpoint_id.is_none_or(|e| d.endpoint_id == e))
+            .take(limit)
+            .collect()
+    }
+
+    /// Takes the deliveries due by `now` (up to `room`) to send; the rest wait. Also says
+    /// when the next one is due. A delivery whose endpoint is gone or disabled fails.
+    pub fn take_due(&mut self, now: DateTime<Utc>, room: usize) -> (Vec<Outgoing>, Option<DateTime<Utc>>) {
+        let mut out = Vec::new();
+        while out.len() < room {
+            let Some(&(at, id)) = self.due.first() else { break };
+            if at > now {
+                break;
+            }
+            self.due.pop_first();
+            let Some(d) = self.deliveries.get(&id) else { continue };
+            let endpoint = self.endpoints.iter().find(|e| e.id == d.endpoint_id);
+            match endpoint {
+                Some(e) if e.enabled => {
+                    out.push(Outgoing {
+                        delivery_id: id,
+                        message_id: d.message_id(),
+                        url: e.url.clone(),
+                        secret: e.secret.clone(),
+                        body: d.body.clone(),
+                        attempt: d.attempts.len().saturating_sub(d.schedule_from),
+                    });
+                    self.sending.insert(id);
+                }
+                other => {
+                    let why = if other.is_some() { "the endpoint is disabled" } else { "the endpoint was removed" };
+                    let attempt = Attempt {
+                        at: now,
+                        request_headers: Vec::new(),
+                        status_code: None,
+                        latency_ms: 0,
+                        reply: String::new(),
+                        error: Some(why.into()),
+                    };
+                    let record = Record::Attempt { delivery_id: id, attempt: Some(attempt), status: DeliveryStatus::Failed, next_attempt: None };
+                    if let Err(e) = self.write(record) {
+                        tracing::error!(error = %e, "a webhook delivery's failure was not recorded");
+                    }
+                }
+            }
+        }
+        (out, self.due.first().map(|(at, _)| *at))
+    }
+
+    /// Records an attempt: succeeded, due again on the schedule, or failed for good.
+    pub fn record(&mut self, sent: &Outgoing, attempt: Attempt) -> Result<(), WebhookError> {
+        self.sending.remove(&sent.delivery_id);
+        let (status, next_attempt) = if attempt.succeeded() {
+            (DeliveryStatus::Succeeded, None)
+        } else if let Some(delay) = SCHEDULE.get(sent.attempt + 1) {
+            let scaled = *delay / self.speedup.max(1);
+            (DeliveryStatus::Pending, Some(attempt.at + scaled))
+        } else {
+            (DeliveryStatus::Failed, None)
+        };
+        self.write(Record::Attempt { delivery_id: sent.delivery_id, attempt: Some(attempt), status, next_attempt })
+    }
+
+    /// Forgets every delivery (the sandbox's reset); endpoints stay.
+    pub fn clear_deliveries(&mut self) -> Result<(), WebhookError> {
+        self.sending.clear();
+        self.write(Record::Cleared)
+    }
+}
