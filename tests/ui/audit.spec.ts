@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { AuditEntry } from '../../ui/src/bindings/AuditEntry';
 import { Rejection } from './fake-backend';
 import { moneyOf } from './fake-money';
-import { expect, openApp, test } from './fixtures';
+import { expect, openApp, test } from './fake-fixtures';
 
 const ENTRIES: AuditEntry[] = [
   {

@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import type { Template } from '../../ui/src/bindings/Template';
 import { Rejection, type FakeBackend } from './fake-backend';
 import { bulkOf } from './fake-bulk';
-import { emitEvent, expect, openApp, test } from './fixtures';
+import { emitEvent, expect, openApp, test } from './fake-fixtures';
 
 const CSV = [
   'email,name,reference,user_id,team',

@@ -1,7 +1,15 @@
-import { addSteps, createButton, emitEvent, expect, openApp, test } from './fixtures';
-import { QR_SVG, Rejection } from './fake-backend';
+import type { Page } from '@playwright/test';
+import type { FlowView } from '../../ui/src/bindings/FlowView';
+import type { Core } from './core';
+import { addSteps, createButton, expect, openApp, test } from './fixtures';
 
-test('create shows the link as a real <a> that opens in the system browser', async ({ page, backend }) => {
+/** The flow the card shows, as the core has it. */
+async function shownFlow(page: Page, core: Core): Promise<FlowView['flow']> {
+  const id = (await page.getByTestId('flow-id').textContent()) ?? '';
+  return (await core.invoke<FlowView>('get_flow', { id, environmentId: 'local' })).flow;
+}
+
+test('create shows the link as a real <a> that opens in the system browser', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'compliance', 'manage-payouts');
   await page.getByTestId('reference').fill('TICKET-42');
@@ -10,8 +18,10 @@ test('create shows the link as a real <a> that opens in the system browser', asy
 
   const link = page.getByTestId('flow-link');
   await expect(link).toBeVisible();
-  const [flow] = [...backend.flows.values()];
-  expect(flow).toBeDefined();
+  const flow = await shownFlow(page, core);
+  // The local sandbox's hosted page for this flow.
+  expect(flow.link).toBe(`${core.sandbox.origin}/flow/${flow.id}`);
+  expect(flow.metadata).toEqual({ reference: 'TICKET-42' });
   await expect(link).toHaveText(flow!.link);
   expect(await link.evaluate((el) => el.tagName)).toBe('A');
   await expect(link).toHaveAttribute('href', flow!.link);
@@ -21,7 +31,7 @@ test('create shows the link as a real <a> that opens in the system browser', asy
   await expect(page.getByTestId('flow-done')).toHaveCount(0);
 
   // What was sent: the steps in order and the reference as metadata.
-  expect(backend.lastRequest('create_flow')).toEqual({
+  expect(core.lastRequest('create_flow')).toEqual({
     steps: [{ name: 'compliance' }, { name: 'manage-payouts' }],
     metadata: { reference: 'TICKET-42' },
   });
@@ -29,27 +39,27 @@ test('create shows the link as a real <a> that opens in the system browser', asy
   // Clicking asks the opener plugin and leaves the app where it is.
   const appUrl = page.url();
   await link.click();
-  await expect.poll(() => backend.callsTo('plugin:opener|open_url').map((c) => c.args.url)).toEqual([flow!.link]);
+  await expect.poll(() => core.desktop.opened).toEqual([flow!.link]);
   expect(page.url()).toBe(appUrl);
   await expect(page.getByTestId('flow-card')).toBeVisible();
 });
 
-test('Ctrl+Enter creates the flow when it is valid, and not before', async ({ page, backend }) => {
+test('Ctrl+Enter creates the flow when it is valid, and not before', async ({ page, core }) => {
   await openApp(page);
-  await page.keyboard.press('Control+Enter');
+  // (No step at all would be a valid onboarding-only link: start from an invalid flow.)
   await addSteps(page, 'payout', 'redirect');
   await expect(page.getByTestId('step-redirect').getByTestId('violation')).toBeVisible();
   await page.getByTestId('opt-redirect-redirect_url').focus();
   await page.keyboard.press('Control+Enter');
-  expect(backend.callsTo('create_flow')).toHaveLength(0);
+  expect(core.callsTo('create_flow')).toHaveLength(0);
 
   await page.getByTestId('opt-redirect-redirect_url').fill('https://example.com/thanks');
   await page.getByTestId('opt-redirect-hide_continue_button').check();
   await expect(createButton(page)).toBeEnabled();
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  expect(backend.callsTo('create_flow')).toHaveLength(1);
-  expect(backend.lastRequest('create_flow')).toEqual({
+  expect(core.callsTo('create_flow')).toHaveLength(1);
+  expect(core.lastRequest('create_flow')).toEqual({
     steps: [
       { name: 'payout' },
       { name: 'redirect', hide_continue_button: true, redirect_url: 'https://example.com/thanks' },
@@ -57,22 +67,23 @@ test('Ctrl+Enter creates the flow when it is valid, and not before', async ({ pa
   });
 });
 
-test('a failed create shows the kind and message of the error', async ({ page, backend }) => {
-  backend.on('create_flow', () => {
-    throw new Rejection({ kind: 'unauthorized', message: 'Dots did not accept the credentials (401): bad key' });
-  });
+test('a failed create shows the kind and message of the error', async ({ page, core }) => {
   await openApp(page);
+  // Dots refuses the key, once.
+  await core.sandbox.fault({ fault: { kind: 'status', status: 401, body: '{"error":"bad key"}' }, method: 'POST', path_prefix: '/api/v2/flows' });
   await addSteps(page, 'compliance');
   await createButton(page).click();
   const error = page.getByTestId('error');
   await expect(error).toContainText('unauthorized');
   await expect(error).toContainText('Dots did not accept the credentials (401): bad key');
   await expect(page.getByTestId('flow-card')).toHaveCount(0);
-  // The flow can be tried again.
+  // The flow can be tried again, and the next try goes through.
   await expect(createButton(page)).toBeEnabled();
+  await createButton(page).click();
+  await expect(page.getByTestId('flow-card')).toBeVisible();
 });
 
-test('progress comes from flow-watch events, with no get_flow polling', async ({ page, backend }) => {
+test('progress comes from flow-watch events, with no get_flow polling', async ({ page, core }) => {
   await page.clock.install();
   await openApp(page);
   await addSteps(page, 'compliance', 'manage-payouts');
@@ -80,15 +91,15 @@ test('progress comes from flow-watch events, with no get_flow polling', async ({
   await expect(createButton(page)).toBeEnabled();
   await createButton(page).click();
   await expect(page.getByTestId('flow-progress')).toHaveText('0 of 2 steps');
-  const [flow] = [...backend.flows.values()];
-  const id = flow!.id;
+  const id = (await shownFlow(page, core)).id;
   // The card asks the Rust scheduler to watch the flow in its own environment.
-  await expect.poll(() => backend.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'local' }]);
+  await expect.poll(() => core.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'local' }]);
 
-  // Someone claims the flow and completes the first step: the scheduler says so.
-  const user = backend.claim(id);
-  backend.complete(id, 'compliance');
-  await emitEvent(page, 'flow-watch', backend.watchEvent(id, '2026-01-02T10:11:12Z'));
+  // Someone claims the flow and completes the first step; Refresh has the scheduler look now.
+  const user = await core.sandbox.claim(id);
+  await core.sandbox.complete(id, 'compliance');
+  await page.getByTestId('refresh-flow').click();
+  await expect.poll(() => core.callsTo('refresh_flow').map((c) => c.args)).toEqual([{ id }]);
   await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
   await expect(page.getByTestId('flow-step-compliance')).toHaveAttribute('data-done', 'true');
   await expect(page.getByTestId('flow-step-manage-payouts')).toHaveAttribute('data-done', 'false');
@@ -96,28 +107,28 @@ test('progress comes from flow-watch events, with no get_flow polling', async ({
   await expect(page.getByTestId('flow-last-checked')).toContainText('last checked');
   await expect(page.getByTestId('flow-done')).toHaveCount(0);
 
-  // Events about another flow change nothing.
-  await emitEvent(page, 'flow-watch', {
-    type: 'failed', id: 'someone-else', checked_at: '2026-01-02T10:11:13Z', kind: 'network', message: 'x', retry_in_ms: 1000,
-  });
-  await expect(page.getByTestId('flow-failed')).toHaveCount(0);
-
-  // A failed check is shown with its kind, message and when it is tried again.
-  await emitEvent(page, 'flow-watch', {
-    type: 'failed', id, checked_at: '2026-01-02T10:11:14Z', kind: 'rate_limited', message: 'Dots is rate limiting: slow down', retry_in_ms: 8000,
-  });
-  const failed = page.getByTestId('flow-failed');
-  await expect(failed).toContainText('rate_limited');
-  await expect(failed).toContainText('Dots is rate limiting: slow down');
-  await expect(failed).toContainText('retrying in 8 s');
+  // Events about another flow change nothing: one made and finished behind the card's back.
+  const other = await core.invoke<FlowView>('create_flow', { request: { steps: [{ name: 'payout' }] }, environmentId: 'local' });
+  await core.sandbox.complete(other.flow.id, 'payout');
+  await core.invoke('watch_flow', { id: other.flow.id, environmentId: 'local' });
+  await expect
+    .poll(() => core.host.eventsAfter(0).then((es) => es.some((e) => e.event === 'flow-watch' && (e.payload as { type: string; id: string }).id === other.flow.id && (e.payload as { type: string }).type === 'done')))
+    .toBe(true);
+  await expect(page.getByTestId('flow-done')).toHaveCount(0);
   await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
 
-  // Refresh asks the scheduler for a check now.
+  // A failed check is shown with its kind, message and when it is tried again.
+  await core.sandbox.fault({ fault: { kind: 'status', status: 429, retry_after: 1 }, method: 'GET', path_prefix: `/api/v2/flows/${id}` });
   await page.getByTestId('refresh-flow').click();
-  await expect.poll(() => backend.callsTo('refresh_flow').map((c) => c.args)).toEqual([{ id }]);
+  const failed = page.getByTestId('flow-failed');
+  await expect(failed).toContainText('rate_limited');
+  await expect(failed).toContainText('429');
+  await expect(failed).toContainText('retrying in 1 s');
+  await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
 
-  backend.complete(id, 'manage-payouts');
-  await emitEvent(page, 'flow-watch', backend.watchEvent(id));
+  // The last step done: the scheduler's next check (after the Retry-After) says Done.
+  await core.sandbox.complete(id, 'manage-payouts');
+  await page.getByTestId('refresh-flow').click();
   await expect(page.getByTestId('flow-done')).toHaveText('Done');
   await expect(page.getByTestId('flow-progress')).toHaveText('2 of 2 steps');
   await expect(page.getByTestId('flow-step-manage-payouts')).toHaveAttribute('data-done', 'true');
@@ -126,43 +137,41 @@ test('progress comes from flow-watch events, with no get_flow polling', async ({
   // The UI never polls by itself, however long the card stays.
   await page.clock.runFor(20_000);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-  expect(backend.callsTo('get_flow')).toHaveLength(0);
-  expect(backend.callsTo('watch_flow')).toHaveLength(1);
+  expect(core.callsTo('get_flow')).toHaveLength(0);
+  expect(core.callsTo('watch_flow')).toHaveLength(1);
 });
 
-test('a stopped watch is shown, and "Watch again" watches it again', async ({ page, backend }) => {
+test('a stopped watch is shown, and "Watch again" watches it again', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'id-verification');
   await createButton(page).click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  const [flow] = [...backend.flows.values()];
-  const id = flow!.id;
-  await expect.poll(() => backend.callsTo('watch_flow').length).toBe(1);
-  await emitEvent(page, 'flow-watch', {
-    type: 'stopped', id, checked_at: '2026-01-02T10:11:14Z', reason: 'error', kind: 'unauthorized', message: 'Dots did not accept the key',
-  });
-  await expect(page.getByTestId('flow-stopped')).toContainText('unauthorized');
-  await expect(page.getByTestId('flow-stopped')).toContainText('Dots did not accept the key');
+  const id = (await shownFlow(page, core)).id;
+  await expect.poll(() => core.callsTo('watch_flow').length).toBe(1);
+  // Dots refuses the key on the next check: asking again cannot fix that, so the watch stops.
+  await core.sandbox.fault({ fault: { kind: 'status', status: 401, body: '{"error":"key revoked"}' }, method: 'GET', path_prefix: `/api/v2/flows/${id}` });
   await page.getByTestId('refresh-flow').click();
-  await expect.poll(() => backend.callsTo('watch_flow').length).toBe(2);
+  await expect(page.getByTestId('flow-stopped')).toContainText('unauthorized');
+  await expect(page.getByTestId('flow-stopped')).toContainText('Dots did not accept the credentials (401): key revoked');
+  await page.getByTestId('refresh-flow').click();
+  await expect.poll(() => core.callsTo('watch_flow').length).toBe(2);
   await expect(page.getByTestId('flow-stopped')).toHaveCount(0);
 });
 
-test('copy puts the link on the clipboard (plugin) and says so', async ({ page, backend }) => {
+test('copy puts the link on the clipboard (plugin) and says so', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'compliance');
   await createButton(page).click();
-  const [flow] = [...backend.flows.values()];
+  const flow = await shownFlow(page, core);
   await page.getByTestId('copy-link').click();
   await expect(page.getByTestId('toast')).toHaveText('Link copied');
-  expect(backend.callsTo('plugin:clipboard-manager|write_text').map((c) => c.args.text)).toEqual([flow!.link]);
-  expect(backend.clipboard).toBe(flow!.link);
+  expect(core.callsTo('plugin:clipboard-manager|write_text').map((c) => c.args.text)).toEqual([flow!.link]);
+  expect(core.desktop.clipboard).toBe(flow!.link);
 });
 
-test('a failed copy says why and what to do', async ({ page, backend }) => {
-  backend.on('plugin:clipboard-manager|write_text', () => {
-    throw new Rejection({ kind: 'internal', message: 'clipboard unavailable' });
-  });
+test('a failed copy says why and what to do', async ({ page, core }) => {
+  // The desktop's clipboard refuses (as the plugin does with no clipboard owner).
+  core.desktop.clipboardError = 'clipboard unavailable';
   await openApp(page);
   await addSteps(page, 'compliance');
   await createButton(page).click();
@@ -171,44 +180,51 @@ test('a failed copy says why and what to do', async ({ page, backend }) => {
   await expect(page.getByTestId('toast')).toContainText('copy it by hand');
 });
 
-test('Ctrl+Shift+C copies the last link', async ({ page, backend }) => {
+test('Ctrl+Shift+C copies the last link', async ({ page, core }) => {
   await openApp(page);
   await page.keyboard.press('Control+Shift+C');
   await expect(page.getByTestId('toast')).toContainText('No link yet');
-  expect(backend.callsTo('plugin:clipboard-manager|write_text')).toHaveLength(0);
+  expect(core.callsTo('plugin:clipboard-manager|write_text')).toHaveLength(0);
   await addSteps(page, 'compliance');
   await createButton(page).click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  const [flow] = [...backend.flows.values()];
+  const flow = await shownFlow(page, core);
   await page.keyboard.press('Control+Shift+C');
   await expect(page.getByTestId('toast')).toHaveText('Link copied');
-  expect(backend.clipboard).toBe(flow!.link);
+  expect(core.desktop.clipboard).toBe(flow!.link);
 });
 
-test('the QR code of the link is shown as an SVG image', async ({ page, backend }) => {
+test('the QR code of the link is shown as an SVG image', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'compliance');
   await createButton(page).click();
-  const [flow] = [...backend.flows.values()];
+  const flow = await shownFlow(page, core);
   const qr = page.getByTestId('qr');
   await expect(qr).toBeVisible();
-  expect(backend.callsTo('link_qr').map((c) => c.args)).toEqual([{ link: flow!.link }]);
-  await expect(qr).toHaveAttribute('src', `data:image/svg+xml;charset=utf-8,${encodeURIComponent(QR_SVG)}`);
+  expect(core.callsTo('link_qr').map((c) => c.args)).toEqual([{ link: flow!.link }]);
+  // The SVG drawn in Rust for this link.
+  const svg = await core.invoke<string>('link_qr', { link: flow.link });
+  expect(svg).toContain('<svg');
+  await expect(qr).toHaveAttribute('src', `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
   // The image really loaded (the CSP allows data: images).
   await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
 });
 
-test('"Email to user" asks the app to open the draft (the page opens no mailto:)', async ({ page, backend }) => {
+test('"Email to user" asks the app to open the draft (the page opens no mailto:)', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'compliance', 'manage-payouts');
   await page.getByTestId('reference').fill('TICKET-7');
   await expect(createButton(page)).toBeEnabled();
   await createButton(page).click();
-  const [flow] = [...backend.flows.values()];
+  const flow = await shownFlow(page, core);
   await page.getByTestId('email-link').click();
-  await expect.poll(() => backend.callsTo('email_open').length).toBe(1);
-  expect(backend.callsTo('email_open').map((c) => c.args)).toEqual([
+  await expect.poll(() => core.callsTo('email_open').length).toBe(1);
+  expect(core.callsTo('email_open').map((c) => c.args)).toEqual([
     { draft: { link: flow!.link, steps: ['compliance', 'manage-payouts'], reference: 'TICKET-7' } },
   ]);
-  expect(backend.callsTo('plugin:opener|open_url')).toHaveLength(0);
+  expect(core.callsTo('plugin:opener|open_url')).toHaveLength(0);
+  // Rust handed the desktop a mailto: draft with the link in it.
+  await expect.poll(() => core.host.opened()).toHaveLength(1);
+  expect(core.host.opened()[0]).toMatch(/^mailto:/);
+  expect(decodeURIComponent(core.host.opened()[0]!)).toContain(flow.link);
 });

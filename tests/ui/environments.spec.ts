@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addSteps, createButton, emitEvent, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, emitEvent, expect, openApp, test } from './fake-fixtures';
 import { envView, Rejection } from './fake-backend';
 
 async function switchTo(page: Page, id: string): Promise<void> {

@@ -1,22 +1,29 @@
-// `test` with a `backend` fixture: a fresh FakeBackend per test, reachable from the page
-// through window.__flowDeskIpc (page.exposeFunction), and the IPC mock injected before
-// the app's scripts (page.addInitScript with the bundle global-setup.ts made).
+// `test` with a `core` fixture: a fresh ui-host per test (the real commands and core in a
+// new data folder, see host.ts), reached from the page through window.__flowDeskIpc
+// (page.exposeFunction) with the IPC mock injected before the app's scripts, and the
+// app's events pushed into the page as they are emitted.
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import { FakeBackend } from './fake-backend';
+import { Core } from './core';
+import { Host } from './host';
 import { MOCK_BUNDLE } from './mock-bundle';
+import { Sandbox } from './sandbox';
 
-type Fixtures = { backend: FakeBackend; cspViolations: string[] };
+type Fixtures = { core: Core; cspViolations: string[] };
 
 export const test = base.extend<Fixtures>({
-  // Auto: every page gets the mock, whether or not the test looks at the backend.
-  backend: [
+  // Auto: every page talks to a host, whether or not the test looks at it.
+  core: [
     async ({ page }, use) => {
-      const backend = new FakeBackend();
-      await page.exposeFunction('__flowDeskIpc', (cmd: string, args: Record<string, unknown>) =>
-        backend.handle(cmd, args),
-      );
+      const host = await Host.start();
+      const core = new Core(host, new Sandbox(host.dataDir));
+      await page.exposeFunction('__flowDeskIpc', (cmd: string, args: Record<string, unknown>) => core.handle(cmd, args));
       await page.addInitScript({ path: MOCK_BUNDLE });
-      await use(backend);
+      const stop = new AbortController();
+      const pumping = pumpEvents(page, host, stop.signal);
+      await use(core);
+      stop.abort();
+      await pumping;
+      await host.stop();
     },
     { auto: true },
   ],
@@ -34,6 +41,27 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
 });
+
+/** Forwards the app's events (flow-watch, bulk-progress, data-changed) into the page, in order. */
+async function pumpEvents(page: Page, host: Host, signal: AbortSignal): Promise<void> {
+  let seq = 0;
+  while (!signal.aborted) {
+    let events;
+    try {
+      events = await host.eventsAfter(seq, signal);
+    } catch {
+      if (signal.aborted) return;
+      throw new Error('the ui-host stopped answering for events');
+    }
+    for (const e of events) {
+      seq = e.seq;
+      // Before the app has loaded, nobody listens: the real window would drop it too.
+      await page
+        .evaluate(([name, payload]) => window.__flowDeskEmit?.(name as string, payload), [e.event, e.payload] as const)
+        .catch(() => {});
+    }
+  }
+}
 
 export { expect };
 
@@ -57,12 +85,4 @@ export async function addSteps(page: Page, ...names: string[]): Promise<void> {
 
 export function createButton(page: Page): Locator {
   return page.getByTestId('create-flow');
-}
-
-/** The backend emits an event (e.g. flow-watch) into the page, as the Rust side would. */
-export async function emitEvent(page: Page, event: string, payload: unknown): Promise<void> {
-  await page.evaluate(
-    ([e, p]) => (window as unknown as { __flowDeskEmit: (e: string, p: unknown) => Promise<void> }).__flowDeskEmit(e as string, p),
-    [event, payload] as const,
-  );
 }

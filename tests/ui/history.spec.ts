@@ -1,4 +1,4 @@
-import { expect, listedSteps, openApp, test } from './fixtures';
+import { expect, listedSteps, openApp, test } from './fake-fixtures';
 import { Rejection } from './fake-backend';
 
 const A = '11111111-1111-4111-8111-111111111111';

@@ -1,17 +1,17 @@
 // Runs in the page before the app (bundled to an IIFE by global-setup.ts and injected
 // with page.addInitScript). It installs Tauri's IPC mock and forwards every command to
-// the Node side (`window.__flowDeskIpc`, exposed per test by fixtures.ts), where a fake
-// backend answers and records it.
+// the Node side (`window.__flowDeskIpc`, exposed per test by fixtures.ts), which records
+// it and has the real Rust commands (the ui-host) answer it.
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 
-/** How the Node side answers: a value, or a rejection (an AppError like the Rust side's). */
+/** How the Node side answers: a value, or a rejection (the Rust side's AppError). */
 type Reply = { ok: unknown } | { reject: unknown };
 
 declare global {
   interface Window {
     __flowDeskIpc?: (cmd: string, args: unknown) => Promise<Reply>;
-    /** The Node side pushes backend events (flow-watch) through this. */
+    /** The Node side pushes the app's events (flow-watch, bulk-progress, ...) through this. */
     __flowDeskEmit?: (event: string, payload: unknown) => Promise<void>;
   }
 }

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import type { User } from '../../ui/src/bindings/User';
 import type { FakeBackend } from './fake-backend';
 import { moneyOf, type FakeMoney } from './fake-money';
-import { emitEvent, expect, openApp, test } from './fixtures';
+import { emitEvent, expect, openApp, test } from './fake-fixtures';
 
 /** The app on the Users view with one user open; returns the fake and the user. */
 async function openUser(page: Page, backend: FakeBackend, patch: Partial<User> = {}): Promise<{ money: FakeMoney; user: User }> {

@@ -1,4 +1,4 @@
-import { addSteps, createButton, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, expect, openApp, test } from './fake-fixtures';
 
 test('the email template and the check interval are edited in settings', async ({ page, backend }) => {
   await openApp(page);

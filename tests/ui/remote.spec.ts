@@ -1,4 +1,4 @@
-import { expect, openApp, test } from './fixtures';
+import { expect, openApp, test } from './fake-fixtures';
 
 test('From Dots lists the active environment\'s flows with next/previous pages', async ({ page, backend }) => {
   const ids: string[] = [];

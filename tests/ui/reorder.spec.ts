@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addSteps, createButton, expect, listedSteps, openApp, test } from './fixtures';
+import { addSteps, createButton, expect, listedSteps, openApp, test } from './fake-fixtures';
 
 async function center(page: Page, testId: string): Promise<{ x: number; y: number }> {
   const box = await page.getByTestId(testId).boundingBox();

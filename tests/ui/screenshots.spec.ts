@@ -2,7 +2,7 @@
 // `DOCS_SCREENSHOTS=1 npx playwright test screenshots` writes them into docs/; otherwise
 // the spec still draws both and keeps them under test-results/ (so it stays green and cheap).
 import path from 'node:path';
-import { addSteps, createButton, emitEvent, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, emitEvent, expect, openApp, test } from './fake-fixtures';
 import { ROOT } from './mock-bundle';
 
 for (const scheme of ['light', 'dark'] as const) {

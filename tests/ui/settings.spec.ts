@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addSteps, createButton, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, expect, openApp, test } from './fake-fixtures';
 import { envView, Rejection } from './fake-backend';
 
 const KEY = 'sk_test_Zq81SECRETvalue4abcd';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { addSteps, expect, listedSteps, openApp, test } from './fixtures';
+import { addSteps, expect, listedSteps, openApp, test } from './fake-fixtures';
 
 test('templates: save the current list, load it back, rename, delete', async ({ page, backend }) => {
   await openApp(page);

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { formatCents, parseDollars } from '../../ui/src/payouts/cents';
 import type { FakeBackend } from './fake-backend';
 import { moneyOf } from './fake-money';
-import { addSteps, createButton, emitEvent, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, emitEvent, expect, openApp, test } from './fake-fixtures';
 
 /** The app on the Users view. */
 async function openUsers(page: Page) {

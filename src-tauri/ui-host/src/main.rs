@@ -15,7 +15,7 @@ use std::path::PathBuf;
 fn main() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "error".into()))
         .init();
     let data_dir = std::env::args_os().nth(1).map(PathBuf::from).expect("usage: flowdesk-ui-host <data folder> (token on stdin)");
     let mut token = String::new();

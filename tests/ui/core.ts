@@ -1,0 +1,94 @@
+// What a spec sees of the app's Rust side: every invoke the page makes goes to the real
+// core (the ui-host) and is recorded here; the page's plugin calls that reach the desktop
+// (clipboard, "open in browser") are recorded instead of performed.
+import type { FlowRequest } from '../../ui/src/bindings/FlowRequest';
+import type { Host, Reply } from './host';
+import type { Sandbox } from './sandbox';
+
+export type Call = { cmd: string; args: Record<string, unknown>; at: number };
+
+/** A command's error, as the page's invoke rejects with it. */
+export class CommandError extends Error {
+  constructor(readonly cmd: string, readonly error: { kind?: string; message?: string }) {
+    super(`${cmd} failed: ${error.kind}: ${error.message}`);
+  }
+}
+
+/** A reply held back until the test releases it (the real reply, only late). */
+type Hold = { cmd: string; matches: (args: Record<string, unknown>) => boolean; gate: Promise<void>; answered: boolean };
+
+export class Core {
+  readonly calls: Call[] = [];
+  /** The desktop around the window: what was copied and opened, and a clipboard that can fail. */
+  readonly desktop = { clipboard: null as string | null, opened: [] as string[], clipboardError: null as string | null };
+  private holds: Hold[] = [];
+
+  constructor(
+    readonly host: Host,
+    readonly sandbox: Sandbox,
+  ) {}
+
+  /** The dispatcher the page calls through window.__flowDeskIpc. */
+  async handle(cmd: string, args: Record<string, unknown>): Promise<Reply> {
+    this.calls.push({ cmd, args: structuredClone(args), at: Date.now() });
+    const desktop = this.desktopCall(cmd, args);
+    if (desktop) return desktop;
+    const reply = await this.host.invoke(cmd, args);
+    const hold = this.holds.find((h) => h.cmd === cmd && h.matches(args));
+    if (hold) {
+      await hold.gate;
+      hold.answered = true;
+    }
+    return reply;
+  }
+
+  private desktopCall(cmd: string, args: Record<string, unknown>): Reply | null {
+    if (cmd === 'plugin:opener|open_url') {
+      this.desktop.opened.push(String(args.url));
+      return { ok: null };
+    }
+    if (cmd === 'plugin:clipboard-manager|write_text') {
+      if (this.desktop.clipboardError) return { reject: this.desktop.clipboardError };
+      this.desktop.clipboard = String(args.text);
+      return { ok: null };
+    }
+    return null;
+  }
+
+  /** Runs a command as the page would, for a test's own setup; throws its error. */
+  async invoke<T = unknown>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+    const reply = await this.host.invoke(cmd, args);
+    if ('reject' in reply) throw new CommandError(cmd, reply.reject as CommandError['error']);
+    return reply.ok as T;
+  }
+
+  /** Runs a command that must fail, and returns its error. */
+  async invokeError(cmd: string, args: Record<string, unknown> = {}): Promise<{ kind: string; message: string }> {
+    const reply = await this.host.invoke(cmd, args);
+    if ('ok' in reply) throw new Error(`${cmd} should fail, got ${JSON.stringify(reply.ok)}`);
+    return reply.reject as { kind: string; message: string };
+  }
+
+  /** Holds the replies to matching calls until `release` is called. */
+  hold(cmd: string, matches: (args: Record<string, unknown>) => boolean): { release: () => void; readonly answered: boolean } {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const hold: Hold = { cmd, matches, gate, answered: false };
+    this.holds.push(hold);
+    return {
+      release,
+      get answered() {
+        return hold.answered;
+      },
+    };
+  }
+
+  callsTo(cmd: string): Call[] {
+    return this.calls.filter((c) => c.cmd === cmd);
+  }
+
+  lastRequest(cmd: string): FlowRequest | undefined {
+    const calls = this.callsTo(cmd);
+    return calls[calls.length - 1]?.args.request as FlowRequest | undefined;
+  }
+}
