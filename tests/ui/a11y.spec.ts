@@ -112,3 +112,19 @@ for (const scheme of SCHEMES) {
     }
   });
 }
+
+for (const scheme of SCHEMES) {
+  test(`the command palette and the shortcuts list have no serious or critical axe violation (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await openApp(page);
+    await page.keyboard.press('Control+k');
+    await expect(page.getByTestId('command-palette')).toBeVisible();
+    await page.keyboard.type('go');
+    expect(await violations(page, '[data-testid="command-palette"]')).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('open-builder').focus();
+    await page.keyboard.press('Shift+?');
+    await expect(page.getByTestId('shortcuts-help')).toBeVisible();
+    expect(await violations(page, '[data-testid="shortcuts-help"]')).toEqual([]);
+  });
+}

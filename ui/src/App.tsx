@@ -15,6 +15,10 @@ import { loadSettings, SCREENS, type DeskContext } from './desk/screens';
 import { useEnvironments } from './desk/useEnvironments';
 import { useQuery } from './desk/useQuery';
 import { useScreen } from './desk/useScreen';
+import { useShortcuts } from './desk/useShortcuts';
+import { commandsOf } from './desk/commands';
+import { CommandPalette } from './desk/CommandPalette';
+import { ShortcutsHelp } from './desk/ShortcutsHelp';
 import { ipc } from './ipc';
 // The lazy screens' styles stay in the main stylesheet, in the same order as before.
 import './bulk/bulk.css';
@@ -47,6 +51,19 @@ function Desk() {
   const { screen, go } = useScreen();
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [userRequest, setUserRequest] = useState<DeskContext['userRequest']>(null);
+  const [overlay, setOverlay] = useState<{ kind: 'palette' | 'help'; back: Element | null } | null>(null);
+  // From the palette to the help, the focus still goes back to where it was before the palette.
+  const open = (kind: 'palette' | 'help') => setOverlay({ kind, back: overlay?.back ?? document.activeElement });
+  useShortcuts(() => open('palette'), () => open('help'));
+  const closeOverlay = () => {
+    const back = overlay?.back;
+    setOverlay(null);
+    // Back where the person was, unless what they chose took the focus (a dialog, a field).
+    requestAnimationFrame(() => {
+      const now = document.activeElement;
+      if ((!now || now === document.body) && back instanceof HTMLElement) back.focus();
+    });
+  };
 
   const byName = useMemo(() => new Map<StepName, StepInfo>((catalog?.steps ?? []).map((s) => [s.name, s])), [catalog]);
   const known = useMemo(() => new Set(byName.keys()), [byName]);
@@ -117,6 +134,29 @@ function Desk() {
         onStale={envs.reread}
         onOpenUser={openUser}
       />
+      {overlay?.kind === 'palette' ? (
+        <CommandPalette
+          onClose={closeOverlay}
+          onOpenFlow={desk.openEntry}
+          commandsWith={(templates) =>
+            commandsOf({
+              envs: envs.envs,
+              templates,
+              go,
+              openSettings: () => setSettingsOpen(true),
+              switchTo: envs.switchTo,
+              loadTemplate: (t) => {
+                builder.loadTemplate(t);
+                go('builder');
+                notify(`Template “${t.name}” loaded: check it, then create`);
+              },
+              startOnboarding: desk.startOnboarding,
+              showHelp: () => open('help'),
+            })
+          }
+        />
+      ) : null}
+      {overlay?.kind === 'help' ? <ShortcutsHelp onClose={closeOverlay} /> : null}
       {settingsOpen && envs.envs ? (
         <Suspense fallback={null}>
           <Settings envs={envs.envs} info={info} onView={envs.applyView} onClose={closeSettings} />

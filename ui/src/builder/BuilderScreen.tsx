@@ -8,7 +8,7 @@ import type { StepName } from '../bindings/StepName';
 import { ErrorNote } from '../components/ErrorNote';
 import { FlowCard } from '../components/FlowCard';
 import { FlowOptions } from '../components/FlowOptions';
-import { Palette } from '../components/Palette';
+import { StepPalette } from '../components/StepPalette';
 import { Preview } from '../components/Preview';
 import { Templates } from '../components/Templates';
 import { useCopy, useNotify } from '../desk/notify';
@@ -59,7 +59,7 @@ export function BuilderScreen({ builder, catalog, byName, env, envBlocked, hidde
   return (
     <main className="layout" hidden={hidden} data-testid="builder">
       <div className="side">
-        <Palette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={builder.addStep} />
+        <StepPalette steps={catalog?.steps ?? []} inFlow={inFlow} onAdd={builder.addStep} />
         <Templates current={current} canSave={draft.steps.length > 0} onLoad={builder.loadTemplate} />
       </div>
       <div className="builder">

@@ -5,7 +5,7 @@ import type { RuleViolation } from '../bindings/RuleViolation';
 import type { StepCatalog } from '../bindings/StepCatalog';
 import type { StepInfo } from '../bindings/StepInfo';
 import type { StepName } from '../bindings/StepName';
-import { STEP_DRAG_TYPE } from '../components/Palette';
+import { STEP_DRAG_TYPE } from '../components/StepPalette';
 import { StepListShell } from '../components/StepListShell';
 import { hasUserId, type Draft, type StepDraft } from '../draft';
 

@@ -11,7 +11,7 @@ type Props = {
 export const STEP_DRAG_TYPE = 'application/x-flowdesk-step';
 
 /** Every step Dots accepts; a click (or a drag into the flow) appends it. Each step can appear once. */
-export function Palette({ steps, inFlow, onAdd }: Props) {
+export function StepPalette({ steps, inFlow, onAdd }: Props) {
   return (
     <section className="palette" aria-labelledby="palette-title">
       <h2 id="palette-title">Steps</h2>
