@@ -116,13 +116,13 @@ test('"?" lists the shortcuts, but not while typing in a field', async ({ page }
   await expect(page.getByTestId('open-builder')).toBeFocused();
 });
 
-test('"Send an onboarding link" creates a flow with no steps and no user id', async ({ page, backend }) => {
+test('"Send an onboarding link" creates a flow with no steps and no user id', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'payout');
   await page.getByTestId('user-id').fill('not-sent');
   await page.getByTestId('send-onboarding').click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  expect(backend.lastRequest('create_flow')).toEqual({ steps: [] });
+  expect(core.lastRequest('create_flow')).toEqual({ steps: [] });
   // The draft is left as it was.
   expect(await listedSteps(page)).toEqual(['payout']);
 });
