@@ -1,19 +1,29 @@
-import { expect, listedSteps, openApp, test } from './fake-fixtures';
-import { Rejection } from './fake-backend';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FlowView } from '../../ui/src/bindings/FlowView';
+import type { HistoryEntry } from '../../ui/src/bindings/HistoryEntry';
+import type { Core } from './core';
+import { expect, listedSteps, openApp, test } from './fixtures';
 
-const A = '11111111-1111-4111-8111-111111111111';
-const B = '22222222-2222-4222-8222-222222222222';
+/** A flow made in the Local sandbox before the page opens; its id. */
+async function made(core: Core, steps: string[], metadata?: Record<string, unknown>): Promise<string> {
+  const request = { steps: steps.map((name) => ({ name })), ...(metadata ? { metadata } : {}) };
+  return (await core.invoke<FlowView>('create_flow', { request, environmentId: 'local' })).flow.id;
+}
 
-test('history: search, open (watching again), duplicate, delete', async ({ page, backend }) => {
-  backend.addHistory({
-    flow_id: A,
-    steps: ['compliance', 'manage-payouts'],
-    reference: 'TICKET-1',
-    metadata: { reference: 'TICKET-1', team: 'support' },
-    progress: { claimed: false, completed: 1, total: 2, done: false, pending: ['manage-payouts'] },
-  });
-  backend.addHistory({ flow_id: B, steps: ['payout'], reference: 'OTHER-9', environment_id: 'sandbox', environment_name: 'Sandbox' });
-  backend.complete(A, 'compliance');
+function history(core: Core): Promise<HistoryEntry[]> {
+  return core.invoke<HistoryEntry[]>('history_search', { query: '', limit: 200 });
+}
+
+test('history: search, open (watching again), duplicate, delete', async ({ page, core }) => {
+  const A = await made(core, ['compliance', 'manage-payouts'], { reference: 'TICKET-1', team: 'support' });
+  const B = await made(core, ['payout'], { reference: 'OTHER-9' });
+  // The person did the first step of A, and the watcher saw it (which history keeps).
+  await core.sandbox.complete(A, 'compliance');
+  await core.invoke('watch_flow', { id: A, environmentId: 'local' });
+  await expect.poll(async () => (await history(core)).find((e) => e.flow_id === A)?.progress?.completed).toBe(1);
+  await core.invoke('unwatch_flow', { id: A });
+
   await openApp(page);
   await page.getByTestId('open-history').click();
   const rowA = page.getByTestId(`history-row-${A}`);
@@ -23,14 +33,14 @@ test('history: search, open (watching again), duplicate, delete', async ({ page,
   await expect(rowA).toContainText('TICKET-1');
   await expect(rowA).toContainText('Compliance, Manage payouts');
   await expect(rowA).toContainText('1 of 2');
-  await expect(rowB).toContainText('Sandbox');
-  await expect(rowB).toContainText('not checked');
+  await expect(rowB).toContainText('Local sandbox');
+  await expect(rowB).toContainText('0 of 1');
 
   // Search goes to history_search.
   await page.getByTestId('history-search').fill('ticket');
   await expect(rowB).toHaveCount(0);
   await expect(rowA).toBeVisible();
-  expect(backend.callsTo('history_search').at(-1)!.args).toEqual({ query: 'ticket', limit: 200 });
+  expect(core.callsTo('history_search').at(-1)!.args).toEqual({ query: 'ticket', limit: 200 });
   await page.getByTestId('history-search').fill('nothing-like-this');
   await expect(page.getByTestId('history-empty')).toContainText('Nothing matches');
   await page.getByTestId('history-search').fill('');
@@ -41,7 +51,7 @@ test('history: search, open (watching again), duplicate, delete', async ({ page,
   await expect(page.getByTestId('flow-id')).toHaveText(A);
   await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
   await expect(page.getByTestId('flow-step-compliance')).toHaveAttribute('data-done', 'true');
-  await expect.poll(() => backend.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id: A, environmentId: 'local' }]);
+  await expect.poll(() => core.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id: A, environmentId: 'local' }]);
 
   // Duplicate: steps, reference and the other metadata into the builder.
   await page.getByTestId('open-history').click();
@@ -56,13 +66,21 @@ test('history: search, open (watching again), duplicate, delete', async ({ page,
   await page.getByTestId('open-history').click();
   await rowB.getByTestId('history-delete').click();
   await expect(rowB).toHaveCount(0);
-  expect(backend.callsTo('history_delete').map((c) => c.args)).toEqual([{ flowId: B }]);
+  expect(core.callsTo('history_delete').map((c) => c.args)).toEqual([{ flowId: B }]);
   await expect(rowA).toBeVisible();
+  expect((await history(core)).map((e) => e.flow_id)).toEqual([A]);
 });
 
-test('history: clear all asks first; retention sends the days; errors say what happened', async ({ page, backend }) => {
-  backend.addHistory({ flow_id: A, steps: ['compliance'], created_at: '2020-01-01T00:00:00Z' });
-  backend.addHistory({ flow_id: B, steps: ['payout'] });
+test('history: clear all asks first; retention sends the days; errors say what happened', async ({ page, core }) => {
+  const A = await made(core, ['compliance']);
+  const B = await made(core, ['payout']);
+  // A as an older run of the app left it: recorded in 2020 (the history file is shared on disk).
+  const file = path.join(core.host.dataDir, 'history.jsonl');
+  const lines = fs.readFileSync(file, 'utf-8').split('\n').filter(Boolean);
+  const aged = lines.map((line) => (line.includes(A) ? line.replace(/"created_at":"[^"]+"/, '"created_at":"2020-01-01T00:00:00Z"') : line));
+  expect(aged).not.toEqual(lines);
+  fs.writeFileSync(file, `${aged.join('\n')}\n`);
+
   await openApp(page);
   await page.getByTestId('open-history').click();
   await expect(page.getByTestId(`history-row-${A}`)).toBeVisible();
@@ -70,19 +88,26 @@ test('history: clear all asks first; retention sends the days; errors say what h
   await page.getByTestId('history-days').fill('30');
   await page.getByTestId('history-retention').click();
   await expect(page.getByTestId('toast')).toContainText('Removed 1 entry older than 30 days');
-  expect(backend.callsTo('history_retention').map((c) => c.args)).toEqual([{ days: 30 }]);
+  expect(core.callsTo('history_retention').map((c) => c.args)).toEqual([{ days: 30 }]);
   await expect(page.getByTestId(`history-row-${A}`)).toHaveCount(0);
+  await expect(page.getByTestId(`history-row-${B}`)).toBeVisible();
 
+  // Clear asks first; when the history file cannot be written (a folder stands in its
+  // place), the core's io error is shown and nothing is lost.
+  fs.rmSync(file, { force: true });
+  fs.mkdirSync(file);
   await page.getByTestId('history-clear').click();
-  expect(backend.callsTo('history_clear')).toHaveLength(0);
+  expect(core.callsTo('history_clear')).toHaveLength(0);
+  await page.getByTestId('history-clear-confirm').click();
+  await expect(page.getByTestId('error-kind')).toHaveText('io');
+  await expect(page.getByTestId('error-message')).toContainText(`could not write ${file}`);
+  expect(core.callsTo('history_clear')).toHaveLength(1);
+
+  // Writable again: clear empties it.
+  fs.rmdirSync(file);
+  await page.getByTestId('history-clear').click();
   await page.getByTestId('history-clear-confirm').click();
   await expect(page.getByTestId('history-empty')).toContainText('No flows yet');
-  expect(backend.callsTo('history_clear')).toHaveLength(1);
-
-  backend.on('history_search', () => {
-    throw new Rejection({ kind: 'io', message: 'Could not read the history file' });
-  });
-  await page.getByTestId('history-search').fill('x');
-  await expect(page.getByTestId('error-kind')).toHaveText('io');
-  await expect(page.getByTestId('error-message')).toHaveText('Could not read the history file');
+  expect(core.callsTo('history_clear')).toHaveLength(2);
+  expect(await history(core)).toEqual([]);
 });
