@@ -21,6 +21,8 @@ pub enum AppOnlyKind {
     NoLocalSandbox,
     /// The batch is running already (in this process or another).
     BatchRunning,
+    /// Webhooks of Sandbox and Production are set in Dots' dashboard, not here.
+    WebhooksNotLocal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

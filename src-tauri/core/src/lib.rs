@@ -24,6 +24,7 @@ mod pending;
 mod saved;
 mod service;
 mod shared;
+mod webhooks;
 
 pub use bulk::{BatchView, BulkPreview, BulkProgress, BulkRowView, BulkStart, BulkTemplate, RunHandle};
 pub use confirm::{Ask, BoxFuture, Clearance, Confirmation, Confirmer, Refuse, Scripted};
@@ -38,6 +39,10 @@ pub use local::LocalMode;
 pub use money::UserView;
 pub use saved::HistoryItem;
 pub use service::{AppInfo, Core, CoreOptions};
+pub use webhooks::{
+    webhook_events, DeliveryDetail, DeliveryPage, DeliveryQuery, DeliveryState, TriggerResult, WebhookAttempt, WebhookDelivery,
+    WebhookEndpoint, WebhooksScope,
+};
 
 /// The app's identifier: its data folder's name and the keychain's service.
 pub use flowdesk_settings::APP_IDENTIFIER;

@@ -19,10 +19,19 @@ use crate::Core;
 
 impl Core {
     /// Watches a flow with the key of the environment it was created in; polls at once.
+    /// On the local sandbox hosted here its events push each change, so the flow is read
+    /// on each push and otherwise only at [`PUSHED_FALLBACK`].
     pub async fn watch_flow(&self, id: String, environment_id: &str) -> CoreResult<()> {
         let client = self.client(environment_id).await?;
-        self.watcher.watch_now(id, Arc::new(client));
+        let source: Arc<dyn FlowSource> =
+            if self.pushes(environment_id) { Arc::new(Pushed(client)) } else { Arc::new(client) };
+        self.watcher.watch_now(id, source);
         Ok(())
+    }
+
+    /// Whether the environment's changes are pushed to this process (Local, hosted here).
+    fn pushes(&self, environment_id: &str) -> bool {
+        environment_id == flowdesk_settings::LOCAL && self.local.hosted_here()
     }
 
     /// A poll interval for this process only (the CLI's `watch --interval`); the saved
@@ -49,7 +58,12 @@ impl Core {
     pub async fn payout_link_watch(&self, environment_id: Option<&str>, id: String) -> CoreResult<()> {
         let env = self.environment(environment_id)?;
         let client = self.client(env.id()).await?;
-        self.watcher.watch_now(id, Arc::new(PayoutLinkSource(client)));
+        let source: Arc<dyn FlowSource> = if self.pushes(env.id()) {
+            Arc::new(Pushed(PayoutLinkSource(client)))
+        } else {
+            Arc::new(PayoutLinkSource(client))
+        };
+        self.watcher.watch_now(id, source);
         Ok(())
     }
 }
@@ -75,6 +89,22 @@ pub(crate) fn pump(core: std::sync::Weak<crate::service::Inner>, mut events: Unb
 }
 
 pub const STEP: &str = "payout-link";
+
+/// How often a pushed flow is read anyway, in case a push was missed.
+pub const PUSHED_FALLBACK: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// A source whose changes the local sandbox pushes (see `webhooks::push_local_events`).
+struct Pushed<S>(S);
+
+impl<S: FlowSource> FlowSource for Pushed<S> {
+    fn get_flow<'a>(&'a self, id: &'a str) -> FlowFuture<'a> {
+        self.0.get_flow(id)
+    }
+
+    fn pushed_fallback(&self) -> Option<std::time::Duration> {
+        Some(PUSHED_FALLBACK)
+    }
+}
 
 pub struct PayoutLinkSource(pub DotsClient);
 

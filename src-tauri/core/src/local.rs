@@ -80,6 +80,11 @@ impl Local {
         lock(&self.guard).is_some()
     }
 
+    /// The hosted sandbox's events, when this process hosts it.
+    pub(crate) fn subscribe(&self) -> Option<tokio::sync::broadcast::Receiver<flowdesk_sandbox::webhooks::Happened>> {
+        lock(&self.guard).as_ref().map(|g| g.sandbox.subscribe())
+    }
+
     /// The client settings for the sandbox, when some process hosts it.
     pub(crate) fn client_config(&self, timeout: Duration) -> CoreResult<ClientConfig> {
         let Some(endpoint) = &self.endpoint else {

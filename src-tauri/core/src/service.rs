@@ -167,6 +167,7 @@ impl Core {
             timeout: request_timeout,
         }));
         crate::link_watch::pump(Arc::downgrade(&core.0), watch_events);
+        crate::webhooks::push_local_events(Arc::downgrade(&core.0));
         spawn_change_watch(Arc::downgrade(&core.0));
         // Creates a killed process left unrecorded: looked for in the background.
         let recovering = core.clone();

@@ -53,6 +53,13 @@ pub type FlowFuture<'a> = Pin<Box<dyn Future<Output = Result<Flow, DotsError>> +
 pub trait FlowSource: Send + Sync {
     /// `GET` the flow. Called again after transient errors, so it must be a pure read.
     fn get_flow<'a>(&'a self, id: &'a str) -> FlowFuture<'a>;
+
+    /// For a source that pushes its changes (the local sandbox's events call
+    /// [`WatchHandle::refresh`]): polling is only a fallback, this often. `None`: poll on the
+    /// scheduler's intervals.
+    fn pushed_fallback(&self) -> Option<Duration> {
+        None
+    }
 }
 
 impl FlowSource for DotsClient {

@@ -145,6 +145,8 @@ struct Entry {
     slot: Option<Slot>,
     /// Set by a 429's `Retry-After`: no poll before this instant.
     not_before: Option<Instant>,
+    /// A pushed source's fallback interval: it replaces the base and backed-off ones.
+    pushed: Option<Duration>,
 }
 
 type Slot = (Instant, u64);
@@ -306,16 +308,11 @@ impl Scheduler {
                     return;
                 }
                 self.seq += 1;
-                let entry = Entry {
-                    source,
-                    token: self.seq,
-                    last: None,
-                    interval: self.config.interval,
-                    slot: None,
-                    not_before: None,
-                };
+                let pushed = source.pushed_fallback();
+                let interval = pushed.unwrap_or(self.config.interval);
+                let entry = Entry { source, token: self.seq, last: None, interval, slot: None, not_before: None, pushed };
                 self.flows.insert(id.clone(), entry);
-                let due = if at_once { now } else { now + self.config.interval };
+                let due = if at_once { now } else { now + interval };
                 self.schedule(&id, due);
             }
             Command::Refresh { id } => self.refresh(&id, now),
@@ -337,6 +334,9 @@ impl Scheduler {
                 let ids: Vec<String> = self.flows.keys().cloned().collect();
                 for id in ids {
                     let Some(entry) = self.flows.get_mut(&id) else { continue };
+                    if entry.pushed.is_some() {
+                        continue; // pushed: the poll interval does not apply
+                    }
                     entry.interval = base;
                     let Some((due, _)) = entry.slot else { continue };
                     let sooner = (now + base).max(entry.not_before.unwrap_or(now));
@@ -350,9 +350,8 @@ impl Scheduler {
     }
 
     fn refresh(&mut self, id: &str, now: Instant) {
-        let base = self.config.interval;
         let Some(entry) = self.flows.get_mut(id) else { return };
-        entry.interval = base;
+        entry.interval = entry.pushed.unwrap_or(self.config.interval);
         let Some((due, _)) = entry.slot else { return }; // a GET is running: its reply is fresh
         let at = entry.not_before.map_or(now, |nb| nb.max(now));
         if at < due {
@@ -411,7 +410,11 @@ impl Scheduler {
                     None => true,
                 };
                 entry.last = Some(flow.clone());
-                entry.interval = if changed { self.config.interval } else { self.config.backoff(entry.interval) };
+                entry.interval = match entry.pushed {
+                    Some(fallback) => fallback,
+                    None if changed => self.config.interval,
+                    None => self.config.backoff(entry.interval),
+                };
                 let due = now + entry.interval;
                 self.schedule(&id, due);
                 if changed {
@@ -419,7 +422,12 @@ impl Scheduler {
                 }
             }
             Err(error) if retry_later(&error) => {
-                entry.interval = self.config.backoff(entry.interval);
+                // A pushed source that fails is asked again at the longest poll interval,
+                // not its (much longer) fallback: its pushes may be what failed.
+                entry.interval = match entry.pushed {
+                    Some(_) => self.config.max_interval,
+                    None => self.config.backoff(entry.interval),
+                };
                 let wait = match &error {
                     // Exactly what Dots asked for, no sooner and (being Dots' own word) no later.
                     DotsError::RateLimited { retry_after: Some(after), .. } if !after.is_zero() => {

@@ -632,3 +632,41 @@ fn the_generated_typescript_is_a_tagged_union() {
         assert!(decl.contains(part), "{part} not in {decl}");
     }
 }
+
+/// A source whose changes are pushed: polled once at the start, then only when refreshed
+/// (a push) or at its fallback.
+struct Pushed(Arc<Fake>);
+
+impl FlowSource for Pushed {
+    fn get_flow<'a>(&'a self, id: &'a str) -> FlowFuture<'a> {
+        self.0.get_flow(id)
+    }
+
+    fn pushed_fallback(&self) -> Option<Duration> {
+        Some(Duration::from_secs(3600))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pushed_source_is_read_on_each_push_and_otherwise_only_at_its_fallback() {
+    let (h, mut rx) = Scheduler::spawn(config());
+    let fake = Fake::new(changing);
+    let start = Instant::now();
+    for i in 0..200 {
+        h.watch_now(format!("f{i}"), Arc::new(Pushed(fake.clone())));
+    }
+    until(start, 1.0).await;
+    assert_eq!(fake.count(), 200, "one read each at the start");
+    until(start, 61.0).await;
+    assert_eq!(fake.count(), 200, "no polling while nothing is pushed");
+    h.refresh("f7");
+    settle().await;
+    until(start, 62.0).await;
+    assert_eq!(fake.times("f7", start), vec![0.0, 61.0], "a push is read at once");
+    h.set_interval(Duration::from_secs(1));
+    until(start, 120.0).await;
+    assert_eq!(fake.count(), 201, "the poll interval does not apply to pushed flows");
+    until(start, 3601.0).await;
+    assert_eq!(fake.count(), 400, "the fallback: one more read each after an hour");
+    assert!(drain(&mut rx).len() >= 201);
+}
