@@ -69,6 +69,29 @@ export class Core {
     return reply.reject as { kind: string; message: string };
   }
 
+  /**
+   * Points environment `id` at this test's local sandbox (Dots' API on loopback) and saves
+   * the sandbox's key for it: it then acts like the real one, and nothing leaves the machine.
+   */
+  async pointAtSandbox(id: string, production: boolean | null = null): Promise<void> {
+    const change = { name: null, base_url: `${this.sandbox.origin}/api`, app_id: null, production };
+    await this.invoke('update_environment', { id, change });
+    const { clientId, apiKey } = this.sandbox.credentials;
+    await this.invoke('save_credentials', { environmentId: id, clientId, apiKey });
+  }
+
+  /** Adds an environment served by this test's local sandbox, with its key; returns its id. */
+  async addSandboxEnvironment(name: string, production: boolean): Promise<string> {
+    const before = await this.invoke<{ environments: Array<{ environment: { id: string } }> }>('environments');
+    const environment = { name, base_url: `${this.sandbox.origin}/api`, app_id: null, production };
+    const after = await this.invoke<typeof before>('add_environment', { environment });
+    const added = after.environments.find((e) => !before.environments.some((b) => b.environment.id === e.environment.id));
+    const id = added!.environment.id;
+    const { clientId, apiKey } = this.sandbox.credentials;
+    await this.invoke('save_credentials', { environmentId: id, clientId, apiKey });
+    return id;
+  }
+
   /** Holds the replies to matching calls until `release` is called. */
   hold(cmd: string, matches: (args: Record<string, unknown>) => boolean): { release: () => void; readonly answered: boolean } {
     let release = () => {};

@@ -1,14 +1,29 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { addSteps, createButton, emitEvent, expect, openApp, test } from './fake-fixtures';
-import { envView, Rejection } from './fake-backend';
+import type { Ask } from '../../ui/src/bindings/Ask';
+import type { FlowView } from '../../ui/src/bindings/FlowView';
+import type { Core } from './core';
+import { addSteps, createButton, expect, openApp, test } from './fixtures';
 
 async function switchTo(page: Page, id: string): Promise<void> {
   await page.getByTestId(`env-option-${id}`).click();
   await expect(page.getByTestId(`env-option-${id}`)).toHaveAttribute('aria-checked', 'true');
 }
 
-test('the switcher changes the active environment in one click, and create uses it', async ({ page, backend }) => {
-  backend.configure('sandbox');
+/** What the native dialog was asked, in short. */
+async function asked(core: Core): Promise<Array<Pick<Ask, 'action' | 'environment_name' | 'host'>>> {
+  return (await core.host.asked()).map(({ action, environment_name, host }) => ({ action, environment_name, host }));
+}
+
+/** The flows Dots (the local sandbox) holds. */
+async function flowsInDots(core: Core): Promise<string[]> {
+  const page = await core.invoke<{ data: Array<{ id: string }> }>('list_remote_flows', { environmentId: 'local', params: { limit: 100 } });
+  return page.data.map((f) => f.id);
+}
+
+test('the switcher changes the active environment in one click, and create uses it', async ({ page, core }) => {
+  await core.pointAtSandbox('sandbox');
   await openApp(page);
   const badge = page.getByTestId('env-badge');
   await expect(badge).toHaveText('Local sandbox');
@@ -18,18 +33,18 @@ test('the switcher changes the active environment in one click, and create uses 
 
   await page.getByTestId('env-option-sandbox').click();
   await expect(badge).toHaveText('Sandbox');
-  await expect(badge).toHaveAttribute('title', 'Requests go to https://pls.senddotssandbox.com/api');
+  await expect(badge).toHaveAttribute('title', `Requests go to ${core.sandbox.origin}/api`);
   await expect(page.getByTestId('env-option-sandbox')).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('env-option-local')).toHaveAttribute('aria-checked', 'false');
-  expect(backend.callsTo('set_active_environment').map((c) => c.args)).toEqual([{ id: 'sandbox' }]);
+  expect(core.callsTo('set_active_environment').map((c) => c.args)).toEqual([{ id: 'sandbox' }]);
   await expect(page.getByTestId('prod-banner')).toHaveCount(0);
 
   // Not production: no question, the new environment's id.
   await addSteps(page, 'compliance');
   await createButton(page).click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  expect(backend.nativeDialog.asked).toEqual([]);
-  const [call] = backend.callsTo('create_flow');
+  expect(await asked(core)).toEqual([]);
+  const [call] = core.callsTo('create_flow');
   expect(call!.args).toMatchObject({ environmentId: 'sandbox' });
   await expect(page.getByTestId('flow-env')).toHaveText('Sandbox');
 
@@ -37,17 +52,18 @@ test('the switcher changes the active environment in one click, and create uses 
   await switchTo(page, 'local');
   await expect(badge).toHaveText('Local sandbox');
   await createButton(page).click();
-  await expect.poll(() => backend.callsTo('create_flow').length).toBe(2);
-  expect(backend.callsTo('create_flow')[1]!.args).toMatchObject({ environmentId: 'local' });
+  await expect.poll(() => core.callsTo('create_flow').length).toBe(2);
+  expect(core.callsTo('create_flow')[1]!.args).toMatchObject({ environmentId: 'local' });
   await expect(page.getByTestId('flow-env')).toHaveText('Local sandbox');
+  expect(await flowsInDots(core)).toHaveLength(2);
 });
 
-test('the production banner follows is_production, never the name', async ({ page, backend }) => {
+test('the production banner follows is_production, never the name', async ({ page, core }) => {
   // Marked production on its own host; and one merely *named* like production.
-  backend.addEnvironment(envView('payroll-live', 'Payroll Live', 'https://payroll.example.com/api', { production: true }));
-  backend.addEnvironment(envView('production-copy', 'Production Copy', 'https://staging.example.com/api'));
+  await core.invoke('add_environment', { environment: { name: 'Payroll Live', base_url: 'https://payroll.example.com/api', app_id: null, production: true } });
+  await core.invoke('add_environment', { environment: { name: 'Production Copy', base_url: 'https://staging.example.com/api', app_id: null, production: false } });
   // Named "Test", pointing at Dots' production host: production all the same.
-  backend.addEnvironment(envView('test', 'Test', 'https://api.dots.dev/api'));
+  await core.invoke('add_environment', { environment: { name: 'Test', base_url: 'https://api.dots.dev/api', app_id: null, production: false } });
   await openApp(page);
   await addSteps(page, 'compliance');
   const banner = page.getByTestId('prod-banner');
@@ -83,9 +99,12 @@ test('the production banner follows is_production, never the name', async ({ pag
   await expect(page.getByTestId('env-option-production-copy')).toHaveAttribute('data-production', 'false');
 });
 
-test("creating in Production is confirmed in the app's own dialog: a no sends nothing, a yes creates", async ({ page, backend }) => {
-  backend.active = 'production';
-  backend.configure('production', 'sk_live_9999');
+test("creating in Production is confirmed in the app's own dialog: a no sends nothing, a yes creates", async ({ page, core }) => {
+  // Production served by the local sandbox: marked, since its host is no longer Dots'.
+  await core.pointAtSandbox('production', true);
+  await core.invoke('set_active_environment', { id: 'production' });
+  // (Re-pointing Production is itself confirmed: only the questions from here on count.)
+  const before = (await asked(core)).length;
   await openApp(page);
   await expect(page.getByTestId('prod-banner')).toBeVisible();
   await addSteps(page, 'compliance', 'payout');
@@ -93,91 +112,94 @@ test("creating in Production is confirmed in the app's own dialog: a no sends no
 
   // The question is the app's (a native dialog from Rust), never the page's: the page cannot
   // answer it, and sends no confirmation of its own.
-  backend.nativeDialog.answer = false;
+  await core.host.answerNext(false);
   await createButton(page).click();
   await expect(page.getByTestId('error-kind')).toHaveText('confirmation_required');
   await expect(page.getByTestId('error-message')).toHaveText('Create a flow in Production was not confirmed: nothing was sent.');
   await expect(page.getByTestId('flow-card')).toHaveCount(0);
-  expect(backend.flows.size).toBe(0);
-  expect(backend.nativeDialog.asked).toEqual([{ action: 'flow.create', environment: 'Production', host: 'api.dots.dev' }]);
+  expect(await flowsInDots(core)).toEqual([]);
+  expect((await asked(core)).slice(before)).toEqual([{ action: 'flow.create', environment_name: 'Production', host: '127.0.0.1' }]);
 
-  backend.nativeDialog.answer = true;
   await createButton(page).click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  const call = backend.callsTo('create_flow').at(-1);
+  const call = core.callsTo('create_flow').at(-1);
   expect(call!.args).toMatchObject({ environmentId: 'production', request: { steps: [{ name: 'compliance' }, { name: 'payout' }] } });
   expect(call!.args).not.toHaveProperty('confirmProduction');
   await expect(page.getByTestId('flow-env')).toHaveText('Production');
+  expect(await flowsInDots(core)).toHaveLength(1);
+  expect((await asked(core)).slice(before)).toHaveLength(2);
 });
 
-test('a custom environment marked production is asked about with its own name and host', async ({ page, backend }) => {
-  backend.addEnvironment(
-    envView('payroll-live', 'Payroll Live', 'https://payroll.example.com/api', { production: true }),
-    'sk_live_1234',
-  );
-  backend.active = 'payroll-live';
+test('a custom environment marked production is asked about with its own name and host', async ({ page, core }) => {
+  const id = await core.addSandboxEnvironment('Payroll Live', true);
+  await core.invoke('set_active_environment', { id });
   await openApp(page);
   await addSteps(page, 'compliance');
   await createButton(page).click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  expect(backend.nativeDialog.asked).toEqual([{ action: 'flow.create', environment: 'Payroll Live', host: 'payroll.example.com' }]);
-  expect(backend.callsTo('create_flow')[0]!.args).toMatchObject({ environmentId: 'payroll-live' });
+  expect(await asked(core)).toEqual([{ action: 'flow.create', environment_name: 'Payroll Live', host: '127.0.0.1' }]);
+  expect(core.callsTo('create_flow')[0]!.args).toMatchObject({ environmentId: id });
 });
 
-test('a backend that still wants confirmation is shown as kind and message', async ({ page, backend }) => {
-  // The UI thought it was not production (the mark was set elsewhere): the backend refuses.
-  backend.configure('sandbox');
-  backend.active = 'sandbox';
+test('an environment marked production behind the page\'s back is still confirmed by the core', async ({ page, core }) => {
+  await core.pointAtSandbox('sandbox');
+  await core.invoke('set_active_environment', { id: 'sandbox' });
   await openApp(page);
   await addSteps(page, 'compliance');
-  backend.on('create_flow', () => {
-    throw new Rejection({ kind: 'confirmation_required', message: 'Sandbox is a production environment: confirm first' });
-  });
+  await expect(page.getByTestId('prod-banner')).toHaveCount(0);
+  // Another window (or the CLI) marks it production; the person says no in the dialog.
+  await core.invoke('update_environment', { id: 'sandbox', change: { name: null, base_url: null, app_id: null, production: true } });
+  await core.host.answerNext(false);
   await createButton(page).click();
   await expect(page.getByTestId('error-kind')).toHaveText('confirmation_required');
-  await expect(page.getByTestId('error-message')).toHaveText('Sandbox is a production environment: confirm first');
+  await expect(page.getByTestId('error-message')).toHaveText('Create a flow in Sandbox was not confirmed: nothing was sent.');
   await expect(page.getByTestId('flow-card')).toHaveCount(0);
-  // It read the environments again.
-  await expect.poll(() => backend.callsTo('environments').length).toBe(2);
+  expect(await flowsInDots(core)).toEqual([]);
+  // It read the environments again, and now shows it as production.
+  await expect(page.getByTestId('prod-banner')).toBeVisible();
 });
 
-test('the flow card watches the flow in the environment it was created in', async ({ page, backend }) => {
-  backend.configure('sandbox');
+test('the flow card watches the flow in the environment it was created in', async ({ page, core }) => {
+  await core.pointAtSandbox('sandbox');
   await openApp(page);
   await switchTo(page, 'sandbox');
   await addSteps(page, 'compliance', 'manage-payouts');
   await expect(createButton(page)).toBeEnabled();
   await createButton(page).click();
   await expect(page.getByTestId('flow-progress')).toHaveText('0 of 2 steps');
-  const [flow] = [...backend.flows.values()];
-  const id = flow!.id;
-  await expect.poll(() => backend.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'sandbox' }]);
+  const id = (await page.getByTestId('flow-id').textContent())!;
+  await expect.poll(() => core.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'sandbox' }]);
+  // Only found in Sandbox (its history says so), however the sandbox behind it is shared.
+  expect((await core.invoke<FlowView>('get_flow', { id, environmentId: 'sandbox' })).environment_id).toBe('sandbox');
 
-  // Switch away: the card stays, and events still move it on.
+  // Switch away: the card stays, and the scheduler's events still move it on.
   await switchTo(page, 'local');
   await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
-  backend.complete(id, 'compliance');
-  await emitEvent(page, 'flow-watch', backend.watchEvent(id));
+  await core.sandbox.complete(id, 'compliance');
+  await page.getByTestId('refresh-flow').click();
   await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
   await expect(page.getByTestId('flow-env')).toHaveText('Sandbox');
 
   await switchTo(page, 'production');
-  backend.complete(id, 'manage-payouts');
-  await emitEvent(page, 'flow-watch', backend.watchEvent(id));
+  await core.sandbox.complete(id, 'manage-payouts');
+  await page.getByTestId('refresh-flow').click();
   await expect(page.getByTestId('flow-done')).toBeVisible();
-  expect(backend.callsTo('watch_flow')).toHaveLength(1);
-  expect(backend.callsTo('get_flow')).toHaveLength(0);
+  expect(core.callsTo('watch_flow')).toHaveLength(1);
+  expect(core.callsTo('get_flow')).toHaveLength(0);
   await expect(page.getByTestId('error')).toHaveCount(0);
 });
 
-test('a failed switch is shown as kind and message, and the environment stays', async ({ page, backend }) => {
-  backend.on('set_active_environment', () => {
-    throw new Rejection({ kind: 'io', message: 'Could not save the settings file: disk full' });
-  });
+test('a failed switch is shown as kind and message, and the environment stays', async ({ page, core }) => {
+  await core.invoke('add_environment', { environment: { name: 'Staging', base_url: 'https://staging.example.com/api', app_id: null, production: false } });
   await openApp(page);
-  await page.getByTestId('env-option-sandbox').click();
-  await expect(page.getByTestId('error-kind')).toHaveText('io');
-  await expect(page.getByTestId('error-message')).toHaveText('Could not save the settings file: disk full');
+  await expect(page.getByTestId('env-option-staging')).toBeVisible();
+  // Another window (or the CLI) removes it before the click.
+  await core.invoke('remove_environment', { id: 'staging' });
+  await page.getByTestId('env-option-staging').click();
+  const refused = await core.invokeError('set_active_environment', { id: 'staging' });
+  await expect(page.getByTestId('error-kind')).toHaveText(refused.kind);
+  await expect(page.getByTestId('error-message')).toHaveText(refused.message);
+  expect(refused.message).toContain('staging');
   await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
   await expect(page.getByTestId('env-option-local')).toHaveAttribute('aria-checked', 'true');
 });

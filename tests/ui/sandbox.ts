@@ -29,6 +29,12 @@ export class Sandbox {
     return { origin: `http://127.0.0.1:${file.port}`, auth: `Basic ${auth}` };
   }
 
+  /** The Basic credentials Dots' API takes here: what a person would save as the key. */
+  get credentials(): { clientId: string; apiKey: string } {
+    const file = JSON.parse(fs.readFileSync(path.join(this.dataDir, 'sandbox.json'), 'utf-8')) as SandboxFile;
+    return { clientId: file.client_id, apiKey: file.api_key };
+  }
+
   /** "http://127.0.0.1:PORT": where the hosted pages and links live. */
   get origin(): string {
     return this.endpoint().origin;
