@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addSteps, createButton, expect, listedSteps, openApp, test } from './fake-fixtures';
+import { addSteps, createButton, expect, listedSteps, openApp, test } from './fixtures';
 
 async function center(page: Page, testId: string): Promise<{ x: number; y: number }> {
   const box = await page.getByTestId(testId).boundingBox();
@@ -48,15 +48,15 @@ async function keyboardMove(page: Page, name: string, title: string, by: number)
   await expect(live).toHaveText(`${title} dropped at position ${start + by} of ${count}.`);
 }
 
-async function createAndGetSentSteps(page: Page, backend: { lastRequest(cmd: string): unknown }) {
+async function createAndGetSentSteps(page: Page, core: { lastRequest(cmd: string): unknown }) {
   await expect(createButton(page)).toBeEnabled();
   await createButton(page).click();
   await expect(page.getByTestId('flow-card')).toBeVisible();
-  const request = backend.lastRequest('create_flow') as { steps: Array<{ name: string }> };
+  const request = core.lastRequest('create_flow') as { steps: Array<{ name: string }> };
   return request.steps.map((s) => s.name);
 }
 
-test('reorders steps by mouse drag on the handles', async ({ page, backend }) => {
+test('reorders steps by mouse drag on the handles', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'compliance', 'id-verification', 'manage-payouts');
   expect(await listedSteps(page)).toEqual(['compliance', 'id-verification', 'manage-payouts']);
@@ -73,7 +73,7 @@ test('reorders steps by mouse drag on the handles', async ({ page, backend }) =>
   await expect.poll(() => listedSteps(page)).toEqual(['compliance', 'manage-payouts', 'id-verification']);
 
   // The order that reaches create_flow is the order on screen.
-  expect(await createAndGetSentSteps(page, backend)).toEqual(['compliance', 'manage-payouts', 'id-verification']);
+  expect(await createAndGetSentSteps(page, core)).toEqual(['compliance', 'manage-payouts', 'id-verification']);
   await expect(page.getByTestId('flow-card').locator('[data-testid^="flow-step-"]')).toHaveCount(3);
   const shown = await page
     .getByTestId('flow-card')
@@ -93,7 +93,7 @@ test('a short click on a handle does not move anything', async ({ page }) => {
   expect(await listedSteps(page)).toEqual(['compliance', 'payout']);
 });
 
-test('reorders steps with the keyboard and announces it', async ({ page, backend }) => {
+test('reorders steps with the keyboard and announces it', async ({ page, core }) => {
   await openApp(page);
   await addSteps(page, 'compliance', 'id-verification', 'payout');
 
@@ -120,7 +120,7 @@ test('reorders steps with the keyboard and announces it', async ({ page, backend
   await expect(live).toHaveText('Moving Payout was cancelled. It stays at position 2 of 3.');
   await expect.poll(() => listedSteps(page)).toEqual(['compliance', 'payout', 'id-verification']);
 
-  expect(await createAndGetSentSteps(page, backend)).toEqual(['compliance', 'payout', 'id-verification']);
+  expect(await createAndGetSentSteps(page, core)).toEqual(['compliance', 'payout', 'id-verification']);
 });
 
 test('violations follow their step when it is dragged', async ({ page }) => {
