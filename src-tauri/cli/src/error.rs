@@ -45,6 +45,7 @@ impl From<CoreError> for CliError {
             AppErrorKind::Money(MoneyErrorKind::Io) => OTHER,
             AppErrorKind::Money(_) => INVALID,
             AppErrorKind::App(AppOnlyKind::ConfirmationRequired) => NOT_CONFIRMED,
+            AppErrorKind::App(AppOnlyKind::WebhooksNotLocal) => INVALID,
             _ => OTHER,
         };
         CliError::new(code, e.message)

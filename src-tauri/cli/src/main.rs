@@ -17,6 +17,7 @@ mod flows;
 mod history;
 mod money;
 mod steps;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -129,6 +130,11 @@ enum Command {
         #[command(subcommand)]
         action: money::MoneyAction,
     },
+    /// The local sandbox's webhooks: endpoints, deliveries, resend, trigger, listen.
+    Webhooks {
+        #[command(subcommand)]
+        action: webhooks::WebhooksAction,
+    },
     /// Host the local Dots sandbox (the `local` environment) until Ctrl-C, or reset it.
     Sandbox {
         #[command(subcommand)]
@@ -189,6 +195,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Fund(a) => money::fund(&g, a).await,
         Command::PayoutLink { action } => money::payout_link(&g, action).await,
         Command::Money { action } => money::money(&g, action).await,
+        Command::Webhooks { action } => webhooks::webhooks(&g, action).await,
         Command::Sandbox { action: None | Some(SandboxAction::Serve) } => sandbox(&g).await,
         Command::Sandbox { action: Some(SandboxAction::Reset) } => {
             context::core(&g).await?.reset_local_sandbox().await?;
