@@ -5,7 +5,8 @@ import type { FlowRequest } from '../../ui/src/bindings/FlowRequest';
 import type { Host, Reply } from './host';
 import type { Sandbox } from './sandbox';
 
-export type Call = { cmd: string; args: Record<string, unknown>; at: number };
+/** One invoke the page made, and what it got back (none yet while it runs). */
+export type Call = { cmd: string; args: Record<string, unknown>; at: number; reply?: Reply };
 
 /** A command's error, as the page's invoke rejects with it. */
 export class CommandError extends Error {
@@ -30,10 +31,10 @@ export class Core {
 
   /** The dispatcher the page calls through window.__flowDeskIpc. */
   async handle(cmd: string, args: Record<string, unknown>): Promise<Reply> {
-    this.calls.push({ cmd, args: structuredClone(args), at: Date.now() });
-    const desktop = this.desktopCall(cmd, args);
-    if (desktop) return desktop;
-    const reply = await this.host.invoke(cmd, args);
+    const call: Call = { cmd, args: structuredClone(args), at: Date.now() };
+    this.calls.push(call);
+    const reply = this.desktopCall(cmd, args) ?? (await this.host.invoke(cmd, args));
+    call.reply = reply;
     const hold = this.holds.find((h) => h.cmd === cmd && h.matches(args));
     if (hold) {
       await hold.gate;

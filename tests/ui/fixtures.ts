@@ -4,17 +4,19 @@
 // app's events pushed into the page as they are emitted.
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { Core } from './core';
-import { Host } from './host';
+import { Host, type HostOptions } from './host';
 import { MOCK_BUNDLE } from './mock-bundle';
 import { Sandbox } from './sandbox';
 
-type Fixtures = { core: Core; cspViolations: string[] };
+type Fixtures = { core: Core; cspViolations: string[]; hostOptions: HostOptions };
 
 export const test = base.extend<Fixtures>({
+  // A describe block may set them with test.use({ hostOptions: {...} }).
+  hostOptions: [{}, { option: true }],
   // Auto: every page talks to a host, whether or not the test looks at it.
   core: [
-    async ({ page }, use) => {
-      const host = await Host.start();
+    async ({ page, hostOptions }, use) => {
+      const host = await Host.start(hostOptions);
       const core = new Core(host, new Sandbox(host.dataDir));
       await page.exposeFunction('__flowDeskIpc', (cmd: string, args: Record<string, unknown>) => core.handle(cmd, args));
       await page.addInitScript({ path: MOCK_BUNDLE });

@@ -19,6 +19,14 @@ export type Emitted = { seq: number; event: string; payload: unknown };
 
 const STARTUP_MS = 15_000;
 
+/** How a test wants its app: the keychain, and files already in the data folder. */
+export type HostOptions = {
+  /** `absent`: the real keychain code with no session bus (as on a desktop without one). */
+  keychain?: 'memory' | 'absent';
+  /** Files (name → text) the data folder holds before the app starts, as an earlier run left them. */
+  files?: Record<string, string>;
+};
+
 export class Host {
   private constructor(
     private readonly child: ChildProcess,
@@ -29,12 +37,13 @@ export class Host {
     private readonly scratch: string,
   ) {}
 
-  static async start(): Promise<Host> {
+  static async start(options: HostOptions = {}): Promise<Host> {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flowdesk-ui-'));
     const dataDir = path.join(scratch, 'data');
     const bin = path.join(scratch, 'bin');
     const home = path.join(scratch, 'home');
     for (const dir of [dataDir, bin, home]) fs.mkdirSync(dir);
+    for (const [name, text] of Object.entries(options.files ?? {})) fs.writeFileSync(path.join(dataDir, name), text, { mode: 0o600 });
     // The desktop's "open this URL" (the mail app, the browser): recorded, never opened.
     fs.writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${path.join(scratch, 'opened.txt')}'\n`, {
       mode: 0o755,
@@ -42,7 +51,14 @@ export class Host {
     const token = randomBytes(32).toString('hex');
     // No display and no session bus: the host never reaches the person's desktop.
     const child = spawn(HOST_BIN, [dataDir], {
-      env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home },
+      env: {
+        PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        HOME: home,
+        XDG_DATA_HOME: home,
+        XDG_CONFIG_HOME: home,
+        FLOWDESK_UI_HOST_KEYCHAIN: options.keychain ?? 'memory',
+        ...(options.keychain === 'absent' ? { DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(scratch, 'no-bus')}` } : {}),
+      },
       stdio: ['pipe', 'pipe', process.env.FLOWDESK_UI_HOST_LOG ? 'inherit' : 'pipe'],
     });
     // Its log is only worth reading when it fails to start.

@@ -1,12 +1,12 @@
 //! The app as the UI tests see it: the real commands on Tauri's mock runtime, a fresh data
-//! folder, keys in memory, a scripted confirmer, and every event the app emits kept in order.
+//! folder, the keys where main.rs says, a scripted confirmer, and every event the app emits kept in order.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use flow_desk_lib::{app_builder, attach, start_core, BULK_EVENT, DATA_EVENT, WATCH_EVENT};
 use flowdesk_core::{Ask, Scripted};
-use flowdesk_settings::{Credentials, MemoryStore};
+use flowdesk_settings::Credentials;
 use serde::Serialize;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -42,10 +42,9 @@ pub struct Hosted {
 impl Hosted {
     /// The app (the caller keeps it alive: the window's commands need it) and the host's
     /// view of it. Panics on failure: the host can do nothing useful without its core.
-    pub fn start(data_dir: PathBuf) -> (App<MockRuntime>, Arc<Hosted>) {
+    pub fn start(data_dir: PathBuf, credentials: Credentials) -> (App<MockRuntime>, Arc<Hosted>) {
         // Yes by default, as a person clicking through a test would; a test queues a no.
         let confirmer = Arc::new(Scripted::always(true));
-        let credentials = Credentials::new(MemoryStore::new());
         let core = tauri::async_runtime::block_on(start_core(data_dir, credentials, confirmer.clone())).expect("the core starts");
         let app = app_builder(mock_builder()).build(mock_context(noop_assets())).expect("the app builds");
         attach(app.handle(), core);

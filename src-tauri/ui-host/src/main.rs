@@ -3,7 +3,8 @@
 //! talks to the real core instead of a TypeScript stand-in.
 //!
 //! Started by tests/ui/host.ts with the data folder as its one argument and the per-run
-//! token as the first line of stdin. It prints `listening http://127.0.0.1:PORT`, answers
+//! token as the first line of stdin. Keys live in memory, unless FLOWDESK_UI_HOST_KEYCHAIN
+//! is `absent`: then the real keychain code runs with no session bus to reach. It prints `listening http://127.0.0.1:PORT`, answers
 //! only requests carrying the token, and exits when stdin closes (its test is over).
 
 mod app;
@@ -11,6 +12,21 @@ mod http;
 
 use std::io::BufRead;
 use std::path::PathBuf;
+
+/// In memory; or the system keychain with no session bus, which must never reach a real one.
+fn credentials() -> flowdesk_settings::Credentials {
+    use flowdesk_settings::{Credentials, MemoryStore};
+    match std::env::var("FLOWDESK_UI_HOST_KEYCHAIN").as_deref() {
+        Err(_) | Ok("memory") => Credentials::new(MemoryStore::new()),
+        Ok("absent") => {
+            let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+            let missing = bus.strip_prefix("unix:path=").is_some_and(|p| !std::path::Path::new(p).exists());
+            assert!(missing, "FLOWDESK_UI_HOST_KEYCHAIN=absent needs DBUS_SESSION_BUS_ADDRESS=unix:path=<a missing file>");
+            Credentials::keychain()
+        }
+        Ok(other) => panic!("FLOWDESK_UI_HOST_KEYCHAIN={other}: expected memory or absent"),
+    }
+}
 
 fn main() {
     tracing_subscriber::fmt()
@@ -23,7 +39,7 @@ fn main() {
     let token = token.trim().to_string();
     assert!(token.len() >= 32, "the token must be at least 32 characters");
 
-    let (_app, hosted) = app::Hosted::start(data_dir);
+    let (_app, hosted) = app::Hosted::start(data_dir, credentials());
     // The test is over when its end of stdin closes: leave with it, never linger.
     std::thread::spawn(move || {
         let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
