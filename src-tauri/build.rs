@@ -2,6 +2,17 @@
 // `allow-*` permissions so the window's capability lists exactly what it may call.
 fn main() {
     let commands = &[
+        "webhooks_scope",
+        "webhook_events",
+        "webhook_endpoints",
+        "webhook_endpoint_add",
+        "webhook_endpoint_set_enabled",
+        "webhook_endpoint_remove",
+        "webhook_endpoint_secret",
+        "webhook_deliveries",
+        "webhook_delivery",
+        "webhook_resend",
+        "webhook_trigger",
         "app_info",
         "step_catalog",
         "validate_flow",

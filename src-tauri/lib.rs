@@ -92,6 +92,17 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             money::audit_export_csv,
             money::limits_get,
             money::limits_set,
+            webhooks::webhooks_scope,
+            webhooks::webhook_events,
+            webhooks::webhook_endpoints,
+            webhooks::webhook_endpoint_add,
+            webhooks::webhook_endpoint_set_enabled,
+            webhooks::webhook_endpoint_remove,
+            webhooks::webhook_endpoint_secret,
+            webhooks::webhook_deliveries,
+            webhooks::webhook_delivery,
+            webhooks::webhook_resend,
+            webhooks::webhook_trigger,
         ])
 }
 

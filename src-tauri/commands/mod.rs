@@ -7,6 +7,7 @@ pub mod flows;
 pub mod handoff;
 pub mod money;
 pub mod saved;
+pub mod webhooks;
 
 use flowdesk_core::{AppInfo, Core};
 use tauri::State;

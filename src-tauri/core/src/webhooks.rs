@@ -247,27 +247,8 @@ impl Core {
     }
 
     pub async fn webhook_deliveries(&self, query: &DeliveryQuery) -> CoreResult<DeliveryPage> {
-        let mut params = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(e) = &query.event {
-            params.append_pair("event", e);
-        }
-        if let Some(s) = query.status {
-            params.append_pair("status", match s {
-                DeliveryState::Pending => "pending",
-                DeliveryState::Succeeded => "succeeded",
-                DeliveryState::Failed => "failed",
-            });
-        }
-        if let Some(e) = &query.endpoint_id {
-            params.append_pair("endpoint_id", e);
-        }
-        if let Some(b) = &query.before {
-            params.append_pair("before", b);
-        }
-        if let Some(l) = query.limit {
-            params.append_pair("limit", &l.to_string());
-        }
-        self.webhook_typed(reqwest::Method::GET, &format!("/deliveries?{}", params.finish()), None).await
+        let path = format!("/deliveries?{}", query_string(query));
+        self.webhook_typed(reqwest::Method::GET, &path, None).await
     }
 
     pub async fn webhook_delivery(&self, id: &str) -> CoreResult<DeliveryDetail> {
@@ -301,6 +282,31 @@ impl Core {
             Err(not_local())
         }
     }
+}
+
+fn query_string(query: &DeliveryQuery) -> String {
+    let mut params = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(e) = &query.event {
+        params.append_pair("event", e);
+    }
+    if let Some(s) = query.status {
+        let status = match s {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Succeeded => "succeeded",
+            DeliveryState::Failed => "failed",
+        };
+        params.append_pair("status", status);
+    }
+    if let Some(e) = &query.endpoint_id {
+        params.append_pair("endpoint_id", e);
+    }
+    if let Some(b) = &query.before {
+        params.append_pair("before", b);
+    }
+    if let Some(l) = query.limit {
+        params.append_pair("limit", &l.to_string());
+    }
+    params.finish()
 }
 
 /// An id as one path segment: anything else is percent-encoded, so it cannot reach another

@@ -3,4 +3,4 @@
 /**
  * Kinds that only the core has, beside the Dots client's, the settings' and the money's.
  */
-export type AppOnlyKind = "internal" | "confirmation_required" | "no_local_sandbox" | "batch_running";
+export type AppOnlyKind = "internal" | "confirmation_required" | "no_local_sandbox" | "batch_running" | "webhooks_not_local";

@@ -28,6 +28,12 @@ import type { Summary } from '../bindings/Summary';
 import type { Template } from '../bindings/Template';
 import type { User } from '../bindings/User';
 import type { UserView } from '../bindings/UserView';
+import type { DeliveryDetail } from '../bindings/DeliveryDetail';
+import type { DeliveryPage } from '../bindings/DeliveryPage';
+import type { TriggerResult } from '../bindings/TriggerResult';
+import type { WebhookDelivery } from '../bindings/WebhookDelivery';
+import type { WebhookEndpoint } from '../bindings/WebhookEndpoint';
+import type { WebhooksScope } from '../bindings/WebhooksScope';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 
 /** Every Tauri command the UI calls, and the type of its answer. */
@@ -94,6 +100,17 @@ export interface Commands {
   audit_export_csv: string;
   limits_get: Limits;
   limits_set: Limits;
+  webhooks_scope: WebhooksScope;
+  webhook_events: string[];
+  webhook_endpoints: WebhookEndpoint[];
+  webhook_endpoint_add: WebhookEndpoint;
+  webhook_endpoint_set_enabled: WebhookEndpoint;
+  webhook_endpoint_remove: null;
+  webhook_endpoint_secret: string;
+  webhook_deliveries: DeliveryPage;
+  webhook_delivery: DeliveryDetail;
+  webhook_resend: WebhookDelivery;
+  webhook_trigger: TriggerResult;
 }
 
 export type Command = keyof Commands;

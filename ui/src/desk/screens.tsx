@@ -30,6 +30,7 @@ const loadBulk = () => import('../bulk/BulkView');
 const loadUsers = () => import('../payouts/UsersView');
 const loadMoney = () => import('../payouts/MoneyView');
 const loadAudit = () => import('../payouts/AuditView');
+const loadWebhooks = () => import('../webhooks/WebhooksView');
 export const loadSettings = () => import('../settings/Settings');
 
 const History = lazy(() => loadHistory().then((m) => ({ default: m.History })));
@@ -38,6 +39,7 @@ const BulkView = lazy(() => loadBulk().then((m) => ({ default: m.BulkView })));
 const UsersView = lazy(() => loadUsers().then((m) => ({ default: m.UsersView })));
 const MoneyView = lazy(() => loadMoney().then((m) => ({ default: m.MoneyView })));
 const AuditView = lazy(() => loadAudit().then((m) => ({ default: m.AuditView })));
+const WebhooksView = lazy(() => loadWebhooks().then((m) => ({ default: m.WebhooksView })));
 
 type ScreenDef = {
   id: string;
@@ -77,6 +79,7 @@ export const SCREENS = [
   },
   { id: 'money', label: 'Money', testId: 'open-money', load: loadMoney, render: (d) => <MoneyView env={d.env} /> },
   { id: 'audit', label: 'Audit log', testId: 'open-audit', load: loadAudit, render: (d) => <AuditView env={d.env} onMoney={() => d.go('money')} /> },
+  { id: 'webhooks', label: 'Webhooks', testId: 'open-webhooks', load: loadWebhooks, render: (d) => <WebhooksView env={d.env} /> },
 ] as const satisfies readonly ScreenDef[];
 
 export type Screen = (typeof SCREENS)[number]['id'];
