@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { AuditEntry } from '../../ui/src/bindings/AuditEntry';
-import { Rejection } from './fake-backend';
-import { moneyOf } from './fake-money';
-import { expect, openApp, test } from './fake-fixtures';
+import path from 'node:path';
+import type { AuditRead } from '../../ui/src/bindings/AuditRead';
+import { expect, openApp, test } from './fixtures';
 
 const ENTRIES: AuditEntry[] = [
   {
@@ -33,58 +33,66 @@ const ENTRIES: AuditEntry[] = [
   },
 ];
 
-test('the audit log lists every entry, with the skipped lines said', async ({ page, backend }) => {
-  const money = moneyOf(backend);
-  money.audit = structuredClone(ENTRIES);
-  money.skippedLines = 2;
-  await openApp(page);
-  await page.getByTestId('open-audit').click();
-  await expect(page.locator('[data-testid^="audit-row-"]')).toHaveCount(2);
-  const first = page.getByTestId('audit-row-0');
-  await expect(first).toContainText('sam');
-  await expect(first).toContainText('sandbox');
-  await expect(first).toContainText('wallet.fund');
-  await expect(first).toContainText('Ana Diaz');
-  await expect(first).toContainText('tr_123');
-  await expect(page.getByTestId('audit-amount-0')).toHaveText('$1,234.05');
-  await expect(page.getByTestId('audit-amount-1')).toHaveText('$0.05');
-  await expect(page.getByTestId('audit-result-1')).toContainText('unknown');
-  await expect(page.getByTestId('audit-result-1')).toContainText('Dots did not answer in time');
-  await expect(page.getByTestId('audit-skipped')).toContainText('2 lines of the audit log could not be read');
-});
+/** The audit log as an earlier run of the app left it, one JSON line per entry. */
+function auditLog(entries: AuditEntry[], broken = 0): string {
+  return [...entries.map((e) => JSON.stringify(e)), ...Array.from({ length: broken }, (_, i) => `{"time": "cut off ${i}`)].join('\n') + '\n';
+}
 
-test('no skipped lines: no notice; an unreadable log shows kind and message', async ({ page, backend }) => {
-  const money = moneyOf(backend);
-  money.audit = structuredClone(ENTRIES.slice(0, 1));
-  await openApp(page);
-  await page.getByTestId('open-audit').click();
-  await expect(page.getByTestId('audit-row-0')).toBeVisible();
-  await expect(page.getByTestId('audit-skipped')).toHaveCount(0);
+test.describe('with an audit log of two entries and two unreadable lines', () => {
+  test.use({ hostOptions: { files: { 'audit.jsonl': auditLog(ENTRIES, 2) } } });
 
-  backend.on('audit_read', () => {
-    throw new Rejection({ kind: 'io', message: 'The audit log could not be read: permission denied' });
+  test('the audit log lists every entry, with the skipped lines said', async ({ page, core }) => {
+    expect((await core.invoke<AuditRead>('audit_read')).skipped_lines).toBe(2);
+    await openApp(page);
+    await page.getByTestId('open-audit').click();
+    await expect(page.locator('[data-testid^="audit-row-"]')).toHaveCount(2);
+    const first = page.getByTestId('audit-row-0');
+    await expect(first).toContainText('sam');
+    await expect(first).toContainText('sandbox');
+    await expect(first).toContainText('wallet.fund');
+    await expect(first).toContainText('Ana Diaz');
+    await expect(first).toContainText('tr_123');
+    await expect(page.getByTestId('audit-amount-0')).toHaveText('$1,234.05');
+    await expect(page.getByTestId('audit-amount-1')).toHaveText('$0.05');
+    await expect(page.getByTestId('audit-result-1')).toContainText('unknown');
+    await expect(page.getByTestId('audit-result-1')).toContainText('Dots did not answer in time');
+    await expect(page.getByTestId('audit-skipped')).toContainText('2 lines of the audit log could not be read');
   });
-  await page.getByTestId('audit-refresh').click();
-  await expect(page.getByTestId('error-kind')).toHaveText('io');
-  await expect(page.getByTestId('error-message')).toHaveText('The audit log could not be read: permission denied');
+
+  test('Export CSV downloads audit.csv with the core\'s CSV', async ({ page, core }) => {
+    await openApp(page);
+    await page.getByTestId('open-audit').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+    expect(download.suggestedFilename()).toBe('audit.csv');
+    const text = fs.readFileSync(await download.path(), 'utf-8');
+    expect(text).toBe(await core.invoke<string>('audit_export_csv'));
+    expect(text).toContain('wallet.fund');
+    expect(text).toContain('Dots did not answer in time');
+    expect(core.callsTo('audit_export_csv')).toHaveLength(1);
+  });
 });
 
-test('Export CSV downloads audit.csv with the backend\'s CSV', async ({ page, backend }) => {
-  const money = moneyOf(backend);
-  money.audit = structuredClone(ENTRIES);
-  await openApp(page);
-  await page.getByTestId('open-audit').click();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
-  expect(download.suggestedFilename()).toBe('audit.csv');
-  const text = fs.readFileSync(await download.path(), 'utf-8');
-  expect(text).toBe(money.handle('audit_export_csv', {}));
-  expect(text).toContain('wallet.fund');
-  expect(backend.callsTo('audit_export_csv')).toHaveLength(1);
+test.describe('with an audit log of one entry', () => {
+  test.use({ hostOptions: { files: { 'audit.jsonl': auditLog(ENTRIES.slice(0, 1)) } } });
+
+  test('no skipped lines: no notice; an unreadable log shows kind and message', async ({ page, core }) => {
+    await openApp(page);
+    await page.getByTestId('open-audit').click();
+    await expect(page.getByTestId('audit-row-0')).toBeVisible();
+    await expect(page.getByTestId('audit-skipped')).toHaveCount(0);
+
+    // The log cannot be read (a folder stands in its place).
+    const log = path.join(core.host.dataDir, 'audit.jsonl');
+    fs.rmSync(log);
+    fs.mkdirSync(log);
+    await page.getByTestId('audit-refresh').click();
+    await expect(page.getByTestId('error-kind')).toHaveText('io');
+    await expect(page.getByTestId('error-message')).toContainText(log);
+  });
 });
 
-test('limits are edited in dollars and sent as integer cents; more than two decimals is refused', async ({ page, backend }) => {
-  const money = moneyOf(backend);
-  money.limits.set('local', { per_action_cents: 50000, per_day_cents: null });
+test('limits are edited in dollars and sent as integer cents; more than two decimals is refused', async ({ page, core }) => {
+  await core.invoke('limits_set', { environmentId: 'local', limits: { per_action_cents: 50000, per_day_cents: null } });
   await openApp(page);
   await page.getByTestId('open-audit').click();
   await expect(page.getByTestId('limits-per-action')).toHaveValue('500.00');
@@ -100,13 +108,14 @@ test('limits are edited in dollars and sent as integer cents; more than two deci
   await expect(page.getByTestId('limits-problem')).toHaveCount(0);
   await page.getByTestId('limits-save').click();
   await expect(page.getByTestId('limits-saved')).toBeVisible();
-  expect(backend.callsTo('limits_set').map((c) => c.args)).toEqual([
+  expect(core.callsTo('limits_set').map((c) => c.args)).toEqual([
     { environmentId: 'local', limits: { per_action_cents: 25050, per_day_cents: 100000 } },
   ]);
 
   // Emptied: no limit (null).
   await page.getByTestId('limits-per-action').fill('');
   await page.getByTestId('limits-save').click();
-  await expect.poll(() => backend.callsTo('limits_set').at(-1)?.args.limits).toEqual({ per_action_cents: null, per_day_cents: 100000 });
+  await expect.poll(() => core.callsTo('limits_set').at(-1)?.args.limits).toEqual({ per_action_cents: null, per_day_cents: 100000 });
   await expect(page.getByTestId('limits-current')).toContainText('no limit per action, $1,000.00 per day');
+  expect(await core.invoke('limits_get', { environmentId: 'local' })).toEqual({ per_action_cents: null, per_day_cents: 100000 });
 });

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Ask } from '../../ui/src/bindings/Ask';
 import type { FlowView } from '../../ui/src/bindings/FlowView';

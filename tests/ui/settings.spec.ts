@@ -132,53 +132,53 @@ test('the Local sandbox needs no key', async ({ page }) => {
 
 test.describe('with no keychain on the session', () => {
   test.use({ hostOptions: { keychain: 'absent' } });
-test('an unavailable keychain is shown clearly, and the Local sandbox still creates', async ({ page, core }) => {
-  await openApp(page);
-  const keychain = (await core.invoke<EnvironmentsView>('environments')).keychain;
-  expect(keychain.available).toBe(false);
-  const warning = page.getByTestId('keychain-warning');
-  await expect(warning).toBeVisible();
-  await expect(warning).toContainText(keychain.message!);
-  await expect(warning).toContainText('The Local sandbox still works');
+  test('an unavailable keychain is shown clearly, and the Local sandbox still creates', async ({ page, core }) => {
+    await openApp(page);
+    const keychain = (await core.invoke<EnvironmentsView>('environments')).keychain;
+    expect(keychain.available).toBe(false);
+    const warning = page.getByTestId('keychain-warning');
+    await expect(warning).toBeVisible();
+    await expect(warning).toContainText(keychain.message!);
+    await expect(warning).toContainText('The Local sandbox still works');
 
-  await addSteps(page, 'compliance');
-  await createButton(page).click();
-  await expect(page.getByTestId('flow-card')).toBeVisible();
-  expect(core.callsTo('create_flow')[0]!.args).toMatchObject({ environmentId: 'local' });
+    await addSteps(page, 'compliance');
+    await createButton(page).click();
+    await expect(page.getByTestId('flow-card')).toBeVisible();
+    expect(core.callsTo('create_flow')[0]!.args).toMatchObject({ environmentId: 'local' });
 
-  // Per environment: it says why, and a save is refused by the core (no fallback store).
-  await openSettings(page, 'sandbox');
-  await expect(page.getByTestId('credential-status')).toHaveText('No key');
-  await expect(page.getByTestId('settings')).toContainText('not available right now');
-  await page.getByTestId('client-id-input').fill('cid_1');
-  await page.getByTestId('api-key-input').fill(KEY);
-  await page.getByTestId('save-credentials').click();
-  await expect(page.getByTestId('settings').getByTestId('error-kind')).toHaveText('keychain_unavailable');
-  await expect(page.getByTestId('api-key-input')).toHaveValue('');
-  await expect(page.getByTestId('credential-status')).toHaveText('No key');
-});
+    // Per environment: it says why, and a save is refused by the core (no fallback store).
+    await openSettings(page, 'sandbox');
+    await expect(page.getByTestId('credential-status')).toHaveText('No key');
+    await expect(page.getByTestId('settings')).toContainText('not available right now');
+    await page.getByTestId('client-id-input').fill('cid_1');
+    await page.getByTestId('api-key-input').fill(KEY);
+    await page.getByTestId('save-credentials').click();
+    await expect(page.getByTestId('settings').getByTestId('error-kind')).toHaveText('keychain_unavailable');
+    await expect(page.getByTestId('api-key-input')).toHaveValue('');
+    await expect(page.getByTestId('credential-status')).toHaveText('No key');
+  });
 });
 
 test.describe('with a settings file an earlier run left unreadable', () => {
   test.use({ hostOptions: { files: { 'settings.json': '{"version": 1, "environments": [' } } });
-test('the settings notice is shown once and can be dismissed', async ({ page }) => {
-  await openApp(page);
-  const notice = page.getByTestId('settings-notice');
-  await expect(notice).toContainText('settings.json.corrupt-');
-  // Other replies do not bring it back or remove it.
-  await page.getByTestId('env-option-sandbox').click();
-  await expect(page.getByTestId('env-badge')).toHaveText('Sandbox');
-  await expect(notice).toBeVisible();
-  await page.getByTestId('dismiss-notice').click();
-  await expect(notice).toHaveCount(0);
-  await page.getByTestId('env-option-local').click();
-  await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
-  await expect(notice).toHaveCount(0);
-  // The core says it once: a reload does not show it again.
-  await page.reload();
-  await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
-  await expect(notice).toHaveCount(0);
-});
+  test('the settings notice is shown once and can be dismissed', async ({ page }) => {
+    await openApp(page);
+    const notice = page.getByTestId('settings-notice');
+    await expect(notice).toContainText('settings.json.corrupt-');
+    // Other replies do not bring it back or remove it.
+    await page.getByTestId('env-option-sandbox').click();
+    await expect(page.getByTestId('env-badge')).toHaveText('Sandbox');
+    await expect(notice).toBeVisible();
+    await page.getByTestId('dismiss-notice').click();
+    await expect(notice).toHaveCount(0);
+    await page.getByTestId('env-option-local').click();
+    await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
+    await expect(notice).toHaveCount(0);
+    // The core says it once: a reload does not show it again.
+    await page.reload();
+    await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
+    await expect(notice).toHaveCount(0);
+  });
 });
 
 test('adding an environment: name, https base URL, production mark', async ({ page, core }) => {
