@@ -15,7 +15,8 @@ import { useCopy, useNotify } from '../desk/notify';
 import { CreateBar } from './CreateBar';
 import { templateOf } from './fromElsewhere';
 import { StepsSection } from './StepsSection';
-import { dialogOpen, useCreate } from './useCreate';
+import { dialogOpen } from '../desk/dialogs';
+import { useCreate } from './useCreate';
 import type { DraftState } from './useDraft';
 
 type Props = {

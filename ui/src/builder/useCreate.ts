@@ -8,6 +8,7 @@ import type { StepName } from '../bindings/StepName';
 import { metadataOf, toRequest, type Draft } from '../draft';
 import { ipc, toAppError, type AppError } from '../ipc';
 import { useLiveCheck } from '../useLiveCheck';
+import { dialogOpen } from '../desk/dialogs';
 import type { Created } from './useDraft';
 
 type Inputs = {
@@ -20,11 +21,6 @@ type Inputs = {
   /** The backend may know better (the environment changed under us): read it again. */
   onStale: () => void;
 };
-
-/** True while a modal dialog (settings, palette, help) is open: shortcuts leave it alone. */
-export function dialogOpen(): boolean {
-  return document.querySelector('[aria-modal="true"], dialog[open]') !== null;
-}
 
 export function useCreate({ draft, ready, env, envBlocked, onCreated, onStale }: Inputs) {
   const [creating, setCreating] = useState(false);

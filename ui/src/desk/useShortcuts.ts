@@ -1,7 +1,7 @@
 // The window-wide keys: Ctrl/Cmd+K opens the command palette (even from a field);
 // "?" opens the shortcuts, unless the person is typing or a dialog is open.
 import { useEffect, useRef } from 'react';
-import { dialogOpen } from '../builder/useCreate';
+import { dialogOpen } from './dialogs';
 
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
