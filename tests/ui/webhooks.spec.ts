@@ -2,6 +2,7 @@
 // gets Dots' signed events from real step completions, the log shows each delivery live,
 // a delivery opens with its request and reply, a failed one is resent, and a test event of
 // any type goes out. Sandbox and Production only say where Dots keeps their webhooks.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, openApp, test } from './fixtures';
@@ -22,6 +23,54 @@ async function receiver(script: number[] = []) {
   const port = (server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}/hooks`, got, close: () => new Promise((r) => server.close(r)) };
 }
+
+/** Svix's scheme, checked here in Node: v1 = base64(HMAC-SHA256(key, `${id}.${ts}.${body}`)). */
+function verifies(secret: string, headers: http.IncomingHttpHeaders, body: string): boolean {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${headers['svix-id']}.${headers['svix-timestamp']}.${body}`).digest();
+  return String(headers['svix-signature'])
+    .split(' ')
+    .map((entry) => entry.split(','))
+    .some(([version, sig]) => version === 'v1' && sig !== undefined && timingSafeEqual(Buffer.from(sig, 'base64'), expected));
+}
+
+test('walking the hosted page in Chromium sends one signed flow.updated per completed step', async ({ core, context }) => {
+  const rx = await receiver();
+  const endpoint = await core.invoke<{ id: string }>('webhook_endpoint_add', { url: rx.url });
+  const secret = await core.invoke<string>('webhook_endpoint_secret', { id: endpoint.id });
+  const steps = ['compliance', 'id-verification', 'background-check', 'manage-payouts'];
+  const created = await core.invoke<{ flow: { id: string; link: string } }>('create_flow', {
+    request: { steps: steps.map((name) => ({ name })), user_id: null, metadata: null, require_auth: null, hide_go_to_dashboard_on_complete: null },
+    environmentId: 'local',
+  });
+  const { id, link } = created.flow;
+
+  const hosted = await context.newPage();
+  await hosted.goto(link);
+  await hosted.getByTestId('first-name').fill('Ada');
+  await hosted.getByTestId('last-name').fill('Lovelace');
+  await hosted.getByTestId('email').fill('ada@example.com');
+  await hosted.getByTestId('onboard').click();
+  for (const step of steps) {
+    await hosted.getByTestId(`complete-${step}`).click();
+    await expect(hosted.getByTestId(`step-${step}`)).toHaveAttribute('data-state', 'done');
+  }
+  await expect(hosted.getByTestId('flow-done')).toBeVisible();
+
+  // One flow.updated for onboarding (the sandbox's documented choice) and one per step;
+  // id verification, background check and payout methods also send their user events.
+  const flowUpdates = () => rx.got.filter((r) => JSON.parse(r.body).event === 'flow.updated');
+  await expect.poll(() => flowUpdates().length).toBe(steps.length + 1);
+  await expect.poll(() => rx.got.length).toBe(steps.length + 1 + 3);
+  for (const r of rx.got) expect(verifies(secret, r.headers, r.body), r.body).toBe(true);
+  expect(flowUpdates().every((r) => JSON.parse(r.body).flow_id === id)).toBe(true);
+  const userEvents = rx.got.map((r) => JSON.parse(r.body)).filter((b) => b.user_id !== undefined);
+  expect(userEvents).toHaveLength(3);
+  // A tampered body would not verify.
+  expect(verifies(secret, rx.got[0]!.headers, rx.got[0]!.body + ' ')).toBe(false);
+  await hosted.close();
+  await rx.close();
+});
 
 test('an endpoint added here gets a signed flow.updated per completed step, shown live', async ({ page, core }) => {
   const rx = await receiver([500]);
