@@ -1,5 +1,6 @@
 // UI tests: the BUILT UI (ui/dist, `npm run build` first) served by `vite preview`,
-// in Debian's Chromium (never a downloaded browser), with the Tauri IPC mocked.
+// in Debian's Chromium (never a downloaded browser), every invoke answered by the real
+// commands and core (the test-only ui-host, one per test, see tests/ui/host.ts).
 import { defineConfig } from '@playwright/test';
 
 // FLOWDESK_UI_PORT lets two runs share a machine.

@@ -47,6 +47,7 @@ trap 'kill $xvfb_pid 2>/dev/null || true; fusermount -u -z "$scratch/run/doc" 2>
 suite "ui typecheck + build" bash -c "npm run typecheck && npm run build"
 suite "rust (cargo test --workspace)" scripts/with-keyring.sh cargo test --workspace --locked --features custom-protocol
 suite "bindings up to date" scripts/check-bindings.sh
+suite "ui-host build (for playwright)" cargo build --locked -p flowdesk-ui-host
 suite "ui (playwright, chromium)" npx playwright test
 suite "app build (debug)" cargo build --locked --features custom-protocol
 # The .deb from that debug build, installed with dpkg, started under Xvfb, checked, purged.

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { FlowView } from '../../ui/src/bindings/FlowView';
 import type { Core } from './core';
-import { addSteps, createButton, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, expect, openApp, refreshUnlessFinished, test } from './fixtures';
 
 /** The flow the card shows, as the core has it. */
 async function shownFlow(page: Page, core: Core): Promise<FlowView['flow']> {
@@ -128,7 +128,7 @@ test('progress comes from flow-watch events, with no get_flow polling', async ({
 
   // The last step done: the scheduler's next check (after the Retry-After) says Done.
   await core.sandbox.complete(id, 'manage-payouts');
-  await page.getByTestId('refresh-flow').click();
+  await refreshUnlessFinished(page);
   await expect(page.getByTestId('flow-done')).toHaveText('Done');
   await expect(page.getByTestId('flow-progress')).toHaveText('2 of 2 steps');
   await expect(page.getByTestId('flow-step-manage-payouts')).toHaveAttribute('data-done', 'true');

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import type { Ask } from '../../ui/src/bindings/Ask';
 import type { FlowView } from '../../ui/src/bindings/FlowView';
 import type { Core } from './core';
-import { addSteps, createButton, expect, openApp, test } from './fixtures';
+import { addSteps, createButton, expect, openApp, refreshUnlessFinished, test } from './fixtures';
 
 async function switchTo(page: Page, id: string): Promise<void> {
   await page.getByTestId(`env-option-${id}`).click();
@@ -180,7 +180,7 @@ test('the flow card watches the flow in the environment it was created in', asyn
 
   await switchTo(page, 'production');
   await core.sandbox.complete(id, 'manage-payouts');
-  await page.getByTestId('refresh-flow').click();
+  await refreshUnlessFinished(page);
   await expect(page.getByTestId('flow-done')).toBeVisible();
   expect(core.callsTo('watch_flow')).toHaveLength(1);
   expect(core.callsTo('get_flow')).toHaveLength(0);

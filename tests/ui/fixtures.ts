@@ -88,3 +88,16 @@ export async function addSteps(page: Page, ...names: string[]): Promise<void> {
 export function createButton(page: Page): Locator {
   return page.getByTestId('create-flow');
 }
+
+/**
+ * Asks the scheduler to look at the card's flow now. Its own poll may already have seen the
+ * flow finish (the button is then disabled): that is the same outcome, so no click is needed.
+ */
+export async function refreshUnlessFinished(page: Page): Promise<void> {
+  await page
+    .getByTestId('refresh-flow')
+    .click({ timeout: 2_000 })
+    .catch(async (e: Error) => {
+      if (!(await page.getByTestId('refresh-flow').isDisabled())) throw e;
+    });
+}

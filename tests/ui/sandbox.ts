@@ -73,6 +73,12 @@ export class Sandbox {
     return this.call('POST', '/users', user) as Promise<{ id: string } & Record<string, unknown>>;
   }
 
+  /** The payee claims a payout link on its hosted page (the page's own form post). */
+  async claimPayoutLink(id: string): Promise<void> {
+    const res = await fetch(`${this.origin}/payout-link/${id}/claim`, { method: 'POST', redirect: 'manual' });
+    if (res.status !== 303) throw new Error(`claiming payout link ${id}: ${res.status} ${await res.text()}`);
+  }
+
   setAppBalance(cents: number): Promise<unknown> {
     return this.call('POST', '/app-balance', { cents });
   }
