@@ -176,7 +176,7 @@ for i in range(N):
 
 watch = None
 if env.get("BENCH_WATCH", "1") != "0":
-    log("=== watch: 200 flows, default interval (one run, ~2.5 min)")
+    log("=== watch: 200 pushed Local flows beside 200 polled ones (one run, ~2.5 min)")
     watch = harness("watch", "200")
     log(f"  {watch}")
 
@@ -218,10 +218,16 @@ rows.append((f"Bulk 1000 links, {bulks[0]['latency_ms']} ms per create, {bulks[0
              verdict(rm / ideal >= 0.8 and dups == 0 and lost == 0)))
 if watch:
     f, s = watch["first_minute"], watch["steady"]
-    rows.append(("Watching 200 flows: sandbox GETs/min (first minute; steady, from "
-                 f"{s['from_secs']} s)", f"{f['polls_per_min']:.0f}; {s['polls_per_min']:.0f}", "–", "–", "report", "–"))
-    rows.append(("Watching 200 flows: process CPU (first minute; steady), % of one core",
-                 f"{f['cpu_percent_of_core']:.2f}%; {s['cpu_percent_of_core']:.2f}%", "–", "–", "report", "–"))
+    shown = watch["change_shown_after_secs"]
+    rows.append(("Watching 200 Local flows (pushed) vs 200 polled, sandbox GETs/min while nothing changes "
+                 f"(first minute; steady, from {s['from_secs']} s)",
+                 f"{f['pushed_gets_per_min']:.0f}; **{s['pushed_gets_per_min']:.0f}**",
+                 f"{f['polled_gets_per_min']:.0f}; **{s['polled_gets_per_min']:.0f}**", "–", "≈ 0 pushed", 
+                 verdict(s["pushed_gets_per_min"] <= 1)))
+    rows.append(("A completed step shown in History (pushed vs polled), s",
+                 f"**{shown['pushed']:.2f}**", f"**{shown['polled']:.2f}**", "–", "report", "–"))
+    rows.append(("Watching 400 flows: process CPU (first minute; steady), ms per minute",
+                 f"{f['cpu_ms_per_min']:.0f}; {s['cpu_ms_per_min']:.0f}", "–", "–", "report", "–"))
 
 detail = [f"create flow, the Dots client alone (median of medians): app's sandbox "
           f"{statistics.median(c['client_app_sandbox']['median_ms'] for c in creates):.2f} ms, twin sandbox "

@@ -18,12 +18,13 @@ pub struct BenchApp {
 }
 
 impl BenchApp {
-    /// A fresh app whose settings and history live in a scratch folder. Without a D-Bus
-    /// session the keychain is reported unavailable, which the local sandbox does not need.
+    /// A fresh app whose settings and history live in a scratch folder, its keys in memory
+    /// (the keychain is not what is measured, and the bench must not touch the user's).
     pub fn start() -> crate::Result<BenchApp> {
         let dir = tempfile::tempdir()?;
         let confirmer = Arc::new(flowdesk_core::Refuse);
-        let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), Credentials::keychain(), confirmer))?;
+        let keys = Credentials::new(flowdesk_settings::MemoryStore::new());
+        let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), keys, confirmer))?;
         let app = app_builder(mock_builder()).build(mock_context(noop_assets()))?;
         // As the real app does in its setup: the core's events go to the window.
         attach(app.handle(), core);

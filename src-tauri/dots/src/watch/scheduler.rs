@@ -147,6 +147,8 @@ struct Entry {
     not_before: Option<Instant>,
     /// A pushed source's fallback interval: it replaces the base and backed-off ones.
     pushed: Option<Duration>,
+    /// A push came while a GET was running: that GET may predate the change, read again.
+    pushed_again: bool,
 }
 
 type Slot = (Instant, u64);
@@ -310,7 +312,7 @@ impl Scheduler {
                 self.seq += 1;
                 let pushed = source.pushed_fallback();
                 let interval = pushed.unwrap_or(self.config.interval);
-                let entry = Entry { source, token: self.seq, last: None, interval, slot: None, not_before: None, pushed };
+                let entry = Entry { source, token: self.seq, last: None, interval, slot: None, not_before: None, pushed, pushed_again: false };
                 self.flows.insert(id.clone(), entry);
                 let due = if at_once { now } else { now + interval };
                 self.schedule(&id, due);
@@ -352,7 +354,12 @@ impl Scheduler {
     fn refresh(&mut self, id: &str, now: Instant) {
         let Some(entry) = self.flows.get_mut(id) else { return };
         entry.interval = entry.pushed.unwrap_or(self.config.interval);
-        let Some((due, _)) = entry.slot else { return }; // a GET is running: its reply is fresh
+        let Some((due, _)) = entry.slot else {
+            // A GET is running. Its reply is fresh enough for a person's "refresh", but a
+            // push says something changed, maybe after that GET started.
+            entry.pushed_again = entry.pushed.is_some();
+            return;
+        };
         let at = entry.not_before.map_or(now, |nb| nb.max(now));
         if at < due {
             self.schedule(id, at);
@@ -397,6 +404,7 @@ impl Scheduler {
             return; // the reply to a GET from before an unwatch
         }
         entry.not_before = None;
+        let again = std::mem::take(&mut entry.pushed_again);
         match result {
             Ok(flow) => {
                 let progress = flow.progress();
@@ -415,7 +423,7 @@ impl Scheduler {
                     None if changed => self.config.interval,
                     None => self.config.backoff(entry.interval),
                 };
-                let due = now + entry.interval;
+                let due = if again { now } else { now + entry.interval };
                 self.schedule(&id, due);
                 if changed {
                     self.emit(WatchEvent::Updated { id, checked_at, flow, progress });

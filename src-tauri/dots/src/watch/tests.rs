@@ -670,3 +670,17 @@ async fn a_pushed_source_is_read_on_each_push_and_otherwise_only_at_its_fallback
     assert_eq!(fake.count(), 400, "the fallback: one more read each after an hour");
     assert!(drain(&mut rx).len() >= 201);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_push_during_a_running_get_reads_again_after_it() {
+    let (h, mut rx) = Scheduler::spawn(config());
+    // Each read takes 1 s; the change lands while the first one runs.
+    let fake = Fake::slow(Duration::from_secs(1), changing);
+    let start = Instant::now();
+    h.watch_now("f", Arc::new(Pushed(fake.clone())));
+    until(start, 0.5).await;
+    h.refresh("f"); // the push, mid-GET
+    until(start, 10.0).await;
+    assert_eq!(fake.times("f", start), vec![0.0, 1.0], "read again right after, not an hour later");
+    assert_eq!(kinds(&drain(&mut rx)), vec!["updated", "updated"]);
+}
