@@ -175,10 +175,15 @@ async fn deliveries(core: &Core, a: DeliveriesArgs) -> Result<(), CliError> {
             DeliveryState::Succeeded => "succeeded",
             DeliveryState::Failed => "failed",
         };
-        say!("{}  {}  {:<30} {:<9} {:>2} tries  {code:>3}  {}", d.id, d.created, d.event, status, d.attempts, d.endpoint_url);
+        say!("{}  {}  {:<30} {:<9} {:>2} tries  {code:>3}  {}", d.id, short_time(&d.created), d.event, status, d.attempts, d.endpoint_url);
     }
     if page.has_more && !a.json {
         eprintln!("(more: --limit {})", a.limit.saturating_mul(2));
     }
     Ok(())
+}
+
+/// "2026-12-01T18:20:45.432449352Z" → "2026-12-01 18:20:45".
+fn short_time(rfc3339: &str) -> String {
+    rfc3339.get(..19).map(|t| t.replace('T', " ")).unwrap_or_else(|| rfc3339.to_string())
 }
