@@ -47,7 +47,6 @@ impl Hosted {
         let confirmer = Arc::new(Scripted::always(true));
         let core = tauri::async_runtime::block_on(start_core(data_dir, credentials, confirmer.clone())).expect("the core starts");
         let app = app_builder(mock_builder()).build(mock_context(noop_assets())).expect("the app builds");
-        attach(app.handle(), core);
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("the window");
         let hosted = Arc::new(Hosted { window, confirmer, events: Mutex::new(Vec::new()), new_event: Notify::new() });
         for name in [WATCH_EVENT, BULK_EVENT, DATA_EVENT] {
@@ -59,6 +58,8 @@ impl Hosted {
                 }
             });
         }
+        // Only now: the core's first events are kept too.
+        attach(app.handle(), core);
         (app, hosted)
     }
 
