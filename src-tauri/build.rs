@@ -13,6 +13,7 @@ fn main() {
         "webhook_delivery",
         "webhook_resend",
         "webhook_trigger",
+        "app_wallet",
         "app_info",
         "step_catalog",
         "validate_flow",

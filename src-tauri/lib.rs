@@ -92,6 +92,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             money::audit_export_csv,
             money::limits_get,
             money::limits_set,
+            money::app_wallet,
             webhooks::webhooks_scope,
             webhooks::webhook_events,
             webhooks::webhook_endpoints,

@@ -84,3 +84,9 @@ pub async fn limits_get(core: State<'_, Core>, environment_id: Option<String>) -
 pub async fn limits_set(core: State<'_, Core>, environment_id: Option<String>, limits: Limits) -> Reply<Limits> {
     core.limits_set(environment_id.as_deref(), limits).await
 }
+
+/// The app's own Dots wallet, where these keys can read it (else the core says why not).
+#[tauri::command]
+pub async fn app_wallet(core: State<'_, Core>, environment_id: Option<String>) -> Reply<flowdesk_core::AppWallet> {
+    core.app_wallet(environment_id.as_deref()).await
+}

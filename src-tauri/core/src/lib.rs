@@ -9,6 +9,7 @@
 //! call one method, render. Each shell brings only a [`Confirmer`] (how it asks) and its
 //! way of showing [`CoreEvent`]s.
 
+mod app_wallet;
 mod bulk;
 pub mod confirm;
 mod connection;
@@ -26,6 +27,7 @@ mod service;
 mod shared;
 mod webhooks;
 
+pub use app_wallet::AppWallet;
 pub use bulk::{BatchView, BulkPreview, BulkProgress, BulkRowView, BulkStart, BulkTemplate, RunHandle};
 pub use confirm::{Ask, BoxFuture, Clearance, Confirmation, Confirmer, Refuse, Scripted};
 pub use connection::ConnectionReport;

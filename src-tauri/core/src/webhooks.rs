@@ -180,10 +180,15 @@ impl Core {
 
     /// Calls a `/_sandbox/webhooks` control of the local sandbox.
     async fn webhook_control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> CoreResult<Value> {
+        self.local_control(method, &format!("/_sandbox/webhooks{path}"), body).await
+    }
+
+    /// Calls a `/_sandbox` control of the local sandbox (whichever process hosts it).
+    pub(crate) async fn local_control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> CoreResult<Value> {
         self.local.client_config(Duration::from_secs(10))?; // says how to start one if none runs
         let endpoint = self.local.endpoint().ok_or_else(not_local)?;
         let mut request = http()
-            .request(method, format!("{}/_sandbox/webhooks{path}", endpoint.origin))
+            .request(method, format!("{}{path}", endpoint.origin))
             .basic_auth(&endpoint.client_id, Some(&endpoint.api_key));
         if let Some(body) = body {
             request = request.json(&body);

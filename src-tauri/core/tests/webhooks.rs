@@ -152,3 +152,30 @@ async fn local_flows_follow_pushed_events_and_are_not_polled_while_nothing_chang
         }
     }
 }
+
+#[tokio::test]
+async fn the_app_wallet_is_shown_where_it_can_be_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = core_in(dir.path()).await;
+    sandbox_post(dir.path(), "/_sandbox/app-balance", json!({"cents": 123_456})).await;
+    let local = core.app_wallet(Some("local")).await.unwrap();
+    assert_eq!(local.cents, Some(123_456));
+    // An App key (no app id): the core says why there is no number.
+    let sandbox = core.app_wallet(Some("sandbox")).await.unwrap();
+    assert_eq!(sandbox.cents, None);
+    assert!(sandbox.note.contains("Organization keys"), "{}", sandbox.note);
+
+    // An Organization key: GET /v2/apps/{app_id} on a Dots (here a second sandbox).
+    let dots = flowdesk_sandbox::start(flowdesk_sandbox::SandboxConfig::new("org_cid", "org_key")).await.unwrap();
+    dots.set_app_balance_cents(98_765);
+    let org = flowdesk_settings::NewEnvironment {
+        name: "Org".into(),
+        base_url: dots.base_url(),
+        app_id: Some("0b4c8a0e-6f7d-4a4e-9d51-0c1f3e2a7b66".into()),
+        production: false,
+    };
+    let id = core.add_environment(org).await.unwrap();
+    core.save_credentials(id.clone(), "org_cid".into(), "org_key".to_string().into()).await.unwrap();
+    let wallet = core.app_wallet(Some(&id)).await.unwrap();
+    assert_eq!(wallet.cents, Some(98_765), "{}", wallet.note);
+}

@@ -4,6 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { AppError } from '../bindings/AppError';
 import type { AppInfo } from '../bindings/AppInfo';
+import type { AppWallet } from '../bindings/AppWallet';
 import type { AuditRead } from '../bindings/AuditRead';
 import type { BatchView } from '../bindings/BatchView';
 import type { BulkPreview } from '../bindings/BulkPreview';
@@ -100,6 +101,7 @@ export interface Commands {
   audit_export_csv: string;
   limits_get: Limits;
   limits_set: Limits;
+  app_wallet: AppWallet;
   webhooks_scope: WebhooksScope;
   webhook_events: string[];
   webhook_endpoints: WebhookEndpoint[];

@@ -29,6 +29,8 @@ export const moneyIpc = {
   auditRead: () => call('audit_read'),
   auditCsv: () => call('audit_export_csv'),
   limitsGet: (environmentId: string) => call('limits_get', { environmentId }),
+  /** The app's own wallet, which payouts draw on, where these keys can read it. */
+  appWallet: (environmentId: string) => call('app_wallet', { environmentId }),
   limitsSet: (environmentId: string, limits: Limits) => call('limits_set', { environmentId, limits }),
 };
 

@@ -3,6 +3,7 @@
 //! holds money, not even while parsing a reply.
 
 mod amount;
+mod app;
 mod client;
 mod payout_link;
 mod transfer;
@@ -11,6 +12,7 @@ mod user;
 #[cfg(test)]
 mod tests;
 
+pub use app::{dollars_to_cents, App, AppMetrics};
 pub use client::{TransferFilter, UserFilter};
 pub use payout_link::{Delivery, DeliveryMethod, NewPayoutLink, Payee, PayoutLink, PayoutLinkStatus, Redelivery};
 pub use transfer::{NewTransfer, Transfer};

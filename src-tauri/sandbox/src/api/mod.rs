@@ -1,5 +1,6 @@
 //! The Dots API surface under `/api`: HTTP Basic auth and Dots-shaped JSON errors.
 
+mod apps;
 pub(crate) mod fields;
 pub mod flows;
 pub mod payout_links;
@@ -84,6 +85,7 @@ pub(crate) fn reply<T: serde::Serialize>(r: Result<T, ApiError>) -> Response {
 
 pub(crate) fn router(state: AppState) -> Router<AppState> {
     Router::new()
+        .route("/v2/apps/{app_id}", get(apps::get))
         .route("/v2/flows", get(flows::list).post(flows::create))
         .route("/v2/flows/{flow_id}", get(flows::get))
         .route("/v2/users", get(users::list).post(users::create))
