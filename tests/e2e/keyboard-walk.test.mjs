@@ -8,7 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Key } from 'selenium-webdriver';
-import { startApp } from './driver.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { appDataDir, startApp } from './driver.mjs';
 import { byTestId, textOf, waitForText } from './ui-helpers.mjs';
 
 let app;
@@ -77,13 +79,13 @@ test('build, reorder, fill, create, copy and find the flow in History with the k
   await tabTo(driver, 'handle-redirect');
   await assertFocusVisible(driver, 'handle-redirect');
   await press(driver, Key.SPACE);
-  await driver.wait(async () => /Picked up Redirect/.test(await liveRegion(driver)), 5_000, 'Redirect was not picked up');
+  await driver.wait(async () => /Picked up Redirect/.test(await liveRegion(driver)), 10_000, 'Redirect was not picked up');
   await press(driver, Key.ARROW_DOWN);
-  await driver.wait(async () => /Redirect is over position 3 of 3/.test(await liveRegion(driver)), 5_000, 'Redirect never got over position 3');
+  await driver.wait(async () => /Redirect is over position 3 of 3/.test(await liveRegion(driver)), 10_000, 'Redirect never got over position 3');
   await press(driver, Key.SPACE);
   await driver.wait(
     async () => (await stepOrder(driver)).join() === 'compliance,id-verification,redirect',
-    5_000,
+    10_000,
     'the drop did not reorder the steps',
   );
   assert.match(await liveRegion(driver), /Redirect dropped at position 3 of 3/);
@@ -114,25 +116,25 @@ test('build, reorder, fill, create, copy and find the flow in History with the k
   await tabTo(driver, 'copy-link');
   await assertFocusVisible(driver, 'copy-link');
   await press(driver, Key.ENTER);
-  await waitForText(driver, 'toast', /Link copied/, 5_000);
+  await waitForText(driver, 'toast', /Link copied/, 10_000);
 
   // Ctrl+K opens the command palette with its field focused; Ctrl+V pastes what Copy put on
   // the system clipboard.
   await ctrl(driver, 'k');
-  await driver.wait(async () => (await focusedTestId(driver)) === 'palette-input', 5_000, 'Ctrl+K did not focus the palette');
+  await driver.wait(async () => (await focusedTestId(driver)) === 'palette-input', 10_000, 'Ctrl+K did not focus the palette');
   await ctrl(driver, 'v');
   await driver.wait(
     async () => (await driver.findElement(byTestId('palette-input')).getAttribute('value')) === link,
-    5_000,
+    10_000,
     'the clipboard did not hold the link',
   );
   // Replace it with a command and run it.
   await ctrl(driver, 'a');
   await press(driver, 'go to history');
-  await driver.wait(async () => (await driver.findElements(byTestId('palette-item-go-history'))).length === 1, 5_000, 'no "Go to History" command');
+  await driver.wait(async () => (await driver.findElements(byTestId('palette-item-go-history'))).length === 1, 10_000, 'no "Go to History" command');
   await press(driver, Key.ENTER);
 
-  await driver.wait(async () => (await driver.findElements(byTestId('command-palette'))).length === 0, 5_000, 'the palette stayed open');
+  await driver.wait(async () => (await driver.findElements(byTestId('command-palette'))).length === 0, 10_000, 'the palette stayed open');
   assert.equal(await driver.findElement(byTestId('open-history')).getAttribute('aria-pressed'), 'true');
   const row = byTestId(`history-row-${flowId}`);
   await driver.wait(async () => (await driver.findElements(row)).length === 1, 10_000, 'History does not list the flow');
@@ -140,4 +142,21 @@ test('build, reorder, fill, create, copy and find the flow in History with the k
   assert.match(rowText, /Local sandbox/);
   // The steps as created: in the order the keyboard left them.
   assert.match(rowText, /Compliance, ID verification, Redirect/i);
+
+  // Back to the Builder the same way. The app reopens on the last screen, and the other
+  // tests in this folder share its data folder: wait until that screen is saved.
+  await ctrl(driver, 'k');
+  await driver.wait(async () => (await focusedTestId(driver)) === 'palette-input', 10_000, 'Ctrl+K did not focus the palette');
+  await press(driver, 'go to builder');
+  await driver.wait(async () => (await driver.findElements(byTestId('palette-item-go-builder'))).length === 1, 10_000, 'no "Go to Builder" command');
+  await press(driver, Key.ENTER);
+  await driver.wait(async () => (await driver.findElement(byTestId('open-builder')).getAttribute('aria-pressed')) === 'true', 10_000, 'not back on the Builder');
+  const viewState = path.join(appDataDir(), 'view-state.json');
+  await driver.wait(() => {
+    try {
+      return JSON.parse(fs.readFileSync(viewState, 'utf8')).last_screen === 'builder';
+    } catch {
+      return false;
+    }
+  }, 10_000, `${viewState} never said last_screen: builder`);
 });
