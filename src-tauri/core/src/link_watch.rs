@@ -22,16 +22,22 @@ impl Core {
     /// On the local sandbox hosted here its events push each change, so the flow is read
     /// on each push and otherwise only at [`PUSHED_FALLBACK`].
     pub async fn watch_flow(&self, id: String, environment_id: &str) -> CoreResult<()> {
-        let client = self.client(environment_id).await?;
-        let source: Arc<dyn FlowSource> =
-            if self.pushes(environment_id) { Arc::new(Pushed(client)) } else { Arc::new(client) };
+        let source: Arc<dyn FlowSource> = match self.pushed_reader(environment_id) {
+            Some(reader) => Arc::new(InProcess { reader, links: false }),
+            None => Arc::new(self.client(environment_id).await?),
+        };
         self.watcher.watch_now(id, source);
         Ok(())
     }
 
-    /// Whether the environment's changes are pushed to this process (Local, hosted here).
-    fn pushes(&self, environment_id: &str) -> bool {
-        environment_id == flowdesk_settings::LOCAL && self.local.hosted_here()
+    /// The local sandbox's objects, read in process, when its changes are pushed here
+    /// (Local, hosted by this process).
+    fn pushed_reader(&self, environment_id: &str) -> Option<flowdesk_sandbox::SandboxReader> {
+        if environment_id == flowdesk_settings::LOCAL {
+            self.local.reader()
+        } else {
+            None
+        }
     }
 
     /// A poll interval for this process only (the CLI's `watch --interval`); the saved
@@ -57,11 +63,9 @@ impl Core {
     /// Watches a payout link's status with the flows' scheduler.
     pub async fn payout_link_watch(&self, environment_id: Option<&str>, id: String) -> CoreResult<()> {
         let env = self.environment(environment_id)?;
-        let client = self.client(env.id()).await?;
-        let source: Arc<dyn FlowSource> = if self.pushes(env.id()) {
-            Arc::new(Pushed(PayoutLinkSource(client)))
-        } else {
-            Arc::new(PayoutLinkSource(client))
+        let source: Arc<dyn FlowSource> = match self.pushed_reader(env.id()) {
+            Some(reader) => Arc::new(InProcess { reader, links: true }),
+            None => Arc::new(PayoutLinkSource(self.client(env.id()).await?)),
         };
         self.watcher.watch_now(id, source);
         Ok(())
@@ -93,12 +97,26 @@ pub const STEP: &str = "payout-link";
 /// How often a pushed flow is read anyway, in case a push was missed.
 pub const PUSHED_FALLBACK: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// A source whose changes the local sandbox pushes (see `webhooks::push_local_events`).
-struct Pushed<S>(S);
+/// The local sandbox hosted by this process, read without HTTP. Its events push every
+/// change (see `webhooks::push_local_events`), so it is polled only as a fallback.
+struct InProcess {
+    reader: flowdesk_sandbox::SandboxReader,
+    /// Payout links (shown to the scheduler as one-step flows) rather than flows.
+    links: bool,
+}
 
-impl<S: FlowSource> FlowSource for Pushed<S> {
+impl FlowSource for InProcess {
     fn get_flow<'a>(&'a self, id: &'a str) -> FlowFuture<'a> {
-        self.0.get_flow(id)
+        Box::pin(async move {
+            let gone = || flowdesk_dots::DotsError::NotFound { message: format!("{id} is not in the local sandbox") };
+            let unreadable = |e: serde_json::Error| flowdesk_dots::DotsError::Decode(e.to_string());
+            if self.links {
+                let json = self.reader.payout_link(id).ok_or_else(gone)?;
+                Ok(as_flow(serde_json::from_value::<PayoutLink>(json).map_err(unreadable)?))
+            } else {
+                serde_json::from_value::<Flow>(self.reader.flow(id).ok_or_else(gone)?).map_err(unreadable)
+            }
+        })
     }
 
     fn pushed_fallback(&self) -> Option<std::time::Duration> {

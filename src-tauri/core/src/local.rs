@@ -80,6 +80,11 @@ impl Local {
         lock(&self.guard).is_some()
     }
 
+    /// Reads of the hosted sandbox's objects, when this process hosts it.
+    pub(crate) fn reader(&self) -> Option<flowdesk_sandbox::SandboxReader> {
+        lock(&self.guard).as_ref().map(|g| g.sandbox.reader())
+    }
+
     /// The hosted sandbox's events, when this process hosts it.
     pub(crate) fn subscribe(&self) -> Option<tokio::sync::broadcast::Receiver<flowdesk_sandbox::webhooks::Happened>> {
         lock(&self.guard).as_ref().map(|g| g.sandbox.subscribe())

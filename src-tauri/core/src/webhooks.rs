@@ -321,7 +321,8 @@ fn segment(id: &str) -> String {
 }
 
 /// On Local, with the sandbox hosted in this process: each flow or payout-link event makes
-/// the scheduler read that object now. A listener that fell behind reads everything again.
+/// the scheduler read that object now (in process, see `link_watch::InProcess`). A listener
+/// that fell behind reads every pushed flow again.
 pub(crate) fn push_local_events(core: std::sync::Weak<crate::service::Inner>) {
     let Some(strong) = Core::upgrade(&core) else { return };
     let Some(mut events) = strong.local.subscribe() else { return };
@@ -335,12 +336,8 @@ pub(crate) fn push_local_events(core: std::sync::Weak<crate::service::Inner>) {
             match next {
                 Ok(h) if matches!(h.event.subject(), Subject::Flow | Subject::PayoutLink) => core.watcher.refresh(h.id.to_string()),
                 Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => {
-                    for id in core.watcher.watched() {
-                        core.watcher.refresh(id);
-                    }
-                    true
-                }
+                // Only the pushed flows: the others are polled anyway, some of them in Production.
+                Err(RecvError::Lagged(_)) => core.watcher.refresh_pushed(),
                 Err(RecvError::Closed) => break,
             };
         }

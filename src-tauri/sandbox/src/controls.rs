@@ -222,10 +222,17 @@ async fn stats(State(st): State<AppState>, req: Request) -> Response {
 }
 
 async fn reset(State(st): State<AppState>, req: Request) -> Response {
-    reply(loopback_only(&req).map(|_| {
-        st.reset();
-        json!({"reset": true})
-    }))
+    let gate = loopback_only(&req);
+    drop(req); // a request is not Sync: none may live across an await
+    let outcome = match gate {
+        // Off the async workers: forgetting the deliveries rewrites the webhook journal.
+        Ok(()) => tokio::task::spawn_blocking(move || st.reset())
+            .await
+            .map(|()| json!({"reset": true}))
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())),
+        Err(e) => Err(e),
+    };
+    reply(outcome)
 }
 
 /// `POST /_sandbox/users` with a `SeedUser` body: the user as `GET /v2/users/{id}` shows it.

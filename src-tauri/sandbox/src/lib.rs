@@ -220,6 +220,12 @@ impl SandboxHandle {
         self.shared.metadata_as_text.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Reads flows and payout links straight from the store, for the process hosting the
+    /// sandbox (no HTTP, no faults): what the app's live status reads on a push.
+    pub fn reader(&self) -> SandboxReader {
+        SandboxReader { shared: self.shared.clone() }
+    }
+
     /// Every event the sandbox notes (what its webhooks are about), as it is sent: the app's
     /// live status follows these instead of polling. A receiver that falls behind gets
     /// `Lagged` and should read everything it watches again.
@@ -395,5 +401,25 @@ impl Drop for SandboxHandle {
         if let Some(d) = self.dispatcher.take() {
             d.abort();
         }
+    }
+}
+
+/// A cheap, cloneable view of a running sandbox's objects, as its API answers them.
+#[derive(Clone)]
+pub struct SandboxReader {
+    shared: Arc<Shared>,
+}
+
+impl SandboxReader {
+    /// The flow as `GET /v2/flows/{id}` would return it.
+    pub fn flow(&self, id: &str) -> Option<serde_json::Value> {
+        let id = model::parse_uuid(id)?;
+        self.shared.flow_json(&id).and_then(|f| serde_json::to_value(f).ok())
+    }
+
+    /// The payout link as `GET /v2/payout-links/{id}` would return it.
+    pub fn payout_link(&self, id: &str) -> Option<serde_json::Value> {
+        let id = model::parse_uuid(id)?;
+        lock(&self.shared.store).ledger.links.get(&id).map(|l| l.to_json(&self.shared.origin))
     }
 }

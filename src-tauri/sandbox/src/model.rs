@@ -516,6 +516,8 @@ impl Store {
         self.index.clear();
         self.users.clear();
         self.ledger = crate::ledger::Ledger::default();
+        // Events about what is gone are not sent.
+        self.outbox.clear();
     }
 
     /// Flows newest first: creation order reversed, so equal timestamps still sort stably.

@@ -197,21 +197,23 @@ impl Shared {
             return Vec::new();
         }
         let mut ids = Vec::new();
-        {
-            let mut hooks = lock(&self.webhooks);
-            for (happened, body) in &ready {
-                match hooks.enqueue(happened.event, body) {
-                    Ok(new) => ids.extend(new),
-                    Err(e) => tracing::error!(error = %e, event = happened.event.as_str(), "webhook not queued"),
-                }
+        for (happened, body) in &ready {
+            match self.send_event(*happened, body) {
+                Ok(new) => ids.extend(new),
+                Err(e) => tracing::error!(error = %e, event = happened.event.as_str(), "webhook not queued"),
             }
         }
-        for (happened, _) in ready {
-            // No listener is fine: the app may not be watching.
-            let _ = self.events.send(happened);
-        }
-        self.webhook_wake.notify_one();
         ids
+    }
+
+    /// One delivery of `body` per enabled endpoint (journaled), and the event to in-process
+    /// listeners. Blocking.
+    pub fn send_event(&self, happened: Happened, body: &serde_json::Value) -> Result<Vec<Uuid>, crate::webhooks::WebhookError> {
+        let ids = lock(&self.webhooks).enqueue(happened.event, body)?;
+        // No listener is fine: the app may not be watching.
+        let _ = self.events.send(happened);
+        self.webhook_wake.notify_one();
+        Ok(ids)
     }
 
     pub fn reset(&self) {

@@ -55,7 +55,10 @@ async fn no_secret_in_any_log_line() {
 
     // A journal line cut short, then read back.
     let journal = flowdesk_sandbox::webhooks_journal(&state);
-    std::fs::OpenOptions::new().append(true).open(&journal).unwrap().write_all(b"{\"t\":\"endpoint\",\"endpoint\":{\"secret\":\"whsec_").unwrap();
+    // A real endpoint record, with the real secret, cut short: serde's message about it
+    // would quote the secret.
+    let record = format!("{{\"t\":\"endpoint\",\"endpoint\":{{\"id\":\"{}\",\"secret\":\"{}\",\"url\":", endpoint.id, endpoint.secret());
+    std::fs::OpenOptions::new().append(true).open(&journal).unwrap().write_all(record.as_bytes()).unwrap();
     let sb = start(config()).await.unwrap();
     sb.shutdown().await;
 

@@ -250,3 +250,78 @@ async fn trigger_sends_any_event_about_a_real_object() {
     assert_eq!(last["transfer_id"], t.1["id"], "{last}");
     assert_eq!(last["transfer"]["id"], t.1["id"]);
 }
+
+/// Accepts connections and never answers: an endpoint that hangs each attempt until timeout.
+async fn hanging_endpoint() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((conn, _)) = listener.accept().await {
+            held.push(conn);
+        }
+    });
+    (url, task)
+}
+
+#[tokio::test]
+async fn an_endpoint_that_never_answers_holds_up_no_other() {
+    let sb = sandbox_with(1, None, 0).await;
+    let http = client();
+    let (hang_url, _hang) = hanging_endpoint().await;
+    let alive = Receiver::start(0, &[]).await.unwrap();
+    add_endpoint(&http, &sb, &hang_url).await;
+    add_endpoint(&http, &sb, &alive.url()).await;
+    let user = seed_with(&sb, 0);
+    // 40 events: 40 deliveries to each endpoint, more than the sender has slots.
+    for _ in 0..40 {
+        let sent = control(&http, &sb, "/webhooks/trigger", json!({"event": "user.updated.payout_method", "id": user})).await;
+        assert_eq!(sent.status(), 200);
+    }
+    // Well inside the 15 s a hanging attempt takes to time out.
+    let got = alive.wait_for(40, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 40, "the live endpoint got every delivery while the other hung");
+
+    // The ones being sent (at most 4 to one endpoint) cannot be resent at the same time;
+    // the ones waiting for a slot can.
+    let mut refused = 0;
+    for d in all(&sb).into_iter().filter(|d| d.endpoint_url == hang_url) {
+        let resend = control(&http, &sb, &format!("/webhooks/deliveries/{}/resend", d.id), json!({})).await;
+        match resend.status().as_u16() {
+            409 => refused += 1,
+            200 => {}
+            other => panic!("resend answered {other}"),
+        }
+    }
+    assert_eq!(refused, flowdesk_sandbox::webhooks::PER_ENDPOINT_IN_FLIGHT, "exactly the ones in flight");
+}
+
+#[tokio::test]
+async fn a_removed_endpoint_leaves_no_secret_on_disk_and_the_journal_stays_small() {
+    let dir = std::env::temp_dir().join(format!("flowdesk-webhooks-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("sandbox-state.json");
+    let http = client();
+    let sb = sandbox_with(1, Some(state.clone()), 0).await;
+    let rx = Receiver::start(0, &[]).await.unwrap();
+    let gone = add_endpoint(&http, &sb, &rx.url()).await;
+    let gone_id = gone["id"].as_str().unwrap().to_string();
+    let secret = control_get(&http, &sb, &format!("/webhooks/endpoints/{gone_id}/secret")).await["secret"].as_str().unwrap().to_string();
+    let kept = add_endpoint(&http, &sb, &rx.url()).await;
+    claimed_flow(&http, &sb, &["compliance"]).await;
+    rx.wait_for(2, WAIT).await;
+    let journal = flowdesk_sandbox::webhooks_journal(&state);
+    assert!(std::fs::read_to_string(&journal).unwrap().contains(&secret[6..]));
+    let removed = control_req(&http, &sb, reqwest::Method::DELETE, &format!("/webhooks/endpoints/{gone_id}")).send().await.unwrap();
+    assert_eq!(removed.status(), 200);
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(!text.contains(&secret[6..]), "the removed endpoint's secret is gone from the disk");
+    assert!(text.contains(kept["id"].as_str().unwrap()));
+    // One line per endpoint and delivery after the rewrite; the deliveries survive it.
+    assert_eq!(text.lines().count(), 1 + all(&sb).len());
+    sb.shutdown().await;
+    let sb = sandbox_with(1, Some(state.clone()), 0).await;
+    assert_eq!(all(&sb).len(), 2, "both deliveries are still in the log");
+    sb.shutdown().await;
+    std::fs::remove_dir_all(dir).unwrap();
+}

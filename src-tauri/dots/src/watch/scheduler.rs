@@ -21,6 +21,7 @@ use crate::flow::Flow;
 enum Command {
     Watch { id: String, source: Arc<dyn FlowSource>, now: bool },
     Refresh { id: String },
+    RefreshPushed,
     Unwatch { id: String },
     SetInterval(Duration),
     Shutdown,
@@ -62,6 +63,12 @@ impl WatchHandle {
     pub fn refresh(&self, id: impl Into<String>) -> bool {
         let id = clean(id.into());
         !id.is_empty() && self.commands.send(Command::Refresh { id }).is_ok()
+    }
+
+    /// Reads every flow of a pushed source again (after pushes may have been missed); flows
+    /// polled on the intervals are left alone.
+    pub fn refresh_pushed(&self) -> bool {
+        self.commands.send(Command::RefreshPushed).is_ok()
     }
 
     /// Stops watching `id`, with a [`WatchEvent::Stopped`] (reason `unwatched`) if it was
@@ -318,6 +325,12 @@ impl Scheduler {
                 self.schedule(&id, due);
             }
             Command::Refresh { id } => self.refresh(&id, now),
+            Command::RefreshPushed => {
+                let pushed: Vec<String> = self.flows.iter().filter(|(_, e)| e.pushed.is_some()).map(|(id, _)| id.clone()).collect();
+                for id in pushed {
+                    self.refresh(&id, now);
+                }
+            }
             Command::Unwatch { id } => {
                 if self.remove(&id) {
                     self.emit(WatchEvent::Stopped {

@@ -684,3 +684,17 @@ async fn a_push_during_a_running_get_reads_again_after_it() {
     assert_eq!(fake.times("f", start), vec![0.0, 1.0], "read again right after, not an hour later");
     assert_eq!(kinds(&drain(&mut rx)), vec!["updated", "updated"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn refresh_pushed_reads_only_the_pushed_flows() {
+    let (h, _rx) = Scheduler::spawn(config());
+    let fake = Fake::new(same);
+    let start = Instant::now();
+    h.watch_now("pushed", Arc::new(Pushed(fake.clone())));
+    h.watch_now("polled", fake.clone());
+    until(start, 1.0).await;
+    h.refresh_pushed();
+    until(start, 2.0).await;
+    assert_eq!(fake.times("pushed", start), vec![0.0, 1.0]);
+    assert_eq!(fake.times("polled", start), vec![0.0], "a polled flow keeps its schedule");
+}

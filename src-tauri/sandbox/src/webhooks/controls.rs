@@ -33,6 +33,7 @@ impl From<WebhookError> for ApiError {
             WebhookError::BadUrl(_) => (StatusCode::BAD_REQUEST, "invalid_url"),
             WebhookError::UnknownEvent(_) => (StatusCode::BAD_REQUEST, "unknown_event"),
             WebhookError::NoSubject(_) => (StatusCode::CONFLICT, "no_subject"),
+            WebhookError::Sending(_) => (StatusCode::CONFLICT, "sending"),
             WebhookError::Journal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "not_saved"),
         };
         ApiError::new(status, code, e.to_string())
@@ -139,10 +140,8 @@ async fn list_deliveries(State(st): State<AppState>, query: Result<Query<Deliver
             EventType::parse(event).ok_or_else(|| WebhookError::UnknownEvent(event.clone()))?;
         }
         let w = lock(&st.webhooks);
-        let page = w.list(&DeliveryFilter { limit: filter.limit.map(|l| l + 1), ..filter.clone() });
-        let limit = filter.limit.unwrap_or(super::DEFAULT_PAGE).clamp(1, super::MAX_PAGE);
-        let has_more = page.len() > limit;
-        let data: Vec<Value> = page.iter().take(limit).map(|d| d.summary()).collect();
+        let (page, has_more) = w.page(&filter);
+        let data: Vec<Value> = page.iter().map(|d| d.summary()).collect();
         Ok(json!({"data": data, "has_more": has_more, "total": w.delivery_count()}))
     }))
 }
@@ -183,15 +182,15 @@ struct Trigger {
     id: Option<String>,
 }
 
-/// Notes the event as if it had happened; it goes out like any other (see `Shared::publish`).
+/// Sends the event as if it had happened, about a real object.
 async fn trigger(State(st): State<AppState>, req: Request) -> Response {
     reply(
         async {
             let body: Trigger = json_body(req).await?;
             let event = EventType::parse(&body.event).ok_or_else(|| WebhookError::UnknownEvent(body.event.clone()))?;
             let subject = event.subject();
-            let id = {
-                let mut store = lock(&st.store);
+            let (id, body) = {
+                let store = lock(&st.store);
                 let id = match &body.id {
                     Some(raw) => {
                         let id = parse_uuid(raw).ok_or_else(|| ApiError::bad_request("invalid_id", format!("{raw:?} is not a UUID")))?;
@@ -202,13 +201,14 @@ async fn trigger(State(st): State<AppState>, req: Request) -> Response {
                     }
                     None => store.newest(subject).ok_or(WebhookError::NoSubject(subject.as_str()))?,
                 };
-                store.note(event, id);
-                id
+                let body = event.body(id, &store, &st.origin).ok_or(WebhookError::SubjectNotFound(subject.as_str(), id))?;
+                (id, body)
             };
+            // Sent like any other event (its own deliveries, not another request's).
             let publisher = st.clone();
-            let deliveries = tokio::task::spawn_blocking(move || publisher.publish())
+            let deliveries = tokio::task::spawn_blocking(move || publisher.send_event(crate::webhooks::Happened { event, id }, &body))
                 .await
-                .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+                .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))??;
             Ok(json!({"event": event.as_str(), "subject": subject.as_str(), "id": id, "deliveries": deliveries}))
         }
         .await,

@@ -2,7 +2,7 @@
 //! records is reported. Replayed at start; a line a crash left half written is dropped.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -27,46 +27,71 @@ pub(crate) enum Record {
 }
 
 pub(crate) struct Journal {
+    path: PathBuf,
     file: File,
+    /// A failed append may have left half a line: the next one starts on a line of its own.
+    broken: bool,
 }
 
 impl Journal {
-    /// Opens (creating, 0600) the journal and reads its records.
+    /// Opens (creating, 0600) the journal and reads its records. A line that is not a record
+    /// (half written by a crash, garbled) is skipped and said so, by its number only: it may
+    /// hold a secret.
     pub fn open(path: PathBuf) -> io::Result<(Journal, Vec<Record>)> {
         let mut records = Vec::new();
-        match File::open(&path) {
-            Ok(f) => {
-                for (n, line) in BufReader::new(f).lines().enumerate() {
-                    let line = line?;
-                    if line.trim().is_empty() {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
+                    if line.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    match serde_json::from_str(&line) {
+                    match serde_json::from_slice(line) {
                         Ok(r) => records.push(r),
-                        // Never the line itself: it may hold an endpoint's secret.
-                        Err(e) => tracing::warn!(line = n + 1, error = %e, path = %path.display(), "webhook journal line skipped"),
+                        // Never serde's message: it may quote the line.
+                        Err(_) => tracing::warn!(line = n + 1, path = %path.display(), "webhook journal line skipped"),
                     }
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(io::Error::new(e.kind(), format!("cannot read the webhook journal {}: {e}", path.display()))),
         }
-        let needs_newline = !ends_with_newline(&path)?;
-        let mut file = open_private(&path, OpenMode::Append)?;
+        let broken = !ends_with_newline(&path)?;
+        let file = Self::open_append(&path)?;
+        Ok((Journal { path, file, broken }, records))
+    }
+
+    fn open_append(path: &std::path::Path) -> io::Result<File> {
+        let file = open_private(path, OpenMode::Append)?;
         // It holds the endpoints' secrets: private even if it was not before.
         #[cfg(unix)]
         file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-        if needs_newline {
-            file.write_all(b"\n")?;
-        }
-        Ok((Journal { file }, records))
+        Ok(file)
     }
 
     pub fn append(&mut self, record: &Record) -> io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+        let mut line = Vec::with_capacity(256);
+        if self.broken {
+            line.push(b'\n');
+        }
+        serde_json::to_writer(&mut line, record).map_err(io::Error::other)?;
         line.push(b'\n');
-        self.file.write_all(&line)?;
-        self.file.sync_data()
+        let written = self.file.write_all(&line).and_then(|()| self.file.sync_data());
+        self.broken = written.is_err();
+        written
+    }
+
+    /// Replaces the journal with just `records` (atomically, 0600): what was forgotten
+    /// (a removed endpoint's secret, cleared deliveries) leaves the disk too.
+    pub fn rewrite(&mut self, records: &[Record]) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        for r in records {
+            serde_json::to_writer(&mut bytes, r).map_err(io::Error::other)?;
+            bytes.push(b'\n');
+        }
+        flowdesk_files::write_atomic(&self.path, &bytes)?;
+        self.file = Self::open_append(&self.path)?;
+        self.broken = false;
+        Ok(())
     }
 }
 

@@ -44,13 +44,20 @@ pub const SCHEDULE: [Duration; 8] = [
 pub const REPLY_KEPT_BYTES: usize = 1024;
 
 /// A receiver of webhooks. Its secret is shown only on request (`/endpoints/{id}/secret`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Endpoint {
     pub id: Uuid,
     pub url: String,
     pub(crate) secret: String,
     pub enabled: bool,
     pub created: DateTime<Utc>,
+}
+
+// By hand, so a `{:?}` in a log line never prints the secret.
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint").field("id", &self.id).field("url", &self.url).field("enabled", &self.enabled).finish_non_exhaustive()
+    }
 }
 
 impl Endpoint {
@@ -87,6 +94,11 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// An attempt that never left: no headers, no reply, the reason.
+    pub fn not_sent(at: DateTime<Utc>, why: impl Into<String>) -> Attempt {
+        Attempt { at, request_headers: Vec::new(), status_code: None, latency_ms: 0, reply: String::new(), error: Some(why.into()) }
+    }
+
     pub fn succeeded(&self) -> bool {
         self.status_code.is_some_and(|s| (200..300).contains(&s))
     }
@@ -142,8 +154,10 @@ pub enum WebhookError {
     EndpointNotFound(Uuid),
     #[error("delivery {0} not found")]
     DeliveryNotFound(Uuid),
-    #[error("invalid endpoint URL {0:?}: give an http:// or https:// URL")]
+    #[error("invalid endpoint URL {0:?}: give an http:// or https:// URL, with no user or password in it")]
     BadUrl(String),
+    #[error("delivery {0} is being sent right now: resend it once this attempt is recorded")]
+    Sending(Uuid),
     #[error("unknown event {0:?}; expected one of: {list}", list = EventType::list())]
     UnknownEvent(String),
     #[error("no {0} to send about: give its id, or create one first")]
@@ -169,7 +183,7 @@ pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 500;
 
 /// What a due delivery needs to be sent, copied out so no lock is held while sending.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Outgoing {
     pub delivery_id: Uuid,
     pub message_id: String,
@@ -180,6 +194,16 @@ pub(crate) struct Outgoing {
     pub attempt: usize,
 }
 
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing").field("delivery_id", &self.delivery_id).field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+/// Attempts in flight to one endpoint at once: an endpoint that never answers holds at most
+/// this many of the sender's slots, never all of them.
+pub const PER_ENDPOINT_IN_FLIGHT: usize = 4;
+
 /// Endpoints and deliveries, under the sandbox's webhook lock.
 #[derive(Default)]
 pub(crate) struct Webhooks {
@@ -187,7 +211,8 @@ pub(crate) struct Webhooks {
     deliveries: Table<Delivery>,
     /// (due, id) of every pending delivery not being sent now.
     due: BTreeSet<(DateTime<Utc>, Uuid)>,
-    sending: BTreeSet<Uuid>,
+    /// Deliveries being sent now, and the endpoint each goes to.
+    sending: std::collections::BTreeMap<Uuid, Uuid>,
     journal: Option<Journal>,
     /// Svix's delays are divided by this (tests compress the schedule).
     pub speedup: u32,
@@ -202,7 +227,14 @@ fn new_secret() -> String {
 }
 
 fn check_url(url: &str) -> Result<String, WebhookError> {
-    let bad = || WebhookError::BadUrl(url.to_string());
+    // The text is echoed in the error: never a user or password it may carry.
+    let trimmed: String = url.trim().chars().take(200).collect();
+    let shown = match (trimmed.split_once("://"), trimmed.rsplit_once('@')) {
+        (Some((scheme, _)), Some((_, host))) => format!("{scheme}://…@{host}"),
+        (None, Some((_, host))) => format!("…@{host}"),
+        _ => trimmed.clone(),
+    };
+    let bad = || WebhookError::BadUrl(shown.clone());
     let parsed = url::Url::parse(url.trim()).map_err(|_| bad())?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(bad());
@@ -220,10 +252,15 @@ impl Webhooks {
     pub fn open(path: PathBuf, speedup: u32) -> std::io::Result<Webhooks> {
         let (journal, records) = Journal::open(path)?;
         let mut w = Webhooks { speedup, ..Webhooks::default() };
+        let replayed = records.len();
         for r in records {
             w.apply(r);
         }
         w.journal = Some(journal);
+        // One record per endpoint and delivery from now on: the file does not grow run after run.
+        if replayed > w.endpoints.len() + w.deliveries.len() {
+            w.compact().map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
         Ok(w)
     }
 
@@ -231,12 +268,25 @@ impl Webhooks {
         Webhooks { speedup, ..Webhooks::default() }
     }
 
+    /// Journals, then applies: a change a person asked for is refused if it cannot be kept.
     fn write(&mut self, record: Record) -> Result<(), WebhookError> {
         if let Some(j) = &mut self.journal {
             j.append(&record).map_err(|e| WebhookError::Journal(e.to_string()))?;
         }
         self.apply(record);
         Ok(())
+    }
+
+    /// Applies, then journals: what the sender learned (an attempt, a failure) must steer the
+    /// next attempt even if the disk refused it; the journal may then miss it until the next
+    /// record, and a restart may send once more (deliveries are at least once, as with Svix).
+    fn write_or_log(&mut self, record: Record) {
+        if let Some(j) = &mut self.journal {
+            if let Err(e) = j.append(&record) {
+                tracing::error!(error = %e, "a webhook record was not journaled");
+            }
+        }
+        self.apply(record);
     }
 
     fn apply(&mut self, record: Record) {
@@ -247,20 +297,22 @@ impl Webhooks {
             },
             Record::EndpointRemoved { id } => self.endpoints.retain(|e| e.id != id),
             Record::Delivery(d) => {
-                self.schedule(&d);
+                self.schedule_at(d.id, d.status, d.next_attempt);
                 self.deliveries.insert(d);
             }
             Record::Attempt { delivery_id, attempt, status, next_attempt } => {
                 if let Some(d) = self.deliveries.get_mut(&delivery_id) {
+                    if let Some(old) = d.next_attempt {
+                        self.due.remove(&(old, delivery_id));
+                    }
                     match attempt {
                         Some(a) => d.attempts.push(a),
                         None => d.schedule_from = d.attempts.len(), // a resend
                     }
                     d.status = status;
                     d.next_attempt = next_attempt;
-                    let d = d.clone();
-                    self.due.retain(|(_, id)| *id != delivery_id);
-                    self.schedule(&d);
+                    let (id, status, next) = (d.id, d.status, d.next_attempt);
+                    self.schedule_at(id, status, next);
                 }
             }
             Record::Cleared => {
@@ -270,10 +322,10 @@ impl Webhooks {
         }
     }
 
-    fn schedule(&mut self, d: &Delivery) {
-        if let (DeliveryStatus::Pending, Some(at)) = (d.status, d.next_attempt) {
-            if !self.sending.contains(&d.id) {
-                self.due.insert((at, d.id));
+    fn schedule_at(&mut self, id: Uuid, status: DeliveryStatus, next: Option<DateTime<Utc>>) {
+        if let (DeliveryStatus::Pending, Some(at)) = (status, next) {
+            if !self.sending.contains_key(&id) {
+                self.due.insert((at, id));
             }
         }
     }
@@ -299,9 +351,19 @@ impl Webhooks {
         Ok(e)
     }
 
+    /// Removes the endpoint, and its secret from the disk (the journal is rewritten).
     pub fn remove_endpoint(&mut self, id: Uuid) -> Result<(), WebhookError> {
         self.endpoint(id)?;
-        self.write(Record::EndpointRemoved { id })
+        self.write(Record::EndpointRemoved { id })?;
+        self.compact()
+    }
+
+    /// Rewrites the journal as one record per endpoint and delivery, as they are now.
+    fn compact(&mut self) -> Result<(), WebhookError> {
+        let Some(journal) = &mut self.journal else { return Ok(()) };
+        let mut records: Vec<Record> = self.endpoints.iter().cloned().map(Record::Endpoint).collect();
+        records.extend(self.deliveries.oldest_first().cloned().map(Record::Delivery));
+        journal.rewrite(&records).map_err(|e| WebhookError::Journal(e.to_string()))
     }
 
     /// One pending delivery of `body` per enabled endpoint, due now.
@@ -331,9 +393,9 @@ impl Webhooks {
 
     /// Sends a delivery again: due now, on a fresh schedule; its attempts so far stay.
     pub fn resend(&mut self, id: Uuid) -> Result<(), WebhookError> {
-        let d = self.deliveries.get(&id).ok_or(WebhookError::DeliveryNotFound(id))?;
-        if self.sending.contains(&d.id) {
-            return Ok(()); // on its way already
+        self.deliveries.get(&id).ok_or(WebhookError::DeliveryNotFound(id))?;
+        if self.sending.contains_key(&id) {
+            return Err(WebhookError::Sending(id));
         }
         self.write(Record::Attempt { delivery_id: id, attempt: None, status: DeliveryStatus::Pending, next_attempt: Some(Utc::now()) })
     }
@@ -347,8 +409,20 @@ impl Webhooks {
     }
 
     /// Newest first, filtered, one page.
-    pub fn list(&self, f: &DeliveryFilter) -> Vec<&Delivery> {
+    pub fn list<'a>(&'a self, f: &'a DeliveryFilter) -> Vec<&'a Delivery> {
+        self.page(f).0
+    }
+
+    /// One page, newest first, and whether older matching deliveries follow it.
+    pub fn page<'a>(&'a self, f: &'a DeliveryFilter) -> (Vec<&'a Delivery>, bool) {
         let limit = f.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        let mut rows = self.matching(f);
+        let page: Vec<&Delivery> = rows.by_ref().take(limit).collect();
+        let more = rows.next().is_some();
+        (page, more)
+    }
+
+    fn matching<'a>(&'a self, f: &'a DeliveryFilter) -> impl Iterator<Item = &'a Delivery> + 'a {
         let mut rows = self.deliveries.newest_first();
         if let Some(before) = f.before {
             // Skip up to and including the cursor.
@@ -360,25 +434,36 @@ impl Webhooks {
         }
         rows.filter(|d| f.event.as_deref().is_none_or(|e| d.event == e))
             .filter(|d| f.status.is_none_or(|s| d.status == s))
-            .filter(|d| f.endpoint_id.is_none_or(|e| d.endpoint_id == e))
-            .take(limit)
-            .collect()
+            .filter(move |d| f.endpoint_id.is_none_or(|e| d.endpoint_id == e))
     }
 
-    /// Takes the deliveries due by `now` (up to `room`) to send; the rest wait. Also says
-    /// when the next one is due. A delivery whose endpoint is gone or disabled fails.
+    /// Takes the deliveries due by `now` (up to `room`, and at most
+    /// [`PER_ENDPOINT_IN_FLIGHT`] per endpoint) to send; the rest wait. Also says when the
+    /// next one is due. A delivery whose endpoint is gone or disabled fails. Blocking (it may
+    /// journal): call it off the async workers.
     pub fn take_due(&mut self, now: DateTime<Utc>, room: usize) -> (Vec<Outgoing>, Option<DateTime<Utc>>) {
         let mut out = Vec::new();
-        while out.len() < room {
-            let Some(&(at, id)) = self.due.first() else { break };
-            if at > now {
+        let mut busy_endpoints = std::collections::BTreeSet::new();
+        let due: Vec<(DateTime<Utc>, Uuid)> = self.due.range(..=(now, Uuid::max())).copied().collect();
+        for key in due {
+            if out.len() >= room {
                 break;
             }
-            self.due.pop_first();
-            let Some(d) = self.deliveries.get(&id) else { continue };
-            let endpoint = self.endpoints.iter().find(|e| e.id == d.endpoint_id);
-            match endpoint {
+            let id = key.1;
+            let Some(d) = self.deliveries.get(&id) else {
+                self.due.remove(&key);
+                continue;
+            };
+            let endpoint_id = d.endpoint_id;
+            if busy_endpoints.contains(&endpoint_id) {
+                continue;
+            }
+            match self.endpoints.iter().find(|e| e.id == endpoint_id) {
                 Some(e) if e.enabled => {
+                    if self.sending.values().filter(|x| **x == endpoint_id).count() >= PER_ENDPOINT_IN_FLIGHT {
+                        busy_endpoints.insert(endpoint_id);
+                        continue; // stays due: sent when one of that endpoint's attempts ends
+                    }
                     out.push(Outgoing {
                         delivery_id: id,
                         message_id: d.message_id(),
@@ -387,30 +472,28 @@ impl Webhooks {
                         body: d.body.clone(),
                         attempt: d.attempts.len().saturating_sub(d.schedule_from),
                     });
-                    self.sending.insert(id);
+                    self.due.remove(&key);
+                    self.sending.insert(id, endpoint_id);
                 }
                 other => {
                     let why = if other.is_some() { "the endpoint is disabled" } else { "the endpoint was removed" };
-                    let attempt = Attempt {
-                        at: now,
-                        request_headers: Vec::new(),
-                        status_code: None,
-                        latency_ms: 0,
-                        reply: String::new(),
-                        error: Some(why.into()),
-                    };
-                    let record = Record::Attempt { delivery_id: id, attempt: Some(attempt), status: DeliveryStatus::Failed, next_attempt: None };
-                    if let Err(e) = self.write(record) {
-                        tracing::error!(error = %e, "a webhook delivery's failure was not recorded");
-                    }
+                    self.write_or_log(Record::Attempt {
+                        delivery_id: id,
+                        attempt: Some(Attempt::not_sent(now, why)),
+                        status: DeliveryStatus::Failed,
+                        next_attempt: None,
+                    });
                 }
             }
         }
-        (out, self.due.first().map(|(at, _)| *at))
+        let next = self.due.iter().find(|(_, id)| {
+            self.deliveries.get(id).is_none_or(|d| !busy_endpoints.contains(&d.endpoint_id))
+        });
+        (out, next.map(|(at, _)| *at))
     }
 
     /// Records an attempt: succeeded, due again on the schedule, or failed for good.
-    pub fn record(&mut self, sent: &Outgoing, attempt: Attempt) -> Result<(), WebhookError> {
+    pub fn record(&mut self, sent: &Outgoing, attempt: Attempt) {
         self.sending.remove(&sent.delivery_id);
         let (status, next_attempt) = if attempt.succeeded() {
             (DeliveryStatus::Succeeded, None)
@@ -420,12 +503,14 @@ impl Webhooks {
         } else {
             (DeliveryStatus::Failed, None)
         };
-        self.write(Record::Attempt { delivery_id: sent.delivery_id, attempt: Some(attempt), status, next_attempt })
+        self.write_or_log(Record::Attempt { delivery_id: sent.delivery_id, attempt: Some(attempt), status, next_attempt });
     }
 
     /// Forgets every delivery (the sandbox's reset); endpoints stay.
     pub fn clear_deliveries(&mut self) -> Result<(), WebhookError> {
+        // Attempts in flight are recorded against nothing when they end.
         self.sending.clear();
-        self.write(Record::Cleared)
+        self.write(Record::Cleared)?;
+        self.compact()
     }
 }

@@ -34,7 +34,13 @@ pub(crate) async fn run_dispatcher(st: Arc<Shared>) {
     let mut running = JoinSet::new();
     loop {
         let room = MAX_SENDING.saturating_sub(running.len());
-        let (batch, next) = if room > 0 { lock(&st.webhooks).take_due(Utc::now(), room) } else { (Vec::new(), None) };
+        let (batch, next) = if room > 0 {
+            // Off the async workers: failing a delivery to a gone endpoint is journaled.
+            let taker = st.clone();
+            tokio::task::spawn_blocking(move || lock(&taker.webhooks).take_due(Utc::now(), room)).await.unwrap_or_default()
+        } else {
+            (Vec::new(), None)
+        };
         for outgoing in batch {
             running.spawn(attempt_and_record(client.clone(), st.clone(), outgoing));
         }
@@ -58,10 +64,8 @@ async fn attempt_and_record(client: reqwest::Client, st: Arc<Shared>, outgoing: 
     tracing::info!(delivery = %outgoing.delivery_id, status = ?attempt.status_code, ms = attempt.latency_ms, "webhook attempt");
     let writer = st.clone();
     let recorded = tokio::task::spawn_blocking(move || lock(&writer.webhooks).record(&outgoing, attempt)).await;
-    match recorded {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => tracing::error!(error = %e, "a webhook attempt was not recorded"),
-        Err(e) => tracing::error!(error = %e, "a webhook attempt was not recorded"),
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, "a webhook attempt was not recorded");
     }
     st.webhook_wake.notify_one();
 }
@@ -82,12 +86,9 @@ async fn post(client: &reqwest::Client, o: &Outgoing) -> Attempt {
     let at = Utc::now();
     let started = Instant::now();
     let failed = |headers: Vec<(String, String)>, error: String, started: Instant| Attempt {
-        at,
         request_headers: headers,
-        status_code: None,
         latency_ms: started.elapsed().as_millis() as u64,
-        reply: String::new(),
-        error: Some(error),
+        ..Attempt::not_sent(at, error)
     };
     let headers = match signed_headers(&o.message_id, &o.secret, at.timestamp(), &o.body) {
         Ok(h) => h,
