@@ -16,47 +16,47 @@ pub fn webhook_events() -> Vec<String> {
 }
 
 #[tauri::command]
-pub async fn webhook_endpoints(core: State<'_, Core>) -> Reply<Vec<WebhookEndpoint>> {
-    core.webhook_endpoints().await
+pub async fn webhook_endpoints(core: State<'_, Core>, environment_id: Option<String>) -> Reply<Vec<WebhookEndpoint>> {
+    core.webhook_endpoints(environment_id.as_deref()).await
 }
 
 #[tauri::command]
-pub async fn webhook_endpoint_add(core: State<'_, Core>, url: String) -> Reply<WebhookEndpoint> {
-    core.webhook_endpoint_add(&url).await
+pub async fn webhook_endpoint_add(core: State<'_, Core>, environment_id: Option<String>, url: String) -> Reply<WebhookEndpoint> {
+    core.webhook_endpoint_add(environment_id.as_deref(), &url).await
 }
 
 #[tauri::command]
-pub async fn webhook_endpoint_set_enabled(core: State<'_, Core>, id: String, enabled: bool) -> Reply<WebhookEndpoint> {
-    core.webhook_endpoint_set_enabled(&id, enabled).await
+pub async fn webhook_endpoint_set_enabled(core: State<'_, Core>, environment_id: Option<String>, id: String, enabled: bool) -> Reply<WebhookEndpoint> {
+    core.webhook_endpoint_set_enabled(environment_id.as_deref(), &id, enabled).await
 }
 
 #[tauri::command]
-pub async fn webhook_endpoint_remove(core: State<'_, Core>, id: String) -> Reply<()> {
-    core.webhook_endpoint_remove(&id).await
+pub async fn webhook_endpoint_remove(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<()> {
+    core.webhook_endpoint_remove(environment_id.as_deref(), &id).await
 }
 
 /// A test secret of the local sandbox, shown when the person asks for it.
 #[tauri::command]
-pub async fn webhook_endpoint_secret(core: State<'_, Core>, id: String) -> Reply<String> {
-    core.webhook_endpoint_secret(&id).await
+pub async fn webhook_endpoint_secret(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<String> {
+    core.webhook_endpoint_secret(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn webhook_deliveries(core: State<'_, Core>, query: DeliveryQuery) -> Reply<DeliveryPage> {
-    core.webhook_deliveries(&query).await
+pub async fn webhook_deliveries(core: State<'_, Core>, environment_id: Option<String>, query: DeliveryQuery) -> Reply<DeliveryPage> {
+    core.webhook_deliveries(environment_id.as_deref(), &query).await
 }
 
 #[tauri::command]
-pub async fn webhook_delivery(core: State<'_, Core>, id: String) -> Reply<DeliveryDetail> {
-    core.webhook_delivery(&id).await
+pub async fn webhook_delivery(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<DeliveryDetail> {
+    core.webhook_delivery(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn webhook_resend(core: State<'_, Core>, id: String) -> Reply<WebhookDelivery> {
-    core.webhook_resend(&id).await
+pub async fn webhook_resend(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<WebhookDelivery> {
+    core.webhook_resend(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn webhook_trigger(core: State<'_, Core>, event: String, id: Option<String>) -> Reply<TriggerResult> {
-    core.webhook_trigger(&event, id.as_deref()).await
+pub async fn webhook_trigger(core: State<'_, Core>, environment_id: Option<String>, event: String, id: Option<String>) -> Reply<TriggerResult> {
+    core.webhook_trigger(environment_id.as_deref(), &event, id.as_deref()).await
 }

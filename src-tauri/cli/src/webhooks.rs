@@ -77,20 +77,19 @@ pub struct TriggerArgs {
     pub payout_link: Option<String>,
 }
 
-/// The core, after checking the environment is the local sandbox (Dots' own environments
-/// have their webhooks in its dashboard).
+/// The core; each webhook method checks the environment is the local sandbox (Dots' own
+/// environments have their webhooks in its dashboard).
 async fn local_core(g: &Global) -> Result<Core, CliError> {
-    let core = core(g).await?;
-    core.require_local_webhooks(g.env.as_deref())?;
-    Ok(core)
+    core(g).await
 }
 
 pub async fn webhooks(g: &Global, action: WebhooksAction) -> Result<ExitCode, CliError> {
+    let env = g.env.as_deref();
     match action {
-        WebhooksAction::Endpoint { action } => endpoint(&local_core(g).await?, action).await?,
-        WebhooksAction::Deliveries(a) => deliveries(&local_core(g).await?, a).await?,
+        WebhooksAction::Endpoint { action } => endpoint(&local_core(g).await?, env, action).await?,
+        WebhooksAction::Deliveries(a) => deliveries(&local_core(g).await?, env, a).await?,
         WebhooksAction::Show { delivery_id } => {
-            let d = local_core(g).await?.webhook_delivery(&delivery_id).await?;
+            let d = local_core(g).await?.webhook_delivery(env, &delivery_id).await?;
             say!("{} {} to {} ({:?}), svix-id {}", d.id, d.event, d.endpoint_url, d.status, d.message_id);
             say!("body: {}", d.body);
             for (i, a) in d.attempts.iter().enumerate() {
@@ -105,12 +104,12 @@ pub async fn webhooks(g: &Global, action: WebhooksAction) -> Result<ExitCode, Cl
             }
         }
         WebhooksAction::Resend { delivery_id } => {
-            let d = local_core(g).await?.webhook_resend(&delivery_id).await?;
+            let d = local_core(g).await?.webhook_resend(env, &delivery_id).await?;
             say!("Resending {} ({}) to {}", d.id, d.event, d.endpoint_url);
         }
         WebhooksAction::Trigger(a) => {
             let id = a.flow.or(a.user).or(a.transfer).or(a.payout_link);
-            let t = local_core(g).await?.webhook_trigger(&a.event, id.as_deref()).await?;
+            let t = local_core(g).await?.webhook_trigger(env, &a.event, id.as_deref()).await?;
             let n = t.deliveries.len();
             say!("Sent {} about {} {} to {n} endpoint{}", t.event, t.subject, t.id, if n == 1 { "" } else { "s" });
             if n == 0 {
@@ -127,43 +126,43 @@ pub async fn webhooks(g: &Global, action: WebhooksAction) -> Result<ExitCode, Cl
     Ok(ExitCode::SUCCESS)
 }
 
-async fn endpoint(core: &Core, action: EndpointAction) -> Result<(), CliError> {
+async fn endpoint(core: &Core, env: Option<&str>, action: EndpointAction) -> Result<(), CliError> {
     match action {
         EndpointAction::Add { url } => {
-            let e = core.webhook_endpoint_add(&url).await?;
+            let e = core.webhook_endpoint_add(env, &url).await?;
             say!("{}", e.id);
             eprintln!("Added {}; its secret: `flowdesk webhooks endpoint secret {}`", e.url, e.id);
         }
         EndpointAction::List => {
-            for e in core.webhook_endpoints().await? {
+            for e in core.webhook_endpoints(env).await? {
                 say!("{}  {:<8}  {}", e.id, if e.enabled { "enabled" } else { "disabled" }, e.url);
             }
         }
         EndpointAction::Disable { id } => {
-            core.webhook_endpoint_set_enabled(&id, false).await?;
+            core.webhook_endpoint_set_enabled(env, &id, false).await?;
             say!("Disabled {id}");
         }
         EndpointAction::Enable { id } => {
-            core.webhook_endpoint_set_enabled(&id, true).await?;
+            core.webhook_endpoint_set_enabled(env, &id, true).await?;
             say!("Enabled {id}");
         }
         EndpointAction::Remove { id } => {
-            core.webhook_endpoint_remove(&id).await?;
+            core.webhook_endpoint_remove(env, &id).await?;
             say!("Removed {id}");
         }
-        EndpointAction::Secret { id } => say!("{}", core.webhook_endpoint_secret(&id).await?),
+        EndpointAction::Secret { id } => say!("{}", core.webhook_endpoint_secret(env, &id).await?),
     }
     Ok(())
 }
 
-async fn deliveries(core: &Core, a: DeliveriesArgs) -> Result<(), CliError> {
+async fn deliveries(core: &Core, env: Option<&str>, a: DeliveriesArgs) -> Result<(), CliError> {
     let query = DeliveryQuery {
         event: a.event,
         status: a.failed.then_some(DeliveryState::Failed),
         limit: Some(a.limit),
         ..Default::default()
     };
-    let page = core.webhook_deliveries(&query).await?;
+    let page = core.webhook_deliveries(env, &query).await?;
     for d in &page.data {
         if a.json {
             say!("{}", serde_json::to_string(d).unwrap_or_default());

@@ -218,18 +218,21 @@ impl Core {
         let _ = self.blocking(move |c| Ok(c.audit(entry))).await;
     }
 
-    pub async fn webhook_endpoints(&self) -> CoreResult<Vec<WebhookEndpoint>> {
+    pub async fn webhook_endpoints(&self, env: Option<&str>) -> CoreResult<Vec<WebhookEndpoint>> {
+        self.require_local_webhooks(env)?;
         self.webhook_typed(reqwest::Method::GET, "/endpoints", None).await
     }
 
     /// Registers a receiver (any http or https URL) for the local sandbox's webhooks.
-    pub async fn webhook_endpoint_add(&self, url: &str) -> CoreResult<WebhookEndpoint> {
+    pub async fn webhook_endpoint_add(&self, env: Option<&str>, url: &str) -> CoreResult<WebhookEndpoint> {
+        self.require_local_webhooks(env)?;
         let e: WebhookEndpoint = self.webhook_typed(reqwest::Method::POST, "/endpoints", Some(serde_json::json!({"url": url.trim()}))).await?;
         self.audit_webhook("webhook.endpoint_add", vec![e.id.clone()], Some(e.url.clone())).await;
         Ok(e)
     }
 
-    pub async fn webhook_endpoint_set_enabled(&self, id: &str, enabled: bool) -> CoreResult<WebhookEndpoint> {
+    pub async fn webhook_endpoint_set_enabled(&self, env: Option<&str>, id: &str, enabled: bool) -> CoreResult<WebhookEndpoint> {
+        self.require_local_webhooks(env)?;
         let path = format!("/endpoints/{}", segment(id));
         let e: WebhookEndpoint = self.webhook_typed(reqwest::Method::PATCH, &path, Some(serde_json::json!({"enabled": enabled}))).await?;
         let action = if enabled { "webhook.endpoint_enable" } else { "webhook.endpoint_disable" };
@@ -237,31 +240,36 @@ impl Core {
         Ok(e)
     }
 
-    pub async fn webhook_endpoint_remove(&self, id: &str) -> CoreResult<()> {
+    pub async fn webhook_endpoint_remove(&self, env: Option<&str>, id: &str) -> CoreResult<()> {
+        self.require_local_webhooks(env)?;
         self.webhook_control(reqwest::Method::DELETE, &format!("/endpoints/{}", segment(id)), None).await?;
         self.audit_webhook("webhook.endpoint_remove", vec![id.to_string()], None).await;
         Ok(())
     }
 
     /// The endpoint's `whsec_` secret: a test secret of the local sandbox, shown on request.
-    pub async fn webhook_endpoint_secret(&self, id: &str) -> CoreResult<String> {
+    pub async fn webhook_endpoint_secret(&self, env: Option<&str>, id: &str) -> CoreResult<String> {
+        self.require_local_webhooks(env)?;
         let v = self.webhook_control(reqwest::Method::GET, &format!("/endpoints/{}/secret", segment(id)), None).await?;
         let secret = v["secret"].as_str().ok_or_else(|| CoreError::internal("The local sandbox sent no secret."))?.to_string();
         self.audit_webhook("webhook.secret_reveal", vec![id.to_string()], None).await;
         Ok(secret)
     }
 
-    pub async fn webhook_deliveries(&self, query: &DeliveryQuery) -> CoreResult<DeliveryPage> {
+    pub async fn webhook_deliveries(&self, env: Option<&str>, query: &DeliveryQuery) -> CoreResult<DeliveryPage> {
+        self.require_local_webhooks(env)?;
         let path = format!("/deliveries?{}", query_string(query));
         self.webhook_typed(reqwest::Method::GET, &path, None).await
     }
 
-    pub async fn webhook_delivery(&self, id: &str) -> CoreResult<DeliveryDetail> {
+    pub async fn webhook_delivery(&self, env: Option<&str>, id: &str) -> CoreResult<DeliveryDetail> {
+        self.require_local_webhooks(env)?;
         self.webhook_typed(reqwest::Method::GET, &format!("/deliveries/{}", segment(id)), None).await
     }
 
     /// Sends a delivery again, on a fresh retry schedule.
-    pub async fn webhook_resend(&self, id: &str) -> CoreResult<WebhookDelivery> {
+    pub async fn webhook_resend(&self, env: Option<&str>, id: &str) -> CoreResult<WebhookDelivery> {
+        self.require_local_webhooks(env)?;
         let d: WebhookDelivery = self.webhook_typed(reqwest::Method::POST, &format!("/deliveries/{}/resend", segment(id)), Some(serde_json::json!({}))).await?;
         self.audit_webhook("webhook.resend", vec![d.id.clone()], Some(d.event.clone())).await;
         Ok(d)
@@ -269,7 +277,8 @@ impl Core {
 
     /// Sends a test event about an object of the local sandbox (the newest of its kind when
     /// `id` is None).
-    pub async fn webhook_trigger(&self, event: &str, id: Option<&str>) -> CoreResult<TriggerResult> {
+    pub async fn webhook_trigger(&self, env: Option<&str>, event: &str, id: Option<&str>) -> CoreResult<TriggerResult> {
+        self.require_local_webhooks(env)?;
         let mut body = serde_json::json!({"event": event.trim()});
         if let Some(id) = id {
             body["id"] = Value::String(id.trim().to_string());
@@ -279,7 +288,8 @@ impl Core {
         Ok(t)
     }
 
-    /// Refuses anything but Local with the message that says where webhooks are set.
+    /// Refuses anything but Local (`env`; None: the active environment) with the message that
+    /// says where Dots keeps that environment's webhooks. Every webhook method checks it.
     pub fn require_local_webhooks(&self, environment_id: Option<&str>) -> CoreResult<()> {
         if self.webhooks_scope(environment_id)?.here {
             Ok(())

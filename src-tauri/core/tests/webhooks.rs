@@ -12,6 +12,9 @@ use flowdesk_sandbox::receiver::Receiver;
 use flowdesk_settings::{Credentials, MemoryStore};
 use serde_json::{json, Value};
 
+/// The environment the webhook methods act for.
+const L: Option<&str> = Some("local");
+
 const WAIT: Duration = Duration::from_secs(20);
 
 async fn core_in(dir: &std::path::Path) -> Core {
@@ -50,15 +53,15 @@ async fn endpoints_deliveries_and_test_events_through_the_core() {
     let dir = tempfile::tempdir().unwrap();
     let core = core_in(dir.path()).await;
     let rx = Receiver::start(0, &[503]).await.unwrap();
-    let endpoint = core.webhook_endpoint_add(&rx.url()).await.unwrap();
+    let endpoint = core.webhook_endpoint_add(L, &rx.url()).await.unwrap();
     assert!(endpoint.enabled);
-    let bad = core.webhook_endpoint_add("ftp://example.com/").await.unwrap_err();
+    let bad = core.webhook_endpoint_add(L, "ftp://example.com/").await.unwrap_err();
     assert!(bad.message.contains("http"), "{bad:?}");
 
     let user = sandbox_post(dir.path(), "/_sandbox/users", json!({"status": "verified"})).await["id"].as_str().unwrap().to_string();
-    let sent = core.webhook_trigger("user.updated.payout_method", Some(&user)).await.unwrap();
+    let sent = core.webhook_trigger(L, "user.updated.payout_method", Some(&user)).await.unwrap();
     assert_eq!((sent.subject.as_str(), sent.id.as_str(), sent.deliveries.len()), ("user", user.as_str(), 1));
-    let unknown = core.webhook_trigger("flow.created", None).await.unwrap_err();
+    let unknown = core.webhook_trigger(L, "flow.created", None).await.unwrap_err();
     assert!(unknown.message.contains("flow.updated"), "the message lists the events: {unknown:?}");
 
     // The first attempt gets 503; the log shows it, and a resend delivers.
@@ -66,7 +69,7 @@ async fn endpoints_deliveries_and_test_events_through_the_core() {
     assert_eq!(got[0].json(), json!({"user_id": user}));
     let deadline = Instant::now() + WAIT;
     let delivery = loop {
-        let page = core.webhook_deliveries(&DeliveryQuery::default()).await.unwrap();
+        let page = core.webhook_deliveries(L, &DeliveryQuery::default()).await.unwrap();
         let d = page.data[0].clone();
         if d.attempts >= 1 || Instant::now() > deadline {
             break d;
@@ -75,26 +78,28 @@ async fn endpoints_deliveries_and_test_events_through_the_core() {
     };
     assert_eq!(delivery.last_status_code, Some(503));
     assert_eq!(delivery.status, DeliveryState::Pending, "retried on Svix's schedule");
-    core.webhook_resend(&delivery.id).await.unwrap();
+    core.webhook_resend(L, &delivery.id).await.unwrap();
     assert_eq!(rx.wait_for(2, WAIT).await.len(), 2);
-    let detail = core.webhook_delivery(&delivery.id).await.unwrap();
+    let detail = core.webhook_delivery(L, &delivery.id).await.unwrap();
     assert_eq!(detail.event, "user.updated.payout_method");
     assert!(detail.attempts.iter().any(|a| a.status_code == Some(200)));
     assert!(detail.attempts[0].request_headers.iter().any(|(n, _)| n == "svix-signature"));
-    let failed = core.webhook_deliveries(&DeliveryQuery { status: Some(DeliveryState::Failed), ..Default::default() }).await.unwrap();
+    let failed = core.webhook_deliveries(L, &DeliveryQuery { status: Some(DeliveryState::Failed), ..Default::default() }).await.unwrap();
     assert!(failed.data.is_empty());
 
     // The secret, on request only; never in the audit log.
-    let secret = core.webhook_endpoint_secret(&endpoint.id).await.unwrap();
+    let secret = core.webhook_endpoint_secret(L, &endpoint.id).await.unwrap();
     assert!(secret.starts_with("whsec_"));
     let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
     assert!(audit.contains("webhook.secret_reveal"), "the reveal is audited");
     assert!(!audit.contains(&secret[6..]), "no secret in the audit log");
-    let off = core.webhook_endpoint_set_enabled(&endpoint.id, false).await.unwrap();
+    let export = core.audit_export_csv().await.unwrap();
+    assert!(export.contains("webhook.endpoint_add") && !export.contains(&secret[6..]), "nor in its export");
+    let off = core.webhook_endpoint_set_enabled(L, &endpoint.id, false).await.unwrap();
     assert!(!off.enabled);
-    core.webhook_endpoint_remove(&endpoint.id).await.unwrap();
-    assert!(core.webhook_endpoints().await.unwrap().is_empty());
-    let gone = core.webhook_endpoint_secret(&endpoint.id).await.unwrap_err();
+    core.webhook_endpoint_remove(L, &endpoint.id).await.unwrap();
+    assert!(core.webhook_endpoints(L).await.unwrap().is_empty());
+    let gone = core.webhook_endpoint_secret(L, &endpoint.id).await.unwrap_err();
     assert_eq!(serde_json::to_value(&gone).unwrap()["kind"], "not_found");
 }
 
@@ -108,6 +113,12 @@ async fn sandbox_and_production_say_where_webhooks_are_set() {
     assert!(sandbox.message.contains("dashboard"));
     let refused = core.require_local_webhooks(Some("production")).unwrap_err();
     assert_eq!(serde_json::to_value(&refused).unwrap()["kind"], "webhooks_not_local");
+    // Every webhook method holds to it: nothing is read or changed for another environment.
+    let listed = core.webhook_endpoints(Some("sandbox")).await.unwrap_err();
+    assert_eq!(serde_json::to_value(&listed).unwrap()["kind"], "webhooks_not_local");
+    let added = core.webhook_endpoint_add(Some("production"), "https://example.com/").await.unwrap_err();
+    assert_eq!(serde_json::to_value(&added).unwrap()["kind"], "webhooks_not_local");
+    assert!(core.webhook_endpoints(L).await.unwrap().is_empty(), "nothing was added");
 }
 
 #[tokio::test]

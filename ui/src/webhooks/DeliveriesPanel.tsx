@@ -15,7 +15,7 @@ import { webhooksIpc } from './webhooksIpc';
 const LIVE_MS = 2000;
 const PAGE = 50;
 
-export function DeliveriesPanel({ refreshKey }: { refreshKey: number }) {
+export function DeliveriesPanel({ envId, refreshKey }: { envId: string; refreshKey: number }) {
   const notify = useNotify();
   const events = useQuery(() => webhooksIpc.events(), []);
   const [event, setEvent] = useState('');
@@ -25,8 +25,8 @@ export function DeliveriesPanel({ refreshKey }: { refreshKey: number }) {
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const page = useQuery(
-    () => webhooksIpc.deliveries({ event: event || undefined, status: status || undefined, limit }),
-    [event, status, limit, tick, refreshKey],
+    () => webhooksIpc.deliveries(envId, { event: event || undefined, status: status || undefined, limit }),
+    [envId, event, status, limit, tick, refreshKey],
   );
 
   useEffect(() => {
@@ -35,7 +35,7 @@ export function DeliveriesPanel({ refreshKey }: { refreshKey: number }) {
   }, []);
 
   const resend = (id: string) =>
-    webhooksIpc.resend(id).then(
+    webhooksIpc.resend(envId, id).then(
       () => {
         setError(null);
         notify('Sending again');
@@ -47,9 +47,9 @@ export function DeliveriesPanel({ refreshKey }: { refreshKey: number }) {
   const rows = page.data?.data ?? [];
   return (
     <section className="money-panel" aria-labelledby="deliveries-title">
-      <div className="history-bar">
-        <h2 id="deliveries-title">Deliveries</h2>
-        <label className="field webhooks-filter">
+      <h2 id="deliveries-title">Deliveries</h2>
+      <div className="form form--row webhooks-filters">
+        <label className="field">
           <span>Event</span>
           <select value={event} onChange={(e) => setEvent(e.target.value)} data-testid="deliveries-event">
             <option value="">All events</option>
@@ -60,7 +60,7 @@ export function DeliveriesPanel({ refreshKey }: { refreshKey: number }) {
             ))}
           </select>
         </label>
-        <label className="field webhooks-filter">
+        <label className="field">
           <span>Status</span>
           <select value={status} onChange={(e) => setStatus(e.target.value as DeliveryState | '')} data-testid="deliveries-status">
             <option value="">Any status</option>
@@ -108,7 +108,7 @@ export function DeliveriesPanel({ refreshKey }: { refreshKey: number }) {
           Show older
         </button>
       ) : null}
-      {open ? <DeliveryDetailView id={open} onClose={() => setOpen(null)} /> : null}
+      {open ? <DeliveryDetailView envId={envId} id={open} onClose={() => setOpen(null)} /> : null}
     </section>
   );
 }

@@ -15,9 +15,9 @@ function pretty(body: string): string {
   }
 }
 
-export function DeliveryDetailView({ id, onClose }: { id: string; onClose: () => void }) {
+export function DeliveryDetailView({ envId, id, onClose }: { envId: string; id: string; onClose: () => void }) {
   const close = useRef<HTMLButtonElement>(null);
-  const detail = useQuery(() => webhooksIpc.delivery(id), [id]);
+  const detail = useQuery(() => webhooksIpc.delivery(envId, id), [envId, id]);
   const d = detail.data;
   return (
     <ModalDialog className="confirm-dialog webhooks-detail" labelledBy="delivery-title" testId="delivery-detail" safeButton={close} onCancel={onClose}>

@@ -9,9 +9,9 @@ import { useNotify } from '../desk/notify';
 import { useQuery } from '../desk/useQuery';
 import { webhooksIpc } from './webhooksIpc';
 
-export function EndpointsPanel({ intro }: { intro: string }) {
+export function EndpointsPanel({ envId, intro }: { envId: string; intro: string }) {
   const notify = useNotify();
-  const endpoints = useQuery(() => webhooksIpc.endpoints(), []);
+  const endpoints = useQuery(() => webhooksIpc.endpoints(envId), [envId]);
   const [url, setUrl] = useState('');
   const [error, setError] = useState<AppError | null>(null);
   const [secrets, setSecrets] = useState<Record<string, string>>({});
@@ -28,11 +28,11 @@ export function EndpointsPanel({ intro }: { intro: string }) {
 
   const add = (e: FormEvent) => {
     e.preventDefault();
-    void act(webhooksIpc.addEndpoint(url).then(() => setUrl('')), 'Endpoint added');
+    void act(webhooksIpc.addEndpoint(envId, url).then(() => setUrl('')), 'Endpoint added');
   };
 
   const reveal = (endpoint: WebhookEndpoint) =>
-    webhooksIpc.secret(endpoint.id).then(
+    webhooksIpc.secret(envId, endpoint.id).then(
       (secret) => setSecrets((s) => ({ ...s, [endpoint.id]: secret })),
       (e: unknown) => setError(toAppError(e)),
     );
@@ -94,10 +94,10 @@ export function EndpointsPanel({ intro }: { intro: string }) {
                 )}
               </td>
               <td className="webhooks-actions">
-                <button type="button" className="small" onClick={() => void act(webhooksIpc.setEnabled(e.id, !e.enabled))} data-testid="endpoint-toggle">
+                <button type="button" className="small" onClick={() => void act(webhooksIpc.setEnabled(envId, e.id, !e.enabled))} data-testid="endpoint-toggle">
                   {e.enabled ? 'Disable' : 'Enable'}
                 </button>{' '}
-                <button type="button" className="small danger" onClick={() => void act(webhooksIpc.removeEndpoint(e.id), 'Endpoint removed')} data-testid="endpoint-remove">
+                <button type="button" className="small danger" onClick={() => void act(webhooksIpc.removeEndpoint(envId, e.id), 'Endpoint removed')} data-testid="endpoint-remove">
                   Remove
                 </button>
               </td>

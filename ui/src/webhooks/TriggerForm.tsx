@@ -7,7 +7,7 @@ import { useNotify } from '../desk/notify';
 import { useQuery } from '../desk/useQuery';
 import { webhooksIpc } from './webhooksIpc';
 
-export function TriggerForm({ onSent }: { onSent: () => void }) {
+export function TriggerForm({ envId, onSent }: { envId: string; onSent: () => void }) {
   const notify = useNotify();
   const events = useQuery(() => webhooksIpc.events(), []);
   const [event, setEvent] = useState('flow.updated');
@@ -16,7 +16,7 @@ export function TriggerForm({ onSent }: { onSent: () => void }) {
 
   const send = (e: FormEvent) => {
     e.preventDefault();
-    webhooksIpc.trigger(event, id.trim() || null).then(
+    webhooksIpc.trigger(envId, event, id.trim() || null).then(
       (r) => {
         setError(null);
         const n = r.deliveries.length;

@@ -17,7 +17,7 @@ export function WebhooksView({ env }: { env: EnvironmentView | null }) {
   const [sent, setSent] = useState(0);
 
   if (scope.error) return <ErrorNote error={scope.error} context="Webhooks" />;
-  if (!scope.data) return null;
+  if (!scope.data || !envId) return null;
   if (!scope.data.here) {
     return (
       <div className="money-view" data-testid="webhooks-view">
@@ -30,9 +30,9 @@ export function WebhooksView({ env }: { env: EnvironmentView | null }) {
   }
   return (
     <div className="money-view webhooks-view" data-testid="webhooks-view">
-      <EndpointsPanel intro={scope.data.message} />
-      <TriggerForm onSent={() => setSent((n) => n + 1)} />
-      <DeliveriesPanel refreshKey={sent} />
+      <EndpointsPanel envId={envId} intro={scope.data.message} />
+      <TriggerForm envId={envId} onSent={() => setSent((n) => n + 1)} />
+      <DeliveriesPanel envId={envId} refreshKey={sent} />
     </div>
   );
 }

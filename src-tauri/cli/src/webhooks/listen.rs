@@ -52,7 +52,7 @@ pub async fn listen(g: &Global, a: ListenArgs) -> Result<ExitCode, CliError> {
     let secret = match (&a.endpoint, &a.secret_env, a.secret_stdin) {
         (Some(id), _, _) => {
             let core = super::local_core(g).await?;
-            Some(core.webhook_endpoint_secret(id).await?)
+            Some(core.webhook_endpoint_secret(g.env.as_deref(), id).await?)
         }
         (_, Some(var), _) => Some(std::env::var(var).map_err(|_| CliError::invalid(format!("the environment variable {var} is not set")))?),
         (_, _, true) => {
@@ -69,6 +69,8 @@ pub async fn listen(g: &Global, a: ListenArgs) -> Result<ExitCode, CliError> {
         Some(url) if matches!(url.scheme(), "http" | "https") => {
             let client = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // The backend under test is the tester's own, mostly on loopback.
+                .no_proxy()
                 .timeout(std::time::Duration::from_secs(15))
                 .build()
                 .map_err(|e| CliError::other(format!("cannot forward: {e}")))?;
@@ -151,7 +153,9 @@ pub fn label(body: &Value) -> String {
     if let Some(e) = body.get("event").and_then(Value::as_str) {
         return e.to_string();
     }
-    let Some(o) = body.as_object() else { return "(not JSON)".into() };
+    let Some(o) = body.as_object() else {
+        return if body.is_null() { "(not JSON)".into() } else { "(not an object)".into() };
+    };
     let has = |k: &str| o.contains_key(k);
     if has("transfer") && has("transfer_id") {
         "transfer.completed|failed".into()
@@ -188,6 +192,7 @@ mod tests {
         assert_eq!(label(&json!({"transfer": {}, "transfer_id": "t"})), "transfer.completed|failed");
         assert_eq!(label(&json!({"id": "l", "link": "x", "amount": 5, "payee": {}})), "payout_link.claimed|sent|paid_out");
         assert_eq!(label(&json!({"a": 1})), "(keys: a)");
-        assert_eq!(label(&json!([1])), "(not JSON)");
+        assert_eq!(label(&json!([1])), "(not an object)");
+        assert_eq!(label(&serde_json::Value::Null), "(not JSON)");
     }
 }
