@@ -76,6 +76,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             bulk::bulk_results_csv,
             bulk::bulk_mail_merge_csv,
             startup::ui_ready,
+            startup::bootstrap,
             view_state::view_state,
             view_state::set_view_state,
             money::users_list,

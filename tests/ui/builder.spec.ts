@@ -13,15 +13,16 @@ test('the page is served under the app\'s CSP', async ({ page }) => {
   await expect(page.getByTestId('create-flow')).toBeEnabled();
 });
 
-test('the header shows the active environment from environments()', async ({ page, core }) => {
+test('the header shows the active environment, all read in one round trip before the first paint', async ({ page, core }) => {
   await openApp(page);
   await expect(page.getByRole('heading', { name: 'Flow Desk' })).toBeVisible();
   await expect(page.getByTestId('env-badge')).toHaveText('Local sandbox');
   // The Local sandbox has no base URL of its own: the address app_info reports.
   await expect(page.getByTestId('env-badge')).toHaveAttribute('title', `Requests go to ${core.sandbox.origin}/api`);
   await expect(page.getByTestId('env-badge')).toHaveClass(/env-badge--sandbox/);
-  expect(core.callsTo('environments')).toHaveLength(1);
-  expect(core.callsTo('app_info')).toHaveLength(1);
+  // One bootstrap instead of app_info, step_catalog, environments and view_state.
+  expect(core.callsTo('bootstrap')).toHaveLength(1);
+  for (const cmd of ['app_info', 'step_catalog', 'environments', 'view_state']) expect(core.callsTo(cmd), cmd).toHaveLength(0);
 });
 
 test('a production environment is shown as such', async ({ page, core }) => {

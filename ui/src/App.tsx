@@ -45,7 +45,7 @@ export function App() {
 
 function Desk() {
   const notify = useNotify();
-  const start = useQuery(() => Promise.all([ipc.appInfo(), ipc.stepCatalog()]), []);
+  const start = useQuery(() => ipc.startup().then((s) => [s.info, s.catalog] as const), []);
   const [info, catalog] = start.data ?? [null, null];
   const envs = useEnvironments();
   const { screen, go } = useScreen();

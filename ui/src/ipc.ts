@@ -22,7 +22,16 @@ export { toAppError };
 /** The view settings the app keeps between runs (nothing that matters for safety). */
 export type ViewKey = 'last_screen' | 'theme' | 'dismissed_notices' | 'list_filters';
 
+let startup: ReturnType<typeof readStartup> | null = null;
+const readStartup = () => call('bootstrap');
+
 export const ipc = {
+  /**
+   * The first read of the app's info, the step catalog, the environments and the view
+   * state, shared by every part of the first paint: one round trip. Later reads use the
+   * commands of their own.
+   */
+  startup: () => (startup ??= readStartup()),
   appInfo: () => call('app_info'),
   /** Forgets every flow, user and wallet of the local sandbox; the core asks the person first. */
   resetLocalSandbox: () => call('reset_local_sandbox'),

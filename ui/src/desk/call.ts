@@ -37,6 +37,14 @@ import type { WebhookEndpoint } from '../bindings/WebhookEndpoint';
 import type { WebhooksScope } from '../bindings/WebhooksScope';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 
+/** What the window reads before its first paint, in one round trip (src-tauri/startup.rs). */
+export type Startup = {
+  info: AppInfo;
+  catalog: StepCatalog;
+  environments: EnvironmentsView;
+  view_state: Record<string, JsonValue>;
+};
+
 /** Every Tauri command the UI calls, and the type of its answer. */
 export interface Commands {
   ui_ready: null;
@@ -101,6 +109,7 @@ export interface Commands {
   audit_export_csv: string;
   limits_get: Limits;
   limits_set: Limits;
+  bootstrap: Startup;
   app_wallet: AppWallet;
   webhooks_scope: WebhooksScope;
   webhook_events: string[];

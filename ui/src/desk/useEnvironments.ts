@@ -26,8 +26,9 @@ export function useEnvironments() {
   }, [applyView]);
 
   useEffect(() => {
-    reread();
-    ipc.viewState().then((v) => {
+    // The first read comes with the others of the first paint.
+    ipc.startup().then((s) => applyView(s.environments), (e: unknown) => setEnvError({ context: 'Environments', error: toAppError(e) }));
+    ipc.startup().then(({ view_state: v }) => {
       const list = v.dismissed_notices;
       for (const n of Array.isArray(list) ? list : []) if (typeof n === 'string') dismissed.current.add(n);
       setNotice((shown) => (shown && dismissed.current.has(shown) ? null : shown));
@@ -37,7 +38,7 @@ export function useEnvironments() {
       setDataVersion((v) => v + 1);
     });
     return () => void off.then((unlisten) => unlisten(), () => {});
-  }, [applyView, reread]);
+  }, [applyView]);
 
   const switchTo = useCallback(
     (id: string) => {

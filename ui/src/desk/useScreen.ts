@@ -8,7 +8,7 @@ export function useScreen() {
   const navigated = useRef(false);
 
   useEffect(() => {
-    ipc.viewState().then((v) => {
+    ipc.startup().then(({ view_state: v }) => {
       if (isScreen(v.last_screen) && !navigated.current) setScreen(v.last_screen);
     }, () => {});
   }, []);
