@@ -14,6 +14,7 @@ fn main() {
         "webhook_resend",
         "webhook_trigger",
         "app_wallet",
+        "amount_preview",
         "bootstrap",
         "app_info",
         "step_catalog",

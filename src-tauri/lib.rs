@@ -94,6 +94,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             money::limits_get,
             money::limits_set,
             money::app_wallet,
+            money::amount_preview,
             webhooks::webhooks_scope,
             webhooks::webhook_events,
             webhooks::webhook_endpoints,

@@ -90,3 +90,9 @@ pub async fn limits_set(core: State<'_, Core>, environment_id: Option<String>, l
 pub async fn app_wallet(core: State<'_, Core>, environment_id: Option<String>) -> Reply<flowdesk_core::AppWallet> {
     core.app_wallet(environment_id.as_deref()).await
 }
+
+/// Dollars as typed, read as the core reads them when it sends: pure, no I/O.
+#[tauri::command]
+pub fn amount_preview(text: String) -> flowdesk_core::AmountPreview {
+    flowdesk_core::amount_preview(&text)
+}

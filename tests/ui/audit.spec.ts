@@ -101,7 +101,7 @@ test('limits are edited in dollars and sent as integer cents; more than two deci
 
   await page.getByTestId('limits-per-action').fill('250.5');
   await page.getByTestId('limits-per-day').fill('1.234');
-  await expect(page.getByTestId('limits-problem')).toContainText('more than two decimals');
+  await expect(page.getByTestId('limits-problem')).toContainText('at most 2 decimals');
   await expect(page.getByTestId('limits-save')).toBeDisabled();
 
   await page.getByTestId('limits-per-day').fill('$1,000');

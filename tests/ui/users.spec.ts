@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { formatCents, parseDollars } from '../../ui/src/payouts/cents';
+import { formatCents } from '../../ui/src/payouts/cents';
 import type { Page as UserPage } from '../../ui/src/bindings/Page';
 import type { User } from '../../ui/src/bindings/User';
 import type { Core } from './core';
@@ -53,15 +53,19 @@ test('formatCents uses integer math: dollars and two-digit cents, grouped, signe
   // 0.1 + 0.2 style float drift never shows: 1.10 stays 1.10.
   expect(formatCents(110)).toBe('$1.10');
   expect(formatCents(900719925474099)).toBe('$9,007,199,254,740.99');
-  expect(parseDollars('12')).toEqual({ cents: 1200, error: null });
-  expect(parseDollars('12.5')).toEqual({ cents: 1250, error: null });
-  expect(parseDollars('$1,234.05')).toEqual({ cents: 123405, error: null });
-  expect(parseDollars('.5')).toEqual({ cents: 50, error: null });
-  expect(parseDollars('0.29').cents).toBe(29);
-  expect(parseDollars('1.234').error).toContain('more than two decimals');
-  expect(parseDollars('abc').error).toContain('not an amount');
-  expect(parseDollars('-5').error).toContain('not an amount');
-  expect(parseDollars('').error).toContain('Enter an amount');
+});
+
+test('typed dollars are read by the core, the same reading it sends with', async ({ core }) => {
+  const read = (text: string) => core.invoke<{ cents: number | null; error: string | null }>('amount_preview', { text });
+  expect(await read('12')).toEqual({ cents: 1200, error: null });
+  expect(await read('12.5')).toEqual({ cents: 1250, error: null });
+  expect(await read('$1,234.05')).toEqual({ cents: 123405, error: null });
+  expect((await read('0.29')).cents).toBe(29);
+  for (const refused of ['1,2,3', '1.234', 'abc', '-5', '', '20000000']) {
+    const r = await read(refused);
+    expect(r.cents, refused).toBeNull();
+    expect(r.error, refused).toBeTruthy();
+  }
 });
 
 test('the list filters by status and pages with cursors', async ({ page, core }) => {

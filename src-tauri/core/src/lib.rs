@@ -9,6 +9,7 @@
 //! call one method, render. Each shell brings only a [`Confirmer`] (how it asks) and its
 //! way of showing [`CoreEvent`]s.
 
+mod amounts;
 mod app_wallet;
 mod bulk;
 pub mod confirm;
@@ -27,6 +28,7 @@ mod service;
 mod shared;
 mod webhooks;
 
+pub use amounts::{amount_preview, AmountPreview};
 pub use app_wallet::AppWallet;
 pub use bulk::{BatchView, BulkPreview, BulkProgress, BulkRowView, BulkStart, BulkTemplate, RunHandle};
 pub use confirm::{Ask, BoxFuture, Clearance, Confirmation, Confirmer, Refuse, Scripted};

@@ -4,6 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { AppError } from '../bindings/AppError';
 import type { AppInfo } from '../bindings/AppInfo';
+import type { AmountPreview } from '../bindings/AmountPreview';
 import type { AppWallet } from '../bindings/AppWallet';
 import type { AuditRead } from '../bindings/AuditRead';
 import type { BatchView } from '../bindings/BatchView';
@@ -111,6 +112,7 @@ export interface Commands {
   limits_set: Limits;
   bootstrap: Startup;
   app_wallet: AppWallet;
+  amount_preview: AmountPreview;
   webhooks_scope: WebhooksScope;
   webhook_events: string[];
   webhook_endpoints: WebhookEndpoint[];

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { Outcome } from '../bindings/Outcome';
 import { TextField } from '../components/TextField';
-import { formatCents, parseDollars } from './cents';
+import { formatCents } from './cents';
+import { useAmount } from './useAmount';
 import { MoneySendPanel } from './MoneySendPanel';
 import { useMoneySend } from './useMoneySend';
 
@@ -18,7 +19,7 @@ type Props = {
 export function FundWalletForm({ env, userId, userName, onSettled }: Props) {
   const [amount, setAmount] = useState('');
   const money = useMoneySend(env, onSettled);
-  const parsed = parseDollars(amount);
+  const parsed = useAmount(amount);
   const where = env ? env.name : 'the active environment';
   const direction =
     parsed.cents !== null

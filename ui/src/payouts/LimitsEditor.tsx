@@ -3,7 +3,8 @@ import type { EnvironmentView } from '../bindings/EnvironmentView';
 import { ErrorNote } from '../components/ErrorNote';
 import { TextField } from '../components/TextField';
 import { toAppError, type AppError } from '../ipc';
-import { formatLimit, parseDollars } from './cents';
+import { formatLimit } from './cents';
+import { useAmount, type Amount } from './useAmount';
 import { moneyIpc } from './moneyIpc';
 import { useQuery } from '../desk/useQuery';
 
@@ -13,11 +14,11 @@ function dollarsText(cents: number | null): string {
   return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
-/** Empty = no limit; otherwise dollars with at most two decimals. */
-function limitOf(text: string, label: string): { cents: number | null; error: string | null } {
-  if (text.trim() === '') return { cents: null, error: null };
-  const p = parseDollars(text);
-  return p.error ? { cents: null, error: `${label}: ${p.error}` } : { cents: p.cents, error: null };
+/** Empty = no limit; otherwise the core's reading of the dollars typed. */
+function limitOf(text: string, read: Amount, label: string): { cents: number | null; error: string | null; pending: boolean } {
+  if (text.trim() === '') return { cents: null, error: null, pending: false };
+  if (read.error) return { cents: null, error: `${label}: ${read.error}`, pending: false };
+  return { cents: read.cents, error: null, pending: read.pending };
 }
 
 /** The active environment's money limits: per action and per day, in dollars. */
@@ -37,13 +38,13 @@ export function LimitsEditor({ env }: { env: EnvironmentView }) {
   }, [read.data]);
   const shownError = error ?? (read.error ? { context: 'Limits', error: read.error } : null);
 
-  const action = limitOf(perAction, 'Per action');
-  const day = limitOf(perDay, 'Per day');
+  const action = limitOf(perAction, useAmount(perAction), 'Per action');
+  const day = limitOf(perDay, useAmount(perDay), 'Per day');
   const problem = action.error ?? day.error;
 
   const save = (e: FormEvent) => {
     e.preventDefault();
-    if (problem) return;
+    if (problem || action.pending || day.pending) return;
     setError(null);
     setSaved(false);
     moneyIpc.limitsSet(env.id, { per_action_cents: action.cents, per_day_cents: day.cents }).then(
@@ -72,7 +73,7 @@ export function LimitsEditor({ env }: { env: EnvironmentView }) {
         </p>
       ) : null}
       <div className="form-buttons">
-        <button type="submit" className="primary" disabled={problem !== null || limits === null} data-testid="limits-save">
+        <button type="submit" className="primary" disabled={problem !== null || limits === null || action.pending || day.pending} data-testid="limits-save">
           Save limits
         </button>
         {saved ? (

@@ -4,7 +4,8 @@ import type { EnvironmentView } from '../bindings/EnvironmentView';
 import type { MoneyRequest } from '../bindings/MoneyRequest';
 import type { Payee } from '../bindings/Payee';
 import { TextField } from '../components/TextField';
-import { formatCents, parseDollars } from './cents';
+import { formatCents } from './cents';
+import { useAmount } from './useAmount';
 import { MoneySendPanel } from './MoneySendPanel';
 import { useMoneySend } from './useMoneySend';
 
@@ -55,7 +56,7 @@ export function PayoutLinkForm({ env, userId, userName }: Props) {
   const [memo, setMemo] = useState('');
   const [description, setDescription] = useState('');
   const money = useMoneySend(env);
-  const parsed = parseDollars(amount);
+  const parsed = useAmount(amount);
   const who = userName ?? 'the person who claims the link';
   const direction = `Pays ${parsed.cents !== null ? formatCents(parsed.cents) : 'the amount'} from your app's balance to ${who}, by a payout link${env ? ` in ${env.name}` : ''}.`;
 

@@ -31,6 +31,8 @@ export const moneyIpc = {
   limitsGet: (environmentId: string) => call('limits_get', { environmentId }),
   /** The app's own wallet, which payouts draw on, where these keys can read it. */
   appWallet: (environmentId: string) => call('app_wallet', { environmentId }),
+  /** Dollars as typed, read as the core reads them when it sends. */
+  amountPreview: (text: string) => call('amount_preview', { text }),
   limitsSet: (environmentId: string, limits: Limits) => call('limits_set', { environmentId, limits }),
 };
 
