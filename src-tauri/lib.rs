@@ -2,6 +2,7 @@
 //! confirmation dialog, and the core's events forwarded to the window. Each command is a
 //! few lines in `commands/`; every rule lives in the core.
 
+mod bootstrap;
 mod commands;
 mod confirm_dialog;
 mod events;
@@ -76,7 +77,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             bulk::bulk_results_csv,
             bulk::bulk_mail_merge_csv,
             startup::ui_ready,
-            startup::bootstrap,
+            bootstrap::bootstrap,
             view_state::view_state,
             view_state::set_view_state,
             money::users_list,
