@@ -310,6 +310,10 @@ async fn a_removed_endpoint_leaves_no_secret_on_disk_and_the_journal_stays_small
     let kept = add_endpoint(&http, &sb, &rx.url()).await;
     claimed_flow(&http, &sb, &["compliance"]).await;
     rx.wait_for(2, WAIT).await;
+    for d in all(&sb) {
+        // Each attempt journaled before the rewrite below.
+        assert_eq!(settled(&sb, d.id).await.status, DeliveryStatus::Succeeded);
+    }
     let journal = flowdesk_sandbox::webhooks_journal(&state);
     assert!(std::fs::read_to_string(&journal).unwrap().contains(&secret[6..]));
     let removed = control_req(&http, &sb, reqwest::Method::DELETE, &format!("/webhooks/endpoints/{gone_id}")).send().await.unwrap();
