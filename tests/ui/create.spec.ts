@@ -83,7 +83,18 @@ test('a failed create shows the kind and message of the error', async ({ page, c
   await expect(page.getByTestId('flow-card')).toBeVisible();
 });
 
+/**
+ * Dots' Sandbox environment, served by this test's local sandbox over HTTP: its flows are
+ * polled like real Dots', so the sandbox's faults reach the scheduler (Local flows are read
+ * in process on each push, where no HTTP fault can happen).
+ */
+async function useRemoteSandbox(core: Core): Promise<void> {
+  await core.pointAtSandbox('sandbox');
+  await core.invoke('set_active_environment', { id: 'sandbox' });
+}
+
 test('progress comes from flow-watch events, with no get_flow polling', async ({ page, core }) => {
+  await useRemoteSandbox(core);
   await page.clock.install();
   await openApp(page);
   await addSteps(page, 'compliance', 'manage-payouts');
@@ -93,7 +104,7 @@ test('progress comes from flow-watch events, with no get_flow polling', async ({
   await expect(page.getByTestId('flow-progress')).toHaveText('0 of 2 steps');
   const id = (await shownFlow(page, core)).id;
   // The card asks the Rust scheduler to watch the flow in its own environment.
-  await expect.poll(() => core.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'local' }]);
+  await expect.poll(() => core.callsTo('watch_flow').map((c) => c.args)).toEqual([{ id, environmentId: 'sandbox' }]);
 
   // Someone claims the flow and completes the first step; Refresh has the scheduler look now.
   const user = await core.sandbox.claim(id);
@@ -108,9 +119,9 @@ test('progress comes from flow-watch events, with no get_flow polling', async ({
   await expect(page.getByTestId('flow-done')).toHaveCount(0);
 
   // Events about another flow change nothing: one made and finished behind the card's back.
-  const other = await core.invoke<FlowView>('create_flow', { request: { steps: [{ name: 'payout' }] }, environmentId: 'local' });
+  const other = await core.invoke<FlowView>('create_flow', { request: { steps: [{ name: 'payout' }] }, environmentId: 'sandbox' });
   await core.sandbox.complete(other.flow.id, 'payout');
-  await core.invoke('watch_flow', { id: other.flow.id, environmentId: 'local' });
+  await core.invoke('watch_flow', { id: other.flow.id, environmentId: 'sandbox' });
   await expect
     .poll(() => core.host.eventsAfter(0).then((es) => es.some((e) => e.event === 'flow-watch' && (e.payload as { type: string; id: string }).id === other.flow.id && (e.payload as { type: string }).type === 'done')))
     .toBe(true);
@@ -141,7 +152,21 @@ test('progress comes from flow-watch events, with no get_flow polling', async ({
   expect(core.callsTo('watch_flow')).toHaveLength(1);
 });
 
+test('on Local, a step completed on the hosted page shows at once, with no refresh', async ({ page, core }) => {
+  await openApp(page);
+  await addSteps(page, 'compliance', 'manage-payouts');
+  await createButton(page).click();
+  await expect(page.getByTestId('flow-progress')).toHaveText('0 of 2 steps');
+  const id = (await shownFlow(page, core)).id;
+  await core.sandbox.claim(id);
+  await core.sandbox.complete(id, 'compliance');
+  // Pushed by the sandbox's event: the scheduler's fallback poll is an hour away.
+  await expect(page.getByTestId('flow-progress')).toHaveText('1 of 2 steps');
+  expect(core.callsTo('refresh_flow')).toHaveLength(0);
+});
+
 test('a stopped watch is shown, and "Watch again" watches it again', async ({ page, core }) => {
+  await useRemoteSandbox(core);
   await openApp(page);
   await addSteps(page, 'id-verification');
   await createButton(page).click();
