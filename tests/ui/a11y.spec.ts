@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
 
-const SCREENS = ['builder', 'history', 'remote', 'bulk', 'users', 'money', 'audit'] as const;
+const SCREENS = ['builder', 'history', 'remote', 'bulk', 'users', 'money', 'audit', 'webhooks'] as const;
 const SCHEMES = ['light', 'dark'] as const;
 
 /** The serious and critical violations on the page (or inside `include`), one line each. */

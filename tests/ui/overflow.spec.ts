@@ -8,7 +8,7 @@ const SIZES = [
   { width: 1024, height: 700 },
   { width: 1920, height: 1080 },
 ] as const;
-const SCREENS = ['builder', 'history', 'remote', 'bulk', 'users', 'money', 'audit'] as const;
+const SCREENS = ['builder', 'history', 'remote', 'bulk', 'users', 'money', 'audit', 'webhooks'] as const;
 
 /** What overflows: the page's sideways scroll, and each visible element past the right edge. */
 async function overflow(page: Page): Promise<string[]> {

@@ -54,7 +54,7 @@ export function EndpointsPanel({ envId, intro }: { envId: string; intro: string 
           />
         </label>
         <div className="form-buttons webhooks-add">
-          <button type="submit" disabled={!url.trim()} data-testid="endpoint-add">
+          <button type="submit" className="primary" disabled={!url.trim()} data-testid="endpoint-add">
             Add endpoint
           </button>
         </div>

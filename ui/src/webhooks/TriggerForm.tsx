@@ -46,7 +46,7 @@ export function TriggerForm({ envId, onSent }: { envId: string; onSent: () => vo
           <input value={id} onChange={(e) => setId(e.target.value)} placeholder="the newest one" data-testid="trigger-id" />
         </label>
         <div className="form-buttons webhooks-add">
-          <button type="submit" data-testid="trigger-send">
+          <button type="submit" className="primary" data-testid="trigger-send">
             Send test event
           </button>
         </div>
