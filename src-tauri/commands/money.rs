@@ -4,7 +4,7 @@
 use flowdesk_core::{Core, UserView};
 use flowdesk_dots::money::{PayoutLink, Redelivery, User, UserFilter};
 use flowdesk_dots::Page;
-use flowdesk_money::{AuditRead, Intent, Limits, MoneyRequest, Outcome, Summary};
+use flowdesk_money::{AuditRead, Limits, MoneyRequest, Outcome, Summary};
 use tauri::State;
 
 use super::Reply;
@@ -36,7 +36,7 @@ pub async fn money_send(
 }
 
 #[tauri::command]
-pub async fn money_intents(core: State<'_, Core>) -> Reply<Vec<Intent>> {
+pub async fn money_intents(core: State<'_, Core>) -> Reply<Vec<flowdesk_core::IntentView>> {
     core.money_intents().await
 }
 

@@ -40,7 +40,7 @@ pub use events::{CoreEvent, DataKind};
 pub use flows::{FlowView, StepCatalog};
 pub use link_watch::link_status;
 pub use local::LocalMode;
-pub use money::UserView;
+pub use money::{IntentView, UserView};
 pub use saved::HistoryItem;
 pub use service::{AppInfo, Core, CoreOptions};
 pub use webhooks::{

@@ -191,10 +191,10 @@ impl Core {
     }
 
     /// Every money intent on record (this process's and the others'), newest first.
-    pub async fn money_intents(&self) -> CoreResult<Vec<Intent>> {
+    pub async fn money_intents(&self) -> CoreResult<Vec<IntentView>> {
         self.blocking(|c| {
             c.refresh_money();
-            Ok(c.ledger.intents())
+            Ok(c.ledger.intents().into_iter().map(IntentView::from).collect())
         })
         .await
     }
@@ -323,5 +323,29 @@ impl Core {
             Ok(limits)
         })
         .await
+    }
+}
+
+/// A money intent as the shells show it, with what follows from its state: whether it is
+/// unresolved (its outcome unknown, so it can be retried with the same key) is the core's to say.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct IntentView {
+    #[serde(flatten)]
+    pub intent: Intent,
+    pub unresolved: bool,
+}
+
+impl From<Intent> for IntentView {
+    fn from(intent: Intent) -> Self {
+        let unresolved = intent.state.is_unresolved();
+        IntentView { intent, unresolved }
+    }
+}
+
+impl std::ops::Deref for IntentView {
+    type Target = Intent;
+    fn deref(&self) -> &Intent {
+        &self.intent
     }
 }

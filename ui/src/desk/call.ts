@@ -17,7 +17,7 @@ import type { Flow } from '../bindings/Flow';
 import type { FlowView } from '../bindings/FlowView';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { ImportReport } from '../bindings/ImportReport';
-import type { Intent } from '../bindings/Intent';
+import type { IntentView } from '../bindings/IntentView';
 import type { Limits } from '../bindings/Limits';
 import type { Outcome } from '../bindings/Outcome';
 import type { Page } from '../bindings/Page';
@@ -100,7 +100,7 @@ export interface Commands {
   user_get: UserView;
   money_summary: Summary;
   money_send: Outcome;
-  money_intents: Intent[];
+  money_intents: IntentView[];
   money_retry: Outcome;
   payout_link_get: PayoutLink;
   payout_link_cancel: PayoutLink;

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Intent } from '../bindings/Intent';
+import type { IntentView } from '../bindings/IntentView';
 import type { Outcome } from '../bindings/Outcome';
 import { DataTable } from '../components/DataTable';
 import { ErrorNote } from '../components/ErrorNote';
 import { toAppError, type AppError } from '../ipc';
 import { formatCents } from './cents';
 import { when } from '../when';
-import { isUnresolved, moneyIpc } from './moneyIpc';
+import { moneyIpc } from './moneyIpc';
 import { OutcomeNote } from './OutcomeNote';
 
 const ACTION: Record<Intent['action']['kind'], string> = { fund: 'Fund wallet', payout_link: 'Payout link' };
@@ -24,7 +25,7 @@ const ACTIVITY_COLUMNS = [
 
 /** Every money intent, newest first; unsettled ones can be sent again with the same key. */
 export function MoneyActivity() {
-  const [intents, setIntents] = useState<Intent[] | null>(null);
+  const [intents, setIntents] = useState<IntentView[] | null>(null);
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -90,7 +91,7 @@ export function MoneyActivity() {
               </td>
               <td>{i.dots_id ? <code>{i.dots_id}</code> : '—'}</td>
               <td>
-                {isUnresolved(i) ? (
+                {i.unresolved ? (
                   <button type="button" className="small" disabled={busy !== null} onClick={() => retry(i.id)} data-testid={`intent-retry-${i.id}`}>
                     {busy === i.id ? 'Retrying…' : 'Retry (same key)'}
                   </button>

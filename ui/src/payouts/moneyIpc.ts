@@ -1,6 +1,5 @@
 // The users and money commands, typed with the generated bindings; every failure comes
 // out as an AppError ({kind, message}) like ui/src/ipc.ts.
-import type { Intent } from '../bindings/Intent';
 import type { Limits } from '../bindings/Limits';
 import type { MoneyRequest } from '../bindings/MoneyRequest';
 import type { UserFilter } from '../bindings/UserFilter';
@@ -35,10 +34,3 @@ export const moneyIpc = {
   amountPreview: (text: string) => call('amount_preview', { text }),
   limitsSet: (environmentId: string, limits: Limits) => call('limits_set', { environmentId, limits }),
 };
-
-/** Intents whose outcome is not settled yet: they can be retried with the same key. */
-export const UNRESOLVED_STATES = ['confirmed', 'sending', 'unknown'] as const;
-
-export function isUnresolved(i: Intent): boolean {
-  return (UNRESOLVED_STATES as readonly string[]).includes(i.state);
-}
