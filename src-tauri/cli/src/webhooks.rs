@@ -169,12 +169,7 @@ async fn deliveries(core: &Core, env: Option<&str>, a: DeliveriesArgs) -> Result
             continue;
         }
         let code = d.last_status_code.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
-        let status = match d.status {
-            DeliveryState::Pending => "pending",
-            DeliveryState::Succeeded => "succeeded",
-            DeliveryState::Failed => "failed",
-        };
-        say!("{}  {}  {:<30} {:<9} {:>2} tries  {code:>3}  {}", d.id, short_time(&d.created), d.event, status, d.attempts, d.endpoint_url);
+        say!("{}  {}  {:<30} {:<9} {:>2} tries  {code:>3}  {}", d.id, short_time(&d.created), d.event, d.status.as_str(), d.attempts, d.endpoint_url);
     }
     if page.has_more && !a.json {
         eprintln!("(more: --limit {})", a.limit.saturating_mul(2));

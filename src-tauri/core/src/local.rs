@@ -4,13 +4,15 @@
 //! process finds the host through `sandbox.json` (0600) in the data folder.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use flowdesk_dots::ClientConfig;
 use flowdesk_money::AuditEntry;
 use flowdesk_sandbox::home::{Endpoint, HostGuard, Hosted, SandboxHome};
 use flowdesk_settings::LOCAL;
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::confirm::Ask;
 use crate::error::{AppErrorKind, AppOnlyKind, CoreError, CoreResult};
@@ -144,23 +146,36 @@ impl Core {
             amount_cents: None,
         })
         .await?;
-        let reset_here = lock(&self.local.guard).as_ref().map(|g| g.sandbox.reset()).is_some();
+        // Off the async workers: the reset rewrites the sandbox's state and webhook journal.
+        let reset_here = self.blocking(|c| Ok(lock(&c.local.guard).as_ref().map(|g| g.sandbox.reset()).is_some())).await?;
         if !reset_here {
-            self.local.client_config(Duration::from_secs(10))?;
-            let endpoint = self.local.endpoint().ok_or_else(|| no_sandbox("No local sandbox."))?;
-            let response = reqwest::Client::new()
-                .post(format!("{}/_sandbox/reset", endpoint.origin))
-                .basic_auth(&endpoint.client_id, Some(&endpoint.api_key))
-                .header("content-type", "application/json")
-                .body("{}")
-                .send()
-                .await
-                .map_err(|e| no_sandbox(format!("The local sandbox did not answer: {}", e.without_url())))?;
-            if !response.status().is_success() {
-                return Err(CoreError::internal(format!("The local sandbox refused the reset ({}).", response.status())));
-            }
+            self.local_control(reqwest::Method::POST, "/_sandbox/reset", Some(serde_json::json!({}))).await?;
         }
         self.blocking(|c| Ok(c.audit(AuditEntry::new(LOCAL, "sandbox.reset", "done")))).await
+    }
+
+    /// Calls a `/_sandbox` control of the local sandbox (whichever process hosts it).
+    pub(crate) async fn local_control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> CoreResult<Value> {
+        self.local.client_config(Duration::from_secs(10))?; // says how to start one if none runs
+        let endpoint = self.local.endpoint().ok_or_else(|| no_sandbox("No local sandbox."))?;
+        let mut request = http()
+            .request(method, format!("{}{path}", endpoint.origin))
+            .basic_auth(&endpoint.client_id, Some(&endpoint.api_key));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|e| {
+            CoreError::new(
+                AppErrorKind::App(AppOnlyKind::NoLocalSandbox),
+                format!("The local sandbox did not answer: {}", e.without_url()),
+            )
+        })?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(refusal(status, &text));
+        }
+        serde_json::from_str(&text).map_err(|e| CoreError::internal(format!("The local sandbox's answer could not be read: {e}")))
     }
 
     /// The address and credentials of the sandbox this process hosts (for `flowdesk sandbox`
@@ -168,4 +183,29 @@ impl Core {
     pub fn local_endpoint(&self) -> Option<(String, String)> {
         self.local.endpoint().map(|e| (e.origin.clone(), e.base_url()))
     }
+}
+
+fn http() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(10)).build().unwrap_or_else(|_| reqwest::Client::new())
+    })
+}
+
+/// The sandbox's error body: `{"success": false, "error": CODE, "message": TEXT}`.
+#[derive(Deserialize)]
+struct ControlRefusal {
+    error: String,
+    message: String,
+}
+
+fn refusal(status: reqwest::StatusCode, body: &str) -> CoreError {
+    let parsed: Option<ControlRefusal> = serde_json::from_str(body).ok();
+    let message = parsed.as_ref().map(|r| r.message.clone()).unwrap_or_else(|| format!("The local sandbox answered {status}."));
+    let kind = match (status.as_u16(), parsed.as_ref().map(|r| r.error.as_str())) {
+        (404, _) => AppErrorKind::Dots(flowdesk_dots::ErrorKind::NotFound),
+        (400 | 409, _) => AppErrorKind::Dots(flowdesk_dots::ErrorKind::InvalidRequest),
+        _ => AppErrorKind::App(AppOnlyKind::Internal),
+    };
+    CoreError::new(kind, message)
 }

@@ -7,8 +7,6 @@
 //! On Local, the sandbox's events also drive the live status of watched flows and payout
 //! links at once ([`push_local_events`]), with no HTTP hop; polling is then a fallback.
 
-use std::sync::OnceLock;
-use std::time::Duration;
 
 use flowdesk_money::AuditEntry;
 use flowdesk_settings::LOCAL;
@@ -36,6 +34,17 @@ pub enum DeliveryState {
     Pending,
     Succeeded,
     Failed,
+}
+
+impl DeliveryState {
+    /// The name the sandbox's controls and the CLI use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Succeeded => "succeeded",
+            DeliveryState::Failed => "failed",
+        }
+    }
 }
 
 /// A row of the delivery log.
@@ -142,31 +151,6 @@ fn not_local() -> CoreError {
     CoreError::new(AppErrorKind::App(AppOnlyKind::WebhooksNotLocal), DASHBOARD)
 }
 
-fn http() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(10)).build().unwrap_or_else(|_| reqwest::Client::new())
-    })
-}
-
-/// The sandbox's error body: `{"success": false, "error": CODE, "message": TEXT}`.
-#[derive(Deserialize)]
-struct ControlRefusal {
-    error: String,
-    message: String,
-}
-
-fn refusal(status: reqwest::StatusCode, body: &str) -> CoreError {
-    let parsed: Option<ControlRefusal> = serde_json::from_str(body).ok();
-    let message = parsed.as_ref().map(|r| r.message.clone()).unwrap_or_else(|| format!("The local sandbox answered {status}."));
-    let kind = match (status.as_u16(), parsed.as_ref().map(|r| r.error.as_str())) {
-        (404, _) => AppErrorKind::Dots(flowdesk_dots::ErrorKind::NotFound),
-        (400 | 409, _) => AppErrorKind::Dots(flowdesk_dots::ErrorKind::InvalidRequest),
-        _ => AppErrorKind::App(AppOnlyKind::Internal),
-    };
-    CoreError::new(kind, message)
-}
-
 impl Core {
     /// Where `environment_id`'s webhooks are managed (None: the active environment).
     pub fn webhooks_scope(&self, environment_id: Option<&str>) -> CoreResult<WebhooksScope> {
@@ -181,30 +165,6 @@ impl Core {
     /// Calls a `/_sandbox/webhooks` control of the local sandbox.
     async fn webhook_control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> CoreResult<Value> {
         self.local_control(method, &format!("/_sandbox/webhooks{path}"), body).await
-    }
-
-    /// Calls a `/_sandbox` control of the local sandbox (whichever process hosts it).
-    pub(crate) async fn local_control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> CoreResult<Value> {
-        self.local.client_config(Duration::from_secs(10))?; // says how to start one if none runs
-        let endpoint = self.local.endpoint().ok_or_else(not_local)?;
-        let mut request = http()
-            .request(method, format!("{}{path}", endpoint.origin))
-            .basic_auth(&endpoint.client_id, Some(&endpoint.api_key));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.map_err(|e| {
-            CoreError::new(
-                AppErrorKind::App(AppOnlyKind::NoLocalSandbox),
-                format!("The local sandbox did not answer: {}", e.without_url()),
-            )
-        })?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(refusal(status, &text));
-        }
-        serde_json::from_str(&text).map_err(|e| CoreError::internal(format!("The local sandbox's answer could not be read: {e}")))
     }
 
     async fn webhook_typed<T: serde::de::DeserializeOwned>(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> CoreResult<T> {
@@ -305,12 +265,7 @@ fn query_string(query: &DeliveryQuery) -> String {
         params.append_pair("event", e);
     }
     if let Some(s) = query.status {
-        let status = match s {
-            DeliveryState::Pending => "pending",
-            DeliveryState::Succeeded => "succeeded",
-            DeliveryState::Failed => "failed",
-        };
-        params.append_pair("status", status);
+        params.append_pair("status", s.as_str());
     }
     if let Some(e) = &query.endpoint_id {
         params.append_pair("endpoint_id", e);

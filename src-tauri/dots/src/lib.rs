@@ -25,5 +25,5 @@ pub use request::{FlowRequest, Metadata};
 pub use retry::{Backoff, ReadRetry};
 pub use rules::{validate, RuleViolation};
 pub use steps::{ImplicitStep, Step, StepInfo, StepName, StepOption, IMPLICIT_ONBOARDING};
-pub use webhook::{VerifiedWebhook, WebhookVerifier, WebhookVerifyError};
+pub use webhook::{webhook_header, VerifiedWebhook, WebhookVerifier, WebhookVerifyError};
 pub use watch::{FlowSource, Scheduler, StopReason, WatchConfig, WatchEvent, WatchHandle};

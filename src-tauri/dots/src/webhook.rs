@@ -90,10 +90,15 @@ impl WebhookVerifier {
     }
 }
 
-/// `svix-<name>`, else `webhook-<name>` (some Svix deployments use the unbranded names).
-fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, WebhookVerifyError> {
+/// The webhook's `svix-<name>` header, else `webhook-<name>` (some Svix deployments use the
+/// unbranded names): `name` is `id`, `timestamp` or `signature`.
+pub fn webhook_header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     let value = headers.get(format!("svix-{name}")).or_else(|| headers.get(format!("webhook-{name}")));
-    value.and_then(|v| v.to_str().ok()).ok_or(WebhookVerifyError::MissingHeader(name))
+    value.and_then(|v| v.to_str().ok())
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, WebhookVerifyError> {
+    webhook_header(headers, name).ok_or(WebhookVerifyError::MissingHeader(name))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clap::Args;
-use flowdesk_dots::WebhookVerifier;
+use flowdesk_dots::{webhook_header, WebhookVerifier};
 use serde_json::Value;
 
 use crate::error::CliError;
@@ -96,7 +96,7 @@ pub async fn listen(g: &Global, a: ListenArgs) -> Result<ExitCode, CliError> {
 }
 
 async fn receive(State(l): State<Arc<Listener>>, headers: HeaderMap, body: Bytes) -> Response {
-    let id = header(&headers, "id").unwrap_or("-").to_string();
+    let id = webhook_header(&headers, "id").unwrap_or("-").to_string();
     let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let signature = match &l.verifier {
         None => "signature not checked".to_string(),
@@ -142,10 +142,6 @@ async fn forward(client: &reqwest::Client, url: &url::Url, headers: &HeaderMap, 
             (StatusCode::BAD_GATEWAY, Bytes::new(), format!("NOT FORWARDED ({why}): answered 502"))
         }
     }
-}
-
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(format!("svix-{name}")).or_else(|| headers.get(format!("webhook-{name}"))).and_then(|v| v.to_str().ok())
 }
 
 /// The body's `event`, or what its keys say it is (several Dots bodies name no event).
