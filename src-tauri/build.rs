@@ -43,6 +43,8 @@ fn main() {
         "email_link",
         "email_open",
         "history_search",
+        "history_view",
+        "history_draft",
         "history_delete",
         "history_clear",
         "history_retention",

@@ -13,7 +13,7 @@ mod view_state;
 
 use std::sync::Arc;
 
-pub use events::{BULK_EVENT, DATA_EVENT, WATCH_EVENT};
+pub use events::{BULK_EVENT, DATA_EVENT, LINK_EVENT, WATCH_EVENT, WINDOW_EVENTS};
 pub use flowdesk_core::Core;
 
 use flowdesk_core::{Confirmer, CoreOptions, LocalMode};
@@ -59,6 +59,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             handoff::email_link,
             handoff::email_open,
             saved::history_search,
+            saved::history_view,
+            saved::history_draft,
             saved::history_delete,
             saved::history_clear,
             saved::history_retention,

@@ -1,5 +1,5 @@
 use flowdesk_core::{Core, FlowView, StepCatalog};
-use flowdesk_dots::{Flow, FlowRequest, ListParams, Page, RuleViolation};
+use flowdesk_dots::{FlowRequest, ListParams, Page, RuleViolation};
 use tauri::State;
 
 use super::Reply;
@@ -31,8 +31,8 @@ pub async fn get_flow(core: State<'_, Core>, id: String, environment_id: String)
 }
 
 #[tauri::command]
-pub async fn list_remote_flows(core: State<'_, Core>, environment_id: String, params: ListParams) -> Reply<Page<Flow>> {
-    core.list_flows(&environment_id, params).await
+pub async fn list_remote_flows(core: State<'_, Core>, environment_id: String, params: ListParams) -> Reply<Page<FlowView>> {
+    core.list_flow_views(&environment_id, params).await
 }
 
 #[tauri::command]

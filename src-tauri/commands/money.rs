@@ -2,9 +2,9 @@
 //! (same key). In Production the core checks the typed amount and raises a native dialog.
 
 use flowdesk_core::{Core, UserView};
-use flowdesk_dots::money::{PayoutLink, Redelivery, User, UserFilter};
+use flowdesk_dots::money::{User, UserFilter};
 use flowdesk_dots::Page;
-use flowdesk_money::{AuditRead, Limits, MoneyRequest, Outcome, Summary};
+use flowdesk_money::{AuditRead, Limits, MoneyRequest, Outcome, PayoutLinkView, RedeliveryView, Summary};
 use tauri::State;
 
 use super::Reply;
@@ -46,17 +46,17 @@ pub async fn money_retry(core: State<'_, Core>, intent_id: String) -> Reply<Outc
 }
 
 #[tauri::command]
-pub async fn payout_link_get(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLink> {
+pub async fn payout_link_get(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLinkView> {
     core.payout_link_get(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn payout_link_cancel(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLink> {
+pub async fn payout_link_cancel(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<PayoutLinkView> {
     core.payout_link_cancel(environment_id.as_deref(), &id).await
 }
 
 #[tauri::command]
-pub async fn payout_link_redeliver(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<Redelivery> {
+pub async fn payout_link_redeliver(core: State<'_, Core>, environment_id: Option<String>, id: String) -> Reply<RedeliveryView> {
     core.payout_link_redeliver(environment_id.as_deref(), &id).await
 }
 

@@ -1,4 +1,4 @@
-use flowdesk_core::{Core, HistoryItem};
+use flowdesk_core::{Core, FlowView, HistoryDraft, HistoryItem};
 use flowdesk_history::{ImportReport, Template};
 use tauri::State;
 
@@ -7,6 +7,16 @@ use super::Reply;
 #[tauri::command]
 pub async fn history_search(core: State<'_, Core>, query: String, limit: Option<usize>) -> Reply<Vec<HistoryItem>> {
     core.blocking(move |c| Ok(c.history_search(&query, limit))).await
+}
+
+#[tauri::command]
+pub async fn history_view(core: State<'_, Core>, flow_id: String) -> Reply<FlowView> {
+    core.blocking(move |c| c.history_view(&flow_id)).await
+}
+
+#[tauri::command]
+pub async fn history_draft(core: State<'_, Core>, flow_id: String) -> Reply<HistoryDraft> {
+    core.blocking(move |c| c.history_draft(&flow_id)).await
 }
 
 #[tauri::command]

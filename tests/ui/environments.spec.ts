@@ -16,8 +16,8 @@ async function asked(core: Core): Promise<Array<Pick<Ask, 'action' | 'environmen
 
 /** The flows Dots (the local sandbox) holds. */
 async function flowsInDots(core: Core): Promise<string[]> {
-  const page = await core.invoke<{ data: Array<{ id: string }> }>('list_remote_flows', { environmentId: 'local', params: { limit: 100 } });
-  return page.data.map((f) => f.id);
+  const page = await core.invoke<{ data: Array<{ flow: { id: string } }> }>('list_remote_flows', { environmentId: 'local', params: { limit: 100 } });
+  return page.data.map((v) => v.flow.id);
 }
 
 test('the switcher changes the active environment in one click, and create uses it', async ({ page, core }) => {

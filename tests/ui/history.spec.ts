@@ -71,6 +71,18 @@ test('history: search, open (watching again), duplicate, delete', async ({ page,
   expect((await history(core)).map((e) => e.flow_id)).toEqual([A]);
 });
 
+test('history: a flow a batch made is duplicated without the batch\'s bookkeeping keys (the core says which)', async ({ page, core }) => {
+  const id = await made(core, ['compliance'], { flowdesk_batch: 'b-1', flowdesk_row: 3, team: 'ops' });
+  await openApp(page);
+  await page.getByTestId('open-history').click();
+  await page.getByTestId(`history-row-${id}`).getByTestId('history-duplicate').click();
+  await expect.poll(() => listedSteps(page)).toEqual(['compliance']);
+  expect(core.callsTo('history_draft').map((c) => c.args)).toEqual([{ flowId: id }]);
+  await expect(page.getByTestId('metadata-key-0')).toHaveValue('team');
+  await expect(page.getByTestId('metadata-value-0')).toHaveValue('ops');
+  await expect(page.getByTestId('metadata-key-1')).toHaveCount(0);
+});
+
 test('history: clear all asks first; retention sends the days; errors say what happened', async ({ page, core }) => {
   const A = await made(core, ['compliance']);
   const B = await made(core, ['payout']);

@@ -304,6 +304,10 @@ test('a payout link for a payee without a user, from the Money view; the activit
   const linkId = (await page.getByTestId('payout-link-card').getAttribute('data-link-id'))!;
   await core.sandbox.claimPayoutLink(linkId);
   await expect(page.getByTestId('payout-link-status')).toHaveText('claimed', { timeout: 15_000 });
+  // Final, as the core says (`done` in its payout-link-watch event): nothing more to do with it.
+  await expect(page.getByTestId('payout-link-status')).toHaveClass(/pill--ok/);
+  await expect(page.getByTestId('payout-link-cancel')).toBeDisabled();
+  await expect(page.getByTestId('payout-link-redeliver')).toBeDisabled();
 
   await page.getByTestId('activity-refresh').click();
   const intent = (await intents(core)).find((i) => i.dots_id === linkId)!;

@@ -19,7 +19,7 @@ import { useShortcuts } from './desk/useShortcuts';
 import { commandsOf } from './desk/commands';
 import { CommandPalette } from './desk/CommandPalette';
 import { ShortcutsHelp } from './desk/ShortcutsHelp';
-import { ipc } from './ipc';
+import { ipc, toAppError } from './ipc';
 // The lazy screens' styles stay in the main stylesheet, in the same order as before.
 import './bulk/bulk.css';
 import './payouts/payouts.css';
@@ -84,13 +84,19 @@ function Desk() {
     userRequest,
     go,
     openEntry: (e: HistoryEntry) => {
-      builder.showEntry(e);
-      go('builder');
+      builder.showEntry(e).then(
+        () => go('builder'),
+        (err: unknown) => notify(`Could not open the flow: ${toAppError(err).message}`, true),
+      );
     },
     duplicateEntry: (e: HistoryEntry) => {
-      builder.duplicate(e);
-      go('builder');
-      notify('Loaded into the builder: check it, then create');
+      builder.duplicate(e).then(
+        () => {
+          go('builder');
+          notify('Loaded into the builder: check it, then create');
+        },
+        (err: unknown) => notify(`Could not load the flow: ${toAppError(err).message}`, true),
+      );
     },
     newFlowFor: (userId: string) => {
       builder.fillUser(userId);

@@ -80,6 +80,10 @@ export const ipc = {
   onWatch: (handler: (event: WatchEvent) => void): Promise<UnlistenFn> =>
     listen<WatchEvent>('flow-watch', (e) => handler(e.payload)),
   historySearch: (query: string, limit: number) => call('history_search', { query, limit }),
+  /** A History entry's flow card, as the core derives it from the entry. */
+  historyView: (flowId: string) => call('history_view', { flowId }),
+  /** A History entry as a new draft (known steps, a batch's bookkeeping keys left out). */
+  historyDraft: (flowId: string) => call('history_draft', { flowId }),
   historyDelete: (flowId: string) => call('history_delete', { flowId }),
   historyClear: () => call('history_clear'),
   /** Removes entries older than `days`; answers how many went. */

@@ -21,5 +21,5 @@ pub use export::{mail_merge_csv, results_csv, MailTemplate};
 pub use import::{parse_csv, Import, Recipient, MAX_BYTES, MAX_ROWS};
 pub use journal::{BatchProgress, Journal, RowState};
 pub use run::{run, RunOptions, RunSummary};
-pub use template::BatchTemplate;
+pub use template::{BatchTemplate, BOOKKEEPING_KEYS};
 pub use tokio_util::sync::CancellationToken;

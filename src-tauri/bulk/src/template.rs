@@ -8,6 +8,10 @@ use uuid::Uuid;
 use crate::error::BulkError;
 use crate::import::Recipient;
 
+/// The metadata keys a batch adds to each row's flow (batch id, row number) so a listing
+/// finds the row's flow again. A flow started from one made by a batch leaves them out.
+pub const BOOKKEEPING_KEYS: [&str; 2] = ["flowdesk_batch", "flowdesk_row"];
+
 /// What every flow of the batch has in common. Read from JSON by the CLI's `--template`:
 /// `{"steps": ["compliance", {"name": "redirect", "redirect_url": "https://…"}], "require_auth": true}`
 /// (a step may be a bare name or an object, as in Dots' own request body).
@@ -59,11 +63,12 @@ impl BatchTemplate {
     }
 
     /// The row's request: the template's steps, the row's user, and metadata that lets a
-    /// listing find this row's flow again (`flowdesk_batch` + `flowdesk_row`).
+    /// listing find this row's flow again ([`BOOKKEEPING_KEYS`]).
     pub fn request_for(&self, batch: Uuid, r: &Recipient) -> FlowRequest {
         let mut meta = Map::new();
-        meta.insert("flowdesk_batch".into(), Value::String(batch.to_string()));
-        meta.insert("flowdesk_row".into(), Value::from(r.row));
+        let [batch_key, row_key] = BOOKKEEPING_KEYS;
+        meta.insert(batch_key.into(), Value::String(batch.to_string()));
+        meta.insert(row_key.into(), Value::from(r.row));
         if let Some(reference) = &r.reference {
             meta.insert("reference".into(), Value::String(reference.clone()));
         }

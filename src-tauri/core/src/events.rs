@@ -7,8 +7,10 @@ use crate::bulk::BatchView;
 
 #[derive(Debug, Clone)]
 pub enum CoreEvent {
-    /// A watched flow or payout link changed, finished or stopped being watched.
+    /// A watched flow changed, finished or stopped being watched.
     Watch(WatchEvent),
+    /// A watched payout link changed, reached a final status or stopped being watched.
+    PayoutLink(crate::link_watch::PayoutLinkEvent),
     /// A batch moved on, finished or stopped (with the reason in `stopped_by`).
     Batch(BatchView),
     /// Another process (the CLI, a script) changed shared data: read it again.

@@ -223,6 +223,13 @@ impl Core {
         let client = self.client(environment_id).await?;
         Ok(ReadRetry::default().run(|| client.list_flows(&params)).await?)
     }
+
+    /// The same page with each flow's progress, as "From Dots" shows it.
+    pub async fn list_flow_views(&self, environment_id: &str, params: ListParams) -> CoreResult<Page<FlowView>> {
+        let page = self.list_flows(environment_id, params).await?;
+        let data = page.data.into_iter().map(|f| FlowView::new(f, environment_id)).collect();
+        Ok(Page { data, has_more: page.has_more })
+    }
 }
 
 /// The history entry for a flow just created, written before its link is shown.

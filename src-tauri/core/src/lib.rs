@@ -19,6 +19,7 @@ mod environments;
 mod error;
 mod events;
 mod flows;
+mod from_history;
 mod link_watch;
 mod local;
 mod money;
@@ -38,7 +39,8 @@ pub use environments::{EnvironmentEntry, EnvironmentUpdateView, EnvironmentsView
 pub use error::{AppErrorKind, AppOnlyKind, CoreError, CoreResult, ErrorDetails};
 pub use events::{CoreEvent, DataKind};
 pub use flows::{FlowView, StepCatalog};
-pub use link_watch::link_status;
+pub use from_history::HistoryDraft;
+pub use link_watch::PayoutLinkEvent;
 pub use local::LocalMode;
 pub use money::{IntentView, UserView};
 pub use saved::HistoryItem;

@@ -3,15 +3,20 @@
 //!
 //! Payout links are watched by the same scheduler as flows. The scheduler reads flows, so
 //! a link is shown to it as a one-step flow: the step is done when the link reaches a
-//! final status, and the status itself rides in `metadata.payout_link_status`.
+//! final status, and the link itself rides in `metadata.payout_link`. Listeners never see
+//! that disguise: a link's news goes out as its own type ([`PayoutLinkEvent`]).
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use flowdesk_dots::money::PayoutLink;
-use flowdesk_dots::watch::FlowFuture;
-use flowdesk_dots::{DotsClient, Flow, FlowSource, WatchEvent};
+use flowdesk_dots::watch::{FlowFuture, StopReason};
+use flowdesk_dots::{DotsClient, ErrorKind, Flow, FlowSource, WatchEvent};
+use flowdesk_money::PayoutLinkView;
+use serde::Serialize;
 use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
+use ts_rs::TS;
 
 use crate::error::CoreResult;
 use crate::events::CoreEvent;
@@ -67,17 +72,109 @@ impl Core {
             Some(reader) => Arc::new(InProcess { reader, links: true }),
             None => Arc::new(PayoutLinkSource(self.client(env.id()).await?)),
         };
+        crate::service::lock(&self.watched_links).insert(id.clone());
         self.watcher.watch_now(id, source);
         Ok(())
     }
+
+    /// The scheduler's event as listeners see it: a watched payout link's as a
+    /// [`PayoutLinkEvent`], a flow's as it is. A link's last event forgets the link.
+    fn typed(&self, event: WatchEvent) -> CoreEvent {
+        let mut links = crate::service::lock(&self.watched_links);
+        if !links.contains(event.id()) {
+            return CoreEvent::Watch(event);
+        }
+        if matches!(event, WatchEvent::Done { .. } | WatchEvent::Stopped { .. }) {
+            links.remove(event.id());
+        }
+        match PayoutLinkEvent::from_watch(event) {
+            Ok(link_event) => CoreEvent::PayoutLink(link_event),
+            Err(event) => CoreEvent::Watch(event),
+        }
+    }
 }
 
-/// Remembers each flow's progress in History, then passes the event on.
+/// A watched payout link changed, reached a final status, could not be read, or stopped
+/// being watched.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum PayoutLinkEvent {
+    /// The link changed since the last read (or this is the first). Still watched.
+    Updated { id: String, checked_at: DateTime<Utc>, link: PayoutLinkView },
+    /// Its status is final. No longer watched.
+    Done { id: String, checked_at: DateTime<Utc>, link: PayoutLinkView },
+    /// A read failed in a way that asking again may fix; the next is in `retry_in_ms`.
+    Failed {
+        id: String,
+        checked_at: DateTime<Utc>,
+        kind: ErrorKind,
+        message: String,
+        #[ts(type = "number")]
+        retry_in_ms: u64,
+    },
+    /// No longer watched: unwatched, or an error that asking again cannot fix.
+    Stopped {
+        id: String,
+        checked_at: DateTime<Utc>,
+        reason: StopReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        kind: Option<ErrorKind>,
+        message: String,
+    },
+}
+
+impl PayoutLinkEvent {
+    /// The event of a link shown to the scheduler by [`as_flow`]; a flow that carries no
+    /// link comes back as it was.
+    pub fn from_watch(event: WatchEvent) -> Result<Self, WatchEvent> {
+        let link_of = |flow: &Flow| -> Option<PayoutLinkView> {
+            let json = flow.metadata.as_ref()?.get("payout_link")?.clone();
+            serde_json::from_value::<PayoutLink>(json).ok().map(PayoutLinkView::from)
+        };
+        Ok(match event {
+            WatchEvent::Updated { ref id, checked_at, ref flow, .. } => match link_of(flow) {
+                Some(link) => PayoutLinkEvent::Updated { id: id.clone(), checked_at, link },
+                None => return Err(event),
+            },
+            WatchEvent::Done { ref id, checked_at, ref flow, .. } => match link_of(flow) {
+                Some(link) => PayoutLinkEvent::Done { id: id.clone(), checked_at, link },
+                None => return Err(event),
+            },
+            WatchEvent::Failed { id, checked_at, kind, message, retry_in_ms } => {
+                PayoutLinkEvent::Failed { id, checked_at, kind, message, retry_in_ms }
+            }
+            WatchEvent::Stopped { id, checked_at, reason, kind, message } => {
+                PayoutLinkEvent::Stopped { id, checked_at, reason, kind, message }
+            }
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            PayoutLinkEvent::Updated { id, .. }
+            | PayoutLinkEvent::Done { id, .. }
+            | PayoutLinkEvent::Failed { id, .. }
+            | PayoutLinkEvent::Stopped { id, .. } => id,
+        }
+    }
+}
+
+/// Remembers each flow's progress in History, then passes the event on (a payout link's
+/// as a [`PayoutLinkEvent`]).
 /// Holds the core weakly, so dropping the core ends the scheduler and this task.
 pub(crate) fn pump(core: std::sync::Weak<crate::service::Inner>, mut events: UnboundedReceiver<WatchEvent>) {
     tokio::spawn(async move {
         while let Some(event) = events.recv().await {
             let Some(core) = Core::upgrade(&core) else { break };
+            let event = match core.typed(event) {
+                CoreEvent::Watch(event) => event,
+                link_event => {
+                    core.emit(link_event);
+                    continue;
+                }
+            };
             if let WatchEvent::Updated { id, progress, checked_at, .. } | WatchEvent::Done { id, progress, checked_at, .. } =
                 &event
             {
@@ -132,14 +229,6 @@ impl FlowSource for PayoutLinkSource {
     }
 }
 
-/// The payout link status of a watched link (`None` for a real flow).
-pub fn link_status(flow: &Flow) -> Option<&str> {
-    if flow.steps != [STEP] {
-        return None;
-    }
-    flow.metadata.as_ref()?.get("payout_link_status")?.as_str()
-}
-
 pub fn as_flow(l: PayoutLink) -> Flow {
     Flow {
         id: l.id.clone(),
@@ -148,7 +237,7 @@ pub fn as_flow(l: PayoutLink) -> Flow {
         steps: vec![STEP.into()],
         completed_steps: if l.status.is_final() { vec![STEP.into()] } else { Vec::new() },
         link: l.link.clone(),
-        metadata: Some(json!({ "payout_link_status": l.status.as_str(), "amount_cents": l.amount })),
+        metadata: Some(json!({ "payout_link": &l })),
         payout_link_id: Some(l.id),
         updated: None,
     }
@@ -160,16 +249,32 @@ mod tests {
 
     use super::*;
 
+    fn event(flow: Flow) -> WatchEvent {
+        let progress = flow.progress();
+        let (id, checked_at) = (flow.id.clone(), Utc::now());
+        if progress.done {
+            WatchEvent::Done { id, checked_at, flow, progress }
+        } else {
+            WatchEvent::Updated { id, checked_at, flow, progress }
+        }
+    }
+
     #[test]
-    fn a_link_is_done_when_its_status_is_final() {
-        let mut l: PayoutLink =
-            serde_json::from_value(json!({"id": "l", "amount": 500, "status": "sent", "link": "http://x"})).unwrap();
-        assert!(!as_flow(l.clone()).progress().done);
+    fn a_link_is_done_when_its_status_is_final_and_comes_back_whole_as_a_link_event() {
+        let mut l: PayoutLink = serde_json::from_value(
+            json!({"id": "l", "amount": 500, "status": "sent", "link": "http://x", "payee": {"email": "a@b.c"}}),
+        )
+        .unwrap();
+        match PayoutLinkEvent::from_watch(event(as_flow(l.clone()))) {
+            Ok(PayoutLinkEvent::Updated { link, .. }) => assert!(!link.done && link.payout_link == l),
+            other => panic!("{other:?}"),
+        }
         l.status = PayoutLinkStatus::Claimed;
-        let f = as_flow(l);
-        assert!(f.progress().done);
-        assert_eq!(link_status(&f), Some("claimed"));
+        match PayoutLinkEvent::from_watch(event(as_flow(l.clone()))) {
+            Ok(PayoutLinkEvent::Done { link, .. }) => assert!(link.done && link.payout_link == l),
+            other => panic!("{other:?}"),
+        }
         let flow: Flow = serde_json::from_value(json!({"id": "f", "steps": ["payout"], "completed_steps": []})).unwrap();
-        assert_eq!(link_status(&flow), None);
+        assert!(PayoutLinkEvent::from_watch(event(flow)).is_err(), "a flow stays a flow");
     }
 }

@@ -3,11 +3,11 @@
 //! intents on disk before sending, retries with the same key) live in `flowdesk-money`;
 //! this is where they are put together, once, for every shell.
 
-use flowdesk_dots::money::{PayoutLink, PayoutMethod, Redelivery, User, UserFilter};
+use flowdesk_dots::money::{PayoutLink, PayoutMethod, User, UserFilter};
 use flowdesk_dots::{Page, ReadRetry};
 use flowdesk_money::{
     audit, carry_out, confirm, format_cents, Action, AuditEntry, AuditRead, Intent, Limits, MoneyError, MoneyRequest,
-    Outcome, RetryPolicy, Summary,
+    Outcome, PayoutLinkView, RedeliveryView, RetryPolicy, Summary,
 };
 use flowdesk_settings::Environment;
 use serde::Serialize;
@@ -221,14 +221,14 @@ impl Core {
         self.carry_out(&clearance, &env, &intent.id).await
     }
 
-    pub async fn payout_link_get(&self, environment_id: Option<&str>, id: &str) -> CoreResult<PayoutLink> {
+    pub async fn payout_link_get(&self, environment_id: Option<&str>, id: &str) -> CoreResult<PayoutLinkView> {
         let env = self.environment(environment_id)?;
         let client = self.client(env.id()).await?;
-        Ok(ReadRetry::default().run(|| client.get_payout_link(id)).await?)
+        Ok(ReadRetry::default().run(|| client.get_payout_link(id)).await?.into())
     }
 
     /// Cancels a link (DELETE). Confirmed in Production; audited whatever the answer.
-    pub async fn payout_link_cancel(&self, environment_id: Option<&str>, id: &str) -> CoreResult<PayoutLink> {
+    pub async fn payout_link_cancel(&self, environment_id: Option<&str>, id: &str) -> CoreResult<PayoutLinkView> {
         let env = self.environment(environment_id)?;
         let _clearance = self
             .clear(&env, |e| {
@@ -241,11 +241,11 @@ impl Core {
             Err(e) => link_entry(&env, "payout_link.cancel", None, id, "failed", Some(e.to_string())),
         };
         self.blocking(move |c| Ok(c.audit(entry))).await?;
-        Ok(result?)
+        Ok(result?.into())
     }
 
     /// Delivers a link again. Confirmed in Production; audited whatever the answer.
-    pub async fn payout_link_redeliver(&self, environment_id: Option<&str>, id: &str) -> CoreResult<Redelivery> {
+    pub async fn payout_link_redeliver(&self, environment_id: Option<&str>, id: &str) -> CoreResult<RedeliveryView> {
         let env = self.environment(environment_id)?;
         let _clearance = self
             .clear(&env, |e| {
@@ -267,7 +267,7 @@ impl Core {
             Err(e) => link_entry(&env, "payout_link.redeliver", None, id, "failed", Some(e.to_string())),
         };
         self.blocking(move |c| Ok(c.audit(entry))).await?;
-        Ok(result?)
+        Ok(result?.into())
     }
 
     pub async fn audit_read(&self) -> CoreResult<AuditRead> {

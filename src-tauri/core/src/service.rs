@@ -84,6 +84,8 @@ pub struct Inner {
     /// When this process last read the money intents and limits (another may have written).
     money_stamps: Mutex<(Option<Stamp>, Option<Stamp>)>,
     pub(crate) watcher: WatchHandle,
+    /// The ids the watcher reads as payout links (their events go out as links).
+    pub(crate) watched_links: Mutex<std::collections::HashSet<String>>,
     pub(crate) ledger: Ledger,
     pub(crate) events: broadcast::Sender<CoreEvent>,
     confirmer: Arc<dyn Confirmer>,
@@ -161,6 +163,7 @@ impl Core {
             pending,
             money_stamps: Mutex::new(stamps.money),
             watcher,
+            watched_links: Mutex::default(),
             ledger: parts.ledger,
             events,
             confirmer,

@@ -15,6 +15,7 @@ use flowdesk_dots::{DotsClient, DotsError, ErrorKind, ListParams, Page};
 use crate::audit::{AuditEntry, AuditLog};
 use crate::error::MoneyError;
 use crate::intents::{Intent, IntentState, IntentStore};
+use crate::link_view::PayoutLinkView;
 use crate::request::Action;
 
 pub type ApiFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DotsError>> + Send + 'a>>;
@@ -63,7 +64,7 @@ pub struct Outcome {
     pub intent: Intent,
     pub state: OutcomeState,
     pub transfer: Option<Transfer>,
-    pub payout_link: Option<PayoutLink>,
+    pub payout_link: Option<PayoutLinkView>,
     pub message: String,
 }
 
@@ -256,7 +257,7 @@ fn finish(store: &Mutex<IntentStore>, log: &AuditLog, mut intent: Intent, made: 
     audit(log, &intent, result, Some(id), None);
     let (transfer, payout_link) = match made {
         Made::Transfer(t) => (Some(t), None),
-        Made::Link(l) => (None, Some(l)),
+        Made::Link(l) => (None, Some(l.into())),
     };
     Ok(Outcome { intent, state: outcome, transfer, payout_link, message })
 }

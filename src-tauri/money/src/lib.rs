@@ -15,6 +15,7 @@ pub mod execute;
 pub mod intents;
 pub mod ledger;
 pub mod limits;
+pub mod link_view;
 pub mod request;
 
 pub use amount::{format_cents, parse_dollars, AmountError, Sign};
@@ -24,6 +25,7 @@ pub use execute::{carry_out, confirm, MoneyApi, Outcome, OutcomeState, RetryPoli
 pub use intents::{Intent, IntentState, IntentStore};
 pub use ledger::Ledger;
 pub use limits::{Limits, LimitsBook};
+pub use link_view::{PayoutLinkView, RedeliveryView};
 pub use request::{Action, MoneyRequest, Summary};
 
 /// The OS user name for the audit log ("who did it"), never a secret.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use flow_desk_lib::{app_builder, attach, start_core, BULK_EVENT, DATA_EVENT, WATCH_EVENT};
+use flow_desk_lib::{app_builder, attach, start_core, WINDOW_EVENTS};
 use flowdesk_core::{Ask, Scripted};
 use flowdesk_settings::Credentials;
 use serde::Serialize;
@@ -49,7 +49,7 @@ impl Hosted {
         let app = app_builder(mock_builder()).build(mock_context(noop_assets())).expect("the app builds");
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("the window");
         let hosted = Arc::new(Hosted { window, confirmer, events: Mutex::new(Vec::new()), new_event: Notify::new() });
-        for name in [WATCH_EVENT, BULK_EVENT, DATA_EVENT] {
+        for name in WINDOW_EVENTS {
             let weak = Arc::downgrade(&hosted);
             app.listen_any(name, move |event| {
                 if let Some(hosted) = weak.upgrade() {

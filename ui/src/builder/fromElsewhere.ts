@@ -1,8 +1,8 @@
 // The builder's draft from what staff pick elsewhere (a template, a History entry),
-// and the current draft as a template. Shapes only: the core checks the result.
+// and the current draft as a template. Shapes only: the core checks the result and says
+// what a History entry leaves to a new draft.
 import type { FlowRequest } from '../bindings/FlowRequest';
-import type { FlowView } from '../bindings/FlowView';
-import type { HistoryEntry } from '../bindings/HistoryEntry';
+import type { HistoryDraft } from '../bindings/HistoryDraft';
 import type { StepName } from '../bindings/StepName';
 import type { Template } from '../bindings/Template';
 import { emptyDraft, newStep, type Draft, type MetaRow } from '../draft';
@@ -50,36 +50,14 @@ export function withTemplate(d: Draft, t: Template, known: (name: StepName) => b
   };
 }
 
-/** A History entry as a new draft (the batch bookkeeping keys left out). */
-export function draftFromHistory(e: HistoryEntry, known: (name: StepName) => boolean): Draft {
-  const meta = objectOf(e.metadata);
-  delete meta.reference;
-  delete meta.flowdesk_batch;
-  delete meta.flowdesk_row;
+/** A History entry as a new draft, from what the core keeps of it (`history_draft`:
+ * known steps, the reference apart, a batch's bookkeeping keys left out). */
+export function draftOf(h: HistoryDraft): Draft {
   return {
     ...emptyDraft,
-    steps: e.steps.filter((s) => known(s as StepName)).map((s) => newStep(s as StepName)),
-    userId: e.user_id ?? '',
-    reference: e.reference ?? '',
-    metaRows: rowsOf(meta),
-  };
-}
-
-/** A History entry as the flow card shows it; not done yet, the card watches it again. */
-export function viewFromHistory(e: HistoryEntry): FlowView {
-  const pending = e.progress?.pending ?? e.steps;
-  const total = e.steps.length;
-  return {
-    flow: {
-      id: e.flow_id,
-      created: e.created_at,
-      user_id: e.user_id,
-      steps: e.steps,
-      completed_steps: e.steps.filter((s) => !pending.includes(s)),
-      link: e.link,
-      metadata: e.metadata,
-    },
-    progress: e.progress ?? { claimed: e.user_id !== null, completed: 0, total, done: false, pending: e.steps },
-    environment_id: e.environment_id,
+    steps: h.steps.map((name) => newStep(name)),
+    userId: h.user_id ?? '',
+    reference: h.reference ?? '',
+    metaRows: rowsOf(h.metadata),
   };
 }

@@ -6,7 +6,8 @@ import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { StepName } from '../bindings/StepName';
 import type { Template } from '../bindings/Template';
 import { emptyDraft, moveItem, newStep, type Draft, type StepDraft } from '../draft';
-import { draftFromHistory, viewFromHistory, withTemplate } from './fromElsewhere';
+import { ipc } from '../ipc';
+import { draftOf, withTemplate } from './fromElsewhere';
 
 export type Created = { view: FlowView; envName: string };
 
@@ -30,8 +31,12 @@ export function useDraft(known: ReadonlySet<StepName>) {
   );
 
   const loadTemplate = useCallback((t: Template) => setDraft((d) => withTemplate(d, t, isKnown)), [isKnown]);
-  const duplicate = useCallback((e: HistoryEntry) => setDraft(draftFromHistory(e, isKnown)), [isKnown]);
-  const showEntry = useCallback((e: HistoryEntry) => setCreated({ view: viewFromHistory(e), envName: e.environment_name }), []);
+  // The core derives both from the entry as History holds it now.
+  const duplicate = useCallback((e: HistoryEntry) => ipc.historyDraft(e.flow_id).then((h) => setDraft(draftOf(h))), []);
+  const showEntry = useCallback(
+    (e: HistoryEntry) => ipc.historyView(e.flow_id).then((view) => setCreated({ view, envName: e.environment_name })),
+    [],
+  );
 
   return { draft, created, setCreated, ...edits, loadTemplate, duplicate, showEntry };
 }

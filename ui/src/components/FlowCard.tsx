@@ -57,6 +57,7 @@ export function FlowCard({ initial, catalog, environmentName, onCopy, onOpenUser
     id,
     environmentId,
     wanted: !initial.progress.done,
+    listen: ipc.onWatch,
     start: () => ipc.watchFlow(id, environmentId),
     onError: (e) => setError({ context: 'Watch', error: e }),
     onEvent: (ev) => {

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Flow } from '../bindings/Flow';
+import type { FlowView } from '../bindings/FlowView';
 import type { ListParams } from '../bindings/ListParams';
 import { ipc } from '../ipc';
 import { DataTable } from './DataTable';
@@ -14,7 +14,7 @@ const FLOW_COLUMNS = ['Created', 'Flow id', 'Steps', 'Progress', 'User'];
 type Props = { environmentId: string; environmentName: string; onBuild: () => void };
 
 export function RemoteFlows({ environmentId, environmentName, onBuild }: Props) {
-  const pages = useCursorPages<Flow, ListParams>(environmentId, { limit: LIMIT }, ipc.listRemoteFlows);
+  const pages = useCursorPages<FlowView, ListParams>(environmentId, { limit: LIMIT }, ipc.listRemoteFlows, (v) => v.flow.id);
   const { page, loading, error, restart } = pages;
 
   // Another environment: its list starts on page 1.
@@ -43,7 +43,7 @@ export function RemoteFlows({ environmentId, environmentName, onBuild }: Props) 
       ) : null}
       {page && page.data.length > 0 ? (
         <DataTable kind="list" headers={FLOW_COLUMNS}>
-          {page.data.map((f) => (
+          {page.data.map(({ flow: f, progress }) => (
             <tr key={f.id} data-testid={`remote-row-${f.id}`}>
               <td>{f.created ? new Date(f.created).toLocaleString() : '—'}</td>
               <td>
@@ -51,7 +51,7 @@ export function RemoteFlows({ environmentId, environmentName, onBuild }: Props) 
               </td>
               <td>{f.steps.join(', ')}</td>
               <td>
-                {f.completed_steps.length} of {f.steps.length}
+                {progress.completed} of {progress.total}
               </td>
               <td>{f.user_id ?? '—'}</td>
             </tr>

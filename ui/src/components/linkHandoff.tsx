@@ -1,9 +1,8 @@
 // What the flow card and the payout link card share to hand a link off to a person:
 // the link opened in the system browser, its QR code, the email draft, and the
-// flow-watch events that keep the card's status current.
+// watch events that keep the card's status current.
 import { useEffect, useRef, type MouseEvent } from 'react';
 import type { EmailDraft } from '../bindings/EmailDraft';
-import type { WatchEvent } from '../bindings/WatchEvent';
 import { useQuery } from '../desk/useQuery';
 import { ipc, toAppError, type AppError } from '../ipc';
 
@@ -36,29 +35,31 @@ export function emailLink(draft: EmailDraft): Promise<void> {
   return ipc.emailOpen(draft).then(() => undefined);
 }
 
-type Watch = {
+type Watch<E extends { id: string }> = {
   /** The flow (or payout link) id the events are about. */
   id: string;
   environmentId: string;
   /** False when it is already final: listen only, ask for no watching. */
   wanted: boolean;
+  /** Subscribes to the events (flow-watch or payout-link-watch). */
+  listen: (handler: (event: E) => void) => Promise<() => void>;
   /** Asks the backend to watch; called once listening, so no event is missed. */
   start: () => Promise<void>;
-  onEvent: (event: WatchEvent) => void;
+  onEvent: (event: E) => void;
   onError: (error: AppError) => void;
 };
 
-/** Listens to the flow-watch events of one id while mounted, and stops the watching after. */
-export function useWatchEvents({ id, environmentId, wanted, start, onEvent, onError }: Watch) {
+/** Listens to the watch events of one id while mounted, and stops the watching after. */
+export function useWatchEvents<E extends { id: string }>({ id, environmentId, wanted, listen, start, onEvent, onError }: Watch<E>) {
   // The latest handlers, without re-subscribing on every render.
-  const latest = useRef({ start, onEvent, onError });
-  latest.current = { start, onEvent, onError };
+  const latest = useRef({ listen, start, onEvent, onError });
+  latest.current = { listen, start, onEvent, onError };
 
   useEffect(() => {
     let alive = true;
     let unlisten: (() => void) | null = null;
-    ipc
-      .onWatch((ev) => {
+    latest.current
+      .listen((ev) => {
         if (alive && ev.id === id) latest.current.onEvent(ev);
       })
       .then((un) => {

@@ -13,11 +13,13 @@ export type CursorPages = { pageNo: number; canPrevious: boolean; canNext: boole
  * One Dots list read page by page with cursors: the page on screen, loading and error,
  * and Previous/Next that move the cursor. `restart(base)` goes back to page 1 with new filters.
  * The list is read again when `source` (the environment) or the cursor changes.
+ * `idOf` names the Dots object an item is (its id is the cursor).
  */
-export function useCursorPages<T extends { id: string }, P extends Cursor>(
+export function useCursorPages<T, P extends Cursor>(
   source: string,
   initial: P,
   read: (source: string, params: P) => Promise<Page<T>>,
+  idOf: (item: T) => string,
 ) {
   const [base, setBase] = useState<P>(initial);
   const [params, setParams] = useState<P>(initial);
@@ -32,8 +34,10 @@ export function useCursorPages<T extends { id: string }, P extends Cursor>(
     setPageNo(1);
   }, []);
 
-  const first = page?.data[0]?.id;
-  const last = page?.data[page.data.length - 1]?.id;
+  const firstItem = page?.data[0];
+  const lastItem = page?.data[page.data.length - 1];
+  const first = firstItem === undefined ? undefined : idOf(firstItem);
+  const last = lastItem === undefined ? undefined : idOf(lastItem);
   // Going back: Dots says has_more about the direction asked; page 1 has no previous.
   const hasNext = params.ending_before ? true : (page?.has_more ?? false);
 

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import type { PayoutLink } from '../bindings/PayoutLink';
-import type { WatchEvent } from '../bindings/WatchEvent';
+import type { PayoutLinkView } from '../bindings/PayoutLinkView';
 import { ErrorNote } from '../components/ErrorNote';
 import { LinkAnchor, emailLink, useLinkQr, useWatchEvents } from '../components/linkHandoff';
 import { ipc, toAppError, type AppError } from '../ipc';
@@ -9,21 +8,10 @@ import { formatCents } from './cents';
 import { moneyIpc } from './moneyIpc';
 import { useNotify } from '../desk/notify';
 
-type Props = { initial: PayoutLink; environmentId: string };
+type Props = { initial: PayoutLinkView; environmentId: string };
 
-const FINAL = ['claimed', 'reversed', 'canceled', 'expired', 'failed'];
-
-function statusOf(ev: WatchEvent): string | null {
-  if (ev.type !== 'updated' && ev.type !== 'done') return null;
-  const meta = ev.flow.metadata;
-  if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
-    const s = (meta as Record<string, unknown>).payout_link_status;
-    if (typeof s === 'string') return s;
-  }
-  return null;
-}
-
-/** A payout link handed off like a flow link (open, copy, QR, email), its status watched. */
+/** A payout link handed off like a flow link (open, copy, QR, email), its status watched.
+ * Whether its status is final (`done`) is the core's to say. */
 export function PayoutLinkCard({ initial, environmentId }: Props) {
   const notify = useNotify();
   const [link, setLink] = useState(initial);
@@ -33,20 +21,18 @@ export function PayoutLinkCard({ initial, environmentId }: Props) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const id = link.id;
-  const initialFinal = FINAL.includes(initial.status);
 
   useWatchEvents({
     id,
     environmentId,
-    wanted: !initialFinal,
+    wanted: !initial.done,
+    listen: moneyIpc.onLinkWatch,
     start: () => moneyIpc.linkWatch(environmentId, id),
     onError: (e) => setError({ context: 'Watch', error: e }),
     onEvent: (ev) => {
       setLastChecked(ev.checked_at);
       if (ev.type === 'updated' || ev.type === 'done') {
-        const status = statusOf(ev);
-        const claimed = ev.flow.user_id;
-        if (status) setLink((l) => ({ ...l, status, claimed_user_id: claimed ?? l.claimed_user_id }));
+        setLink(ev.link);
         setWatchNote(null);
       } else if (ev.type === 'failed') setWatchNote(`Check failed (${ev.kind}): ${ev.message}`);
       else setWatchNote(`Stopped watching${ev.kind ? ` (${ev.kind})` : ''}: ${ev.message}`);
@@ -67,7 +53,7 @@ export function PayoutLinkCard({ initial, environmentId }: Props) {
       (e: unknown) => setError({ context: 'Email', error: toAppError(e) }),
     );
   };
-  const run = (context: string, p: Promise<PayoutLink>, done: string) => {
+  const run = (context: string, p: Promise<PayoutLinkView>, done: string) => {
     setBusy(true);
     setError(null);
     p.then(
@@ -97,7 +83,7 @@ export function PayoutLinkCard({ initial, environmentId }: Props) {
       .finally(() => setBusy(false));
   };
 
-  const final = FINAL.includes(link.status);
+  const final = link.done;
   return (
     <section className="flow-card payout-link-card" aria-labelledby={`payout-link-${id}-title`} data-testid="payout-link-card" data-link-id={id}>
       <div className="flow-card-head">

@@ -29,7 +29,7 @@ function nameOf(u: User): string {
 /** The environment's users as Dots lists them, filtered by status, page by page (keyed by environment: a new one starts on page 1). */
 export function UserList({ environmentId, environmentName, onOpen, onOnboarding }: Props) {
   const [status, setStatus] = useState('');
-  const pages = useCursorPages<User, UserFilter>(environmentId, { limit: LIMIT }, moneyIpc.usersList);
+  const pages = useCursorPages<User, UserFilter>(environmentId, { limit: LIMIT }, moneyIpc.usersList, (u) => u.id);
   const { page, loading, error } = pages;
 
   return (

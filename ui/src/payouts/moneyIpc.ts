@@ -3,6 +3,8 @@
 import type { Limits } from '../bindings/Limits';
 import type { MoneyRequest } from '../bindings/MoneyRequest';
 import type { UserFilter } from '../bindings/UserFilter';
+import type { PayoutLinkEvent } from '../bindings/PayoutLinkEvent';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { call } from '../desk/call';
 
 export const moneyIpc = {
@@ -23,8 +25,11 @@ export const moneyIpc = {
   linkGet: (environmentId: string, id: string) => call('payout_link_get', { environmentId, id }),
   linkCancel: (environmentId: string, id: string) => call('payout_link_cancel', { environmentId, id }),
   linkRedeliver: (environmentId: string, id: string) => call('payout_link_redeliver', { environmentId, id }),
-  /** Progress comes as flow-watch events whose flow.id is the link id. */
+  /** Its news comes as payout-link-watch events (`onLinkWatch`). */
   linkWatch: (environmentId: string, id: string) => call('payout_link_watch', { environmentId, id }),
+  /** Every payout-link-watch event the backend emits, for any watched link. */
+  onLinkWatch: (handler: (event: PayoutLinkEvent) => void): Promise<UnlistenFn> =>
+    listen<PayoutLinkEvent>('payout-link-watch', (e) => handler(e.payload)),
   auditRead: () => call('audit_read'),
   auditCsv: () => call('audit_export_csv'),
   limitsGet: (environmentId: string) => call('limits_get', { environmentId }),
