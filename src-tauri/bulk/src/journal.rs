@@ -4,15 +4,18 @@
 //! and only if no journal is there yet (temp file, fsync, link into place, fsync of the
 //! folder). The file is 0600: it holds the people's emails and names. Each later line is one row's new state,
 //! appended *before* the action it announces: `sending` is fsynced before the create
-//! leaves, so a crash can never hide a create. Outcomes (`created`, `failed`, ...) are
-//! appended without a sync of their own (the next `sending`, or the batch's last line,
-//! syncs them): losing one to a power cut leaves that row `sending`, which a resume
-//! reconciles like any unknown create, so it halves the syncs without risking a duplicate. Opening a journal replays it: a row
+//! leaves, so a crash can never hide a create. The runner announces a whole wave of rows at
+//! once ([`Journal::mark_sending`]): one fsync covers all their `sending` lines (group commit).
+//! Outcomes (`created`, `failed`, ...) are appended without a sync of their own (the next
+//! `sending`, or the batch's last line, syncs them): losing one to a power cut leaves that row
+//! `sending`, which a resume reconciles like any unknown create, so it saves syncs without
+//! risking a duplicate. The file is written by its own thread ([`appender`]), so an
+//! async worker never waits on the disk. Opening a journal replays it: a row
 //! last seen `sending` becomes `unknown` and must be reconciled before anything is re-sent.
 //! A torn last line (a crash mid-append) is cut off; damage anywhere else is refused.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -23,6 +26,9 @@ use uuid::Uuid;
 use crate::error::{BulkError, Result};
 use crate::import::{Import, Recipient};
 use crate::template::BatchTemplate;
+use appender::{Appender, Receipt, Wait};
+
+mod appender;
 
 const VERSION: u32 = 1;
 
@@ -103,6 +109,23 @@ impl BatchProgress {
     pub fn finished(&self) -> bool {
         self.unknown == 0 && self.remaining == 0
     }
+
+    /// Moves one row from `from` to `to`, so the counts never need a pass over every row.
+    fn shift(&mut self, from: &RowState, to: &RowState) {
+        *self.slot(from) -= 1;
+        *self.slot(to) += 1;
+        self.total = self.created + self.failed + self.unknown + self.remaining;
+    }
+
+    fn slot(&mut self, s: &RowState) -> &mut usize {
+        match s {
+            RowState::Invalid { .. } => &mut self.invalid,
+            RowState::Pending | RowState::Sending => &mut self.remaining,
+            RowState::Created { .. } => &mut self.created,
+            RowState::Failed { .. } => &mut self.failed,
+            RowState::Unknown { .. } => &mut self.unknown,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,16 +153,25 @@ struct Entry {
 }
 
 /// An open batch journal. Cheap to share by reference across concurrent creates: appends
-/// are serialised by an internal lock.
+/// are queued under an internal lock, so the file's order is the order of the states.
 pub struct Journal {
     path: PathBuf,
     header: Header,
     inner: Mutex<Inner>,
+    /// Owns the file (and its lock) until the journal is dropped.
+    appender: Appender,
 }
 
 struct Inner {
-    file: File,
     states: Vec<RowState>,
+    progress: BatchProgress,
+}
+
+impl Inner {
+    fn new(states: Vec<RowState>) -> Inner {
+        let progress = BatchProgress::of(states.iter());
+        Inner { states, progress }
+    }
 }
 
 impl std::fmt::Debug for Journal {
@@ -207,7 +239,8 @@ impl Journal {
         Ok(Journal {
             path: path.to_path_buf(),
             header,
-            inner: Mutex::new(Inner { file, states }),
+            inner: Mutex::new(Inner::new(states)),
+            appender: Appender::start(file).map_err(|e| io_err(path, e))?,
         })
     }
 
@@ -294,7 +327,8 @@ impl Journal {
         let journal = Journal {
             path: path.to_path_buf(),
             header,
-            inner: Mutex::new(Inner { file, states }),
+            inner: Mutex::new(Inner::new(states)),
+            appender: Appender::start(file).map_err(|e| io_err(path, e))?,
         };
         let stuck: Vec<u32> = journal
             .snapshot()
@@ -303,13 +337,14 @@ impl Journal {
             .map(|(r, _)| r.row)
             .collect();
         for row in stuck {
-            journal.record(
+            journal.note(
                 row,
                 RowState::Unknown {
                     reason: "the app stopped while this row was being sent".into(),
                 },
             )?;
         }
+        journal.written()?;
         Ok(journal)
     }
 
@@ -362,13 +397,68 @@ impl Journal {
     }
 
     pub fn progress(&self) -> BatchProgress {
-        BatchProgress::of(self.lock().states.iter())
+        self.lock().progress
     }
 
-    /// Appends the row's new state, call it before the action; a `sending` (and the line that
-    /// finishes the batch) is fsynced before this returns.
+    /// Appends the row's new state, call it before the action; it is written when this
+    /// returns, and a `sending` (and the line that finishes the batch) is on disk. Blocks the
+    /// calling thread: the runner uses [`Journal::mark_sending`] and [`Journal::note`].
     pub fn record(&self, row: u32, state: RowState) -> Result<()> {
+        let receipt = {
+            let mut inner = self.lock();
+            let (line, durable) = self.apply(&mut inner, row, state)?;
+            self.queue(line, durable, Wait::Thread)?
+        };
+        self.settle_blocking(receipt)
+    }
+
+    /// Announces a wave of creates: every row becomes `sending`, and all their lines are on
+    /// disk, under one fsync, when this returns. Send none of them before it returns `Ok`.
+    pub(crate) async fn mark_sending(&self, rows: &[u32]) -> Result<()> {
+        let receipt = {
+            let mut inner = self.lock();
+            let mut lines = Vec::new();
+            for &row in rows {
+                lines.extend(self.apply(&mut inner, row, RowState::Sending)?.0);
+            }
+            self.queue(lines, true, Wait::Task)?
+        };
+        match receipt {
+            Some(r) => r.arrived().await.map_err(|e| io_err(&self.path, e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Records an outcome without waiting for the disk (never a `sending`: see
+    /// [`Journal::mark_sending`]). A write that fails shows at the next append or flush.
+    pub(crate) fn note(&self, row: u32, state: RowState) -> Result<()> {
         let mut inner = self.lock();
+        let (line, durable) = self.apply(&mut inner, row, state)?;
+        self.queue(line, durable, Wait::No).map(drop)
+    }
+
+    /// Every line so far is on disk when this returns (or the first write error).
+    pub(crate) async fn flush(&self) -> Result<()> {
+        match self.queue(Vec::new(), true, Wait::Task)? {
+            Some(r) => r.arrived().await.map_err(|e| io_err(&self.path, e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Fsyncs of the file since it was opened: with group commit, about one per wave.
+    pub fn syncs(&self) -> usize {
+        self.appender.syncs()
+    }
+
+    /// Every line so far is written (not necessarily synced) when this returns.
+    fn written(&self) -> Result<()> {
+        let receipt = self.queue(Vec::new(), false, Wait::Thread)?;
+        self.settle_blocking(receipt)
+    }
+
+    /// The row's new state in memory, and its line with whether it must be durable: a
+    /// `sending`, and the line that finishes the batch.
+    fn apply(&self, inner: &mut Inner, row: u32, state: RowState) -> Result<(Vec<u8>, bool)> {
         let index = (row as usize).wrapping_sub(1);
         if index >= inner.states.len() {
             return Err(journal_err(
@@ -379,22 +469,29 @@ impl Journal {
         let entry = Entry {
             kind: "row".into(),
             row,
-            state: state.clone(),
+            state,
             at: Utc::now(),
         };
         let mut line =
             serde_json::to_vec(&entry).map_err(|e| journal_err(&self.path, &e.to_string()))?;
         line.push(b'\n');
-        inner
-            .file
-            .write_all(&line)
-            .map_err(|e| io_err(&self.path, e))?;
-        let must_sync = state == RowState::Sending;
-        inner.states[index] = state;
-        if must_sync || BatchProgress::of(inner.states.iter()).finished() {
-            inner.file.sync_data().map_err(|e| io_err(&self.path, e))?;
+        let old = std::mem::replace(&mut inner.states[index], entry.state);
+        inner.progress.shift(&old, &inner.states[index]);
+        let durable = inner.states[index] == RowState::Sending || inner.progress.finished();
+        Ok((line, durable))
+    }
+
+    fn queue(&self, bytes: Vec<u8>, durable: bool, wait: Wait) -> Result<Option<Receipt>> {
+        self.appender
+            .queue(bytes, durable, wait)
+            .map_err(|e| io_err(&self.path, e))
+    }
+
+    fn settle_blocking(&self, receipt: Option<Receipt>) -> Result<()> {
+        match receipt {
+            Some(r) => r.wait().map_err(|e| io_err(&self.path, e)),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -442,6 +539,7 @@ mod tests {
     use crate::import::parse_csv;
     use flowdesk_dots::{Step, StepName};
     use std::fs;
+    use std::io::Write;
 
     fn setup(dir: &Path) -> Journal {
         let import = parse_csv(b"email\na@example.com\nbad\nc@example.com\n").unwrap();
@@ -545,6 +643,54 @@ mod tests {
             .filter_map(|e| e.ok())
             .collect();
         assert_eq!(leftovers.len(), 1, "no temp files left behind");
+    }
+
+    #[tokio::test]
+    async fn one_fsync_covers_a_whole_wave_and_outcomes_wait_for_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut csv = String::from("email\n");
+        for i in 1..=20 {
+            csv.push_str(&format!("p{i}@example.com\n"));
+        }
+        let import = parse_csv(csv.as_bytes()).unwrap();
+        let t = BatchTemplate::new(vec![Step::new(StepName::Compliance)]);
+        let j = Journal::create(&dir.path().join("b.journal"), &t, &import, None).unwrap();
+        let sending = |j: &Journal| {
+            let text = fs::read_to_string(j.path()).unwrap();
+            text.matches(r#""state":"sending""#).count()
+        };
+        let wave: Vec<u32> = (1..=16).collect();
+        j.mark_sending(&wave).await.unwrap();
+        assert_eq!(
+            (j.syncs(), sending(&j)),
+            (1, 16),
+            "one sync, every line in the file"
+        );
+        for row in 1..=16 {
+            j.note(
+                row,
+                RowState::Created {
+                    flow_id: format!("f{row}"),
+                    link: String::new(),
+                },
+            )
+            .unwrap();
+        }
+        j.mark_sending(&[17, 18, 19, 20]).await.unwrap();
+        assert_eq!(
+            (j.syncs(), sending(&j)),
+            (2, 20),
+            "the outcomes rode on the next wave's sync"
+        );
+        drop(j);
+        let j = Journal::open(&dir.path().join("b.journal")).unwrap();
+        let p = j.progress();
+        assert_eq!((p.created, p.unknown), (16, 4));
+        assert_eq!(
+            p,
+            BatchProgress::of(j.snapshot().iter().map(|(_, s)| s)),
+            "counts kept in step"
+        );
     }
 
     #[cfg(unix)]

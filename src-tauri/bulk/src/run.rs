@@ -8,6 +8,12 @@
 //! created again. The journal records `sending` before each create, so the same holds after
 //! a crash.
 //!
+//! **Waves.** Rows are announced `sending` a wave (`concurrency` rows) at a time, one fsync
+//! for the whole wave, one wave ahead of the creates in flight: a free slot takes a row whose
+//! line is already on disk instead of waiting for a sync of its own. A crash leaves at most
+//! two waves `sending` that never left; a resume reconciles them like any unknown row (the
+//! listing proves them missing, so they are created then). A stop puts them back to pending.
+//!
 //! **Listing assumption.** `GET /v2/flows` has no metadata filter and no documented order.
 //! We page from the start and stop at the first whole page in which every flow was created
 //! before the batch started minus `clock_skew` (10 minutes by default: Dots' clock against
@@ -21,7 +27,7 @@ use std::time::Duration;
 use flowdesk_dots::{DotsClient, DotsError, ErrorKind, Flow, ListParams};
 use futures_util::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{BulkError, Result};
@@ -77,6 +83,8 @@ pub struct RunSummary {
     pub reconciled_missing: usize,
     pub list_pages: usize,
     pub rounds: u32,
+    /// Fsyncs of the journal during the run: about one per wave of `concurrency` creates.
+    pub journal_syncs: usize,
     /// Rows for which the listing holds more than one flow of this batch: (row, flow ids).
     /// Should never happen; reported rather than hidden.
     pub duplicates: Vec<(u32, Vec<String>)>,
@@ -86,8 +94,25 @@ pub struct RunSummary {
 /// Runs (or resumes) the journal's batch until every valid row is created or definitely
 /// failed, the rounds run out, or `cancel` fires (in-flight creates finish and are recorded;
 /// nothing new starts). A failure that concerns every row (401, 403, wrong host) stops the
-/// run with an error; the journal keeps every row for a later resume.
+/// run with an error; the journal keeps every row for a later resume. Every state the run
+/// recorded is on disk when it returns.
 pub async fn run(
+    client: &DotsClient,
+    journal: &Journal,
+    opts: &RunOptions,
+    progress: Option<&watch::Sender<BatchProgress>>,
+    cancel: &CancellationToken,
+) -> Result<RunSummary> {
+    let syncs = journal.syncs();
+    let result = run_rounds(client, journal, opts, progress, cancel).await;
+    let flushed = journal.flush().await;
+    let mut summary = result?;
+    flushed?;
+    summary.journal_syncs = journal.syncs() - syncs;
+    Ok(summary)
+}
+
+async fn run_rounds(
     client: &DotsClient,
     journal: &Journal,
     opts: &RunOptions,
@@ -168,7 +193,23 @@ async fn create_rows(
     let by_row: HashMap<u32, _> = journal.rows().iter().map(|r| (r.row, r)).collect();
     let template = journal.template();
     let batch = journal.batch_id();
-    let results: Vec<(Tally, Result<()>)> = stream::iter(rows.iter().copied())
+    let width = opts.concurrency.max(1);
+    // Rows whose `sending` line is on disk, at most one wave ahead of the slots.
+    let (ready, announced) = mpsc::channel::<u32>(width);
+    let announcer = {
+        let stop = stop.clone();
+        async move {
+            let result = announce(journal, rows, width, &ready, &stop).await;
+            if result.is_err() {
+                stop.cancel();
+            }
+            result // `ready` goes here, which ends the slots' stream
+        }
+    };
+    let ready_rows = stream::unfold(announced, |mut rx| async move {
+        rx.recv().await.map(|row| (row, rx))
+    });
+    let creates = ready_rows
         .map(|row| {
             let stop = stop.clone();
             let request = template.request_for(batch, by_row[&row]);
@@ -185,10 +226,10 @@ async fn create_rows(
                 (tally, result)
             }
         })
-        .buffer_unordered(opts.concurrency.max(1))
-        .collect()
-        .await;
-    let mut first_error = None;
+        .buffer_unordered(width)
+        .collect::<Vec<(Tally, Result<()>)>>();
+    let (announced, results) = tokio::join!(announcer, creates);
+    let mut first_error = announced.err();
     for (tally, result) in results {
         summary.creates_sent += tally.sent;
         summary.rate_limited += tally.rate_limited;
@@ -200,6 +241,33 @@ async fn create_rows(
     first_error.map_or(Ok(()), Err)
 }
 
+/// Marks `rows` sending a wave at a time (one fsync each) and hands them to the slots. Stops
+/// at a stop; every row handed over is the slots' to send or put back.
+async fn announce(
+    journal: &Journal,
+    rows: &[u32],
+    width: usize,
+    ready: &mpsc::Sender<u32>,
+    stop: &CancellationToken,
+) -> Result<()> {
+    for wave in rows.chunks(width) {
+        if stop.is_cancelled() {
+            break;
+        }
+        journal.mark_sending(wave).await?;
+        for (i, &row) in wave.iter().enumerate() {
+            if ready.send(row).await.is_err() {
+                // No slot will take them: they never left.
+                for &row in &wave[i..] {
+                    journal.note(row, RowState::Pending)?;
+                }
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn create_one(
     client: &DotsClient,
     journal: &Journal,
@@ -209,16 +277,17 @@ async fn create_one(
     stop: &CancellationToken,
     tally: &mut Tally,
 ) -> Result<()> {
+    // The row arrives announced: its `sending` line is on disk.
     let mut rate_limited = 0;
     loop {
         if stop.is_cancelled() {
-            return Ok(()); // still pending: a later run sends it
+            // Never sent: back to pending, for a later run.
+            return journal.note(row, RowState::Pending);
         }
-        journal.record(row, RowState::Sending)?;
         tally.sent += 1;
         match client.create_flow(request).await {
             Ok(flow) => {
-                return journal.record(
+                return journal.note(
                     row,
                     RowState::Created {
                         flow_id: flow.id,
@@ -231,7 +300,7 @@ async fn create_one(
             Err(DotsError::RateLimited { retry_after, .. }) => {
                 tally.rate_limited += 1;
                 rate_limited += 1;
-                journal.record(row, RowState::Pending)?;
+                journal.note(row, RowState::Pending)?;
                 if rate_limited >= opts.max_rate_limited {
                     tracing::warn!(row, "still rate limited; left pending for a later run");
                     return Ok(());
@@ -243,11 +312,12 @@ async fn create_one(
                     _ = tokio::time::sleep(wait) => {}
                     _ = stop.cancelled() => return Ok(()),
                 }
+                journal.mark_sending(&[row]).await?;
             }
             Err(e) if e.outcome_unknown() => {
                 tally.unknown += 1;
                 tracing::warn!(row, kind = ?e.kind(), "create outcome unknown; will reconcile");
-                return journal.record(
+                return journal.note(
                     row,
                     RowState::Unknown {
                         reason: e.to_string(),
@@ -255,11 +325,11 @@ async fn create_one(
                 );
             }
             Err(e) if batch_wide(&e) => {
-                journal.record(row, RowState::Pending)?;
+                journal.note(row, RowState::Pending)?;
                 return Err(BulkError::Dots(e));
             }
             Err(e) => {
-                return journal.record(
+                return journal.note(
                     row,
                     RowState::Failed {
                         message: e.to_string(),
@@ -303,7 +373,7 @@ async fn reconcile(
             // duplicate ever slipped through.
             Some(flow) => {
                 summary.reconciled_found += 1;
-                journal.record(
+                journal.note(
                     row,
                     RowState::Created {
                         flow_id: flow.id.clone(),
@@ -313,7 +383,7 @@ async fn reconcile(
             }
             None => {
                 summary.reconciled_missing += 1;
-                journal.record(row, RowState::Pending)?;
+                journal.note(row, RowState::Pending)?;
             }
         }
     }
