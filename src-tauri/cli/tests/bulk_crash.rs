@@ -5,52 +5,27 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
-use flowdesk_dots::{ClientConfig, DotsClient, ListParams};
-use flowdesk_sandbox::home::{Hosted, SandboxHome};
-use flowdesk_sandbox::{SandboxConfig, SandboxHandle};
+use flowdesk_dots::{DotsClient, ListParams};
+use flowdesk_sandbox::home::SandboxHome;
 
 const ROWS: usize = 10_000;
 /// Kill once this many flows exist: thousands sent, thousands still to go.
 const KILL_AT: usize = 3_000;
 
-/// The data folder's local sandbox, kept in memory: the hosted one rewrites its whole state
-/// file after every change, which at 10,000 flows would take minutes, not seconds. The CLI
-/// finds it as it finds the hosted one (the address file, the held lock).
-struct MemorySandbox {
-    sandbox: SandboxHandle,
-    client: DotsClient,
-    _lock: File,
-}
-
-async fn memory_sandbox(s: &Scratch) -> MemorySandbox {
-    let home = SandboxHome::new(s.data_dir());
-    // Hosting once writes the address file (a free port and the credentials).
-    let Hosted::Here(guard) = home.host().await.unwrap() else {
-        panic!("a fresh data folder has no host")
-    };
-    let endpoint = guard.endpoint.clone();
-    let port = guard.sandbox.addr().port();
-    guard.shutdown().await;
-    let sandbox = flowdesk_sandbox::start(SandboxConfig {
-        port,
-        ..SandboxConfig::new(endpoint.client_id.clone(), endpoint.api_key.clone())
-    })
-    .await
-    .unwrap();
-    let lock = File::options().read(true).write(true).open(home.lock_file()).unwrap();
-    lock.try_lock().expect("the sandbox lock is free again");
-    let config = ClientConfig::new(&endpoint.base_url(), endpoint.client_id, endpoint.api_key).unwrap();
-    MemorySandbox {
-        sandbox,
-        client: DotsClient::new(config).unwrap(),
-        _lock: lock,
-    }
+/// The data folder's local sandbox, hosted by the test with its state in memory: the
+/// state file is rewritten whole after every change, which at 10,000 flows would take
+/// minutes, not seconds. The CLI finds it as it finds the app's.
+async fn memory_sandbox(s: &Scratch) -> TestSandbox {
+    let guard = SandboxHome::new(s.data_dir())
+        .host_in_memory()
+        .await
+        .unwrap();
+    TestSandbox { guard }
 }
 
 /// Flows of this batch by row, from the sandbox's listing.
@@ -65,7 +40,9 @@ async fn flows_per_row(c: &DotsClient, batch: &str) -> BTreeMap<u64, usize> {
         for f in &page.data {
             let meta = f.metadata_value().unwrap_or_default();
             if meta["flowdesk_batch"].as_str() == Some(batch) {
-                let row = meta["flowdesk_row"].as_u64().expect("a batch flow carries its row");
+                let row = meta["flowdesk_row"]
+                    .as_u64()
+                    .expect("a batch flow carries its row");
                 *out.entry(row).or_insert(0) += 1;
             }
         }
@@ -79,17 +56,20 @@ async fn flows_per_row(c: &DotsClient, batch: &str) -> BTreeMap<u64, usize> {
 
 /// The batch's journal in the data folder, once the run has made it.
 fn journal_in(dir: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).find(|p| {
-        p.extension().is_some_and(|e| e == "journal")
-            && !p.file_name().unwrap().to_string_lossy().starts_with("new-")
-    })
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "journal")
+                && !p.file_name().unwrap().to_string_lossy().starts_with("new-")
+        })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_killed_mid_ten_thousand_rows_then_resumed_makes_one_flow_per_row() {
     let s = Scratch::new();
-    let mem = memory_sandbox(&s).await;
-    let sb = &mem.sandbox;
+    let sb = memory_sandbox(&s).await;
     let mut csv = String::from("email,name,reference\n");
     for i in 1..=ROWS {
         csv.push_str(&format!("p{i}@example.com,Person {i},R{i}\n"));
@@ -97,7 +77,7 @@ async fn bulk_killed_mid_ten_thousand_rows_then_resumed_makes_one_flow_per_row()
     std::fs::write(s.path("people.csv"), csv).unwrap();
     std::fs::write(s.path("template.json"), r#"{"steps": ["compliance"]}"#).unwrap();
 
-    let mut c = s.local(sb);
+    let mut c = s.local(&sb);
     c.arg("bulk")
         .arg(s.path("people.csv"))
         .arg("--template")
@@ -115,7 +95,10 @@ async fn bulk_killed_mid_ten_thousand_rows_then_resumed_makes_one_flow_per_row()
             "the batch did not reach {KILL_AT} flows: {}",
             sb.flow_count()
         );
-        assert!(child.try_wait().unwrap().is_none(), "flowdesk bulk ended before the kill");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "flowdesk bulk ended before the kill"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     child.kill().unwrap(); // SIGKILL: no chance to clean up
@@ -130,15 +113,26 @@ async fn bulk_killed_mid_ten_thousand_rows_then_resumed_makes_one_flow_per_row()
     let sending_at_kill = text_at_kill.matches(r#""state":"sending""#).count();
     let batch = journal.file_stem().unwrap().to_string_lossy().to_string();
 
-    let mut c = s.local(sb);
-    c.args(["bulk", "--resume", &batch, "--concurrency", "32", "--settle-ms", "50", "-o"])
-        .arg(s.path("links.csv"));
+    let mut c = s.local(&sb);
+    c.args([
+        "bulk",
+        "--resume",
+        &batch,
+        "--concurrency",
+        "32",
+        "--settle-ms",
+        "50",
+        "-o",
+    ])
+    .arg(s.path("links.csv"));
     let out = run(c).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
 
-    let per_row = flows_per_row(&mem.client, &batch).await;
+    let per_row = flows_per_row(&client(&sb), &batch).await;
     let duplicates: usize = per_row.values().map(|n| n - 1).sum();
-    let lost = (1..=ROWS as u64).filter(|r| !per_row.contains_key(r)).count();
+    let lost = (1..=ROWS as u64)
+        .filter(|r| !per_row.contains_key(r))
+        .count();
     println!(
         "kill -9 test: rows {ROWS}, killed after {:.1} s with {flows_at_kill} flows made \
          (journal: {sending_at_kill} sending lines, {created_at_kill} created); after resume \

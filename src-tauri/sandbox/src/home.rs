@@ -205,7 +205,10 @@ impl SandboxHome {
         let mut seen_held = 0;
         loop {
             if let Some(lock) = self.try_lock()? {
-                return self.host_locked(lock).await.map(Hosted::Here);
+                return self
+                    .host_locked(lock, Some(self.state_file()))
+                    .await
+                    .map(Hosted::Here);
             }
             seen_held += 1;
             let file = self.load_or_create()?;
@@ -234,14 +237,31 @@ impl SandboxHome {
         }
     }
 
-    async fn host_locked(&self, lock: File) -> io::Result<HostGuard> {
+    /// [`SandboxHome::host`] with the state in memory only (`sandbox-state.json` is neither
+    /// read nor written), for tests and benchmarks that make thousands of flows: the state
+    /// file is rewritten whole after every change. Clients find it as they find the other.
+    /// An error when another process hosts this home's sandbox.
+    pub async fn host_in_memory(&self) -> io::Result<HostGuard> {
+        match self.try_lock()? {
+            Some(lock) => self.host_locked(lock, None).await,
+            None => Err(io::Error::new(
+                io::ErrorKind::WouldBlock,
+                format!(
+                    "another process hosts the sandbox of {}",
+                    self.dir.display()
+                ),
+            )),
+        }
+    }
+
+    async fn host_locked(&self, lock: File, state_file: Option<PathBuf>) -> io::Result<HostGuard> {
         // Read again under the lock: the previous host may have remembered a port meanwhile.
         let mut file = self.load_or_create()?;
         let config = |port| SandboxConfig {
             client_id: file.client_id.clone(),
             api_key: file.api_key.clone(),
             port,
-            state_file: Some(self.state_file()),
+            state_file: state_file.clone(),
             webhook_speedup: webhook_speedup_from_env(),
         };
         let sandbox = match file.port {
@@ -353,5 +373,9 @@ impl SandboxHome {
 /// `FLOWDESK_WEBHOOK_SPEEDUP=N` divides Svix's retry delays by N in the sandbox a data folder
 /// hosts: for tests of retries through the app or the CLI. Anything else means real time.
 pub fn webhook_speedup_from_env() -> u32 {
-    std::env::var("FLOWDESK_WEBHOOK_SPEEDUP").ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n >= 1).unwrap_or(1)
+    std::env::var("FLOWDESK_WEBHOOK_SPEEDUP")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1)
 }

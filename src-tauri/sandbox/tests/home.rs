@@ -158,6 +158,33 @@ async fn a_second_host_finds_the_first_and_a_restart_keeps_port_and_state() {
 }
 
 #[tokio::test]
+async fn a_sandbox_hosted_in_memory_is_found_like_the_other_and_writes_no_state() {
+    let _serial = SERIAL.lock().await;
+    let dir = TempDir::new();
+    let home = SandboxHome::new(dir.path());
+    let host = home.host_in_memory().await.unwrap();
+    assert!(home.is_hosted());
+    match SandboxHome::new(dir.path()).host().await.unwrap() {
+        Hosted::Elsewhere(e) => assert_eq!(e, host.endpoint),
+        Hosted::Here(_) => panic!("two hosts for one folder"),
+    }
+    assert!(home.host_in_memory().await.is_err(), "one host at a time");
+    let e = &host.endpoint;
+    let resp = http()
+        .post(format!("{}/v2/flows", e.base_url()))
+        .basic_auth(&e.client_id, Some(&e.api_key))
+        .json(&json!({"steps": ["payout"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(host.sandbox.flow_count(), 1);
+    host.shutdown().await;
+    assert!(!home.state_file().exists(), "kept in memory only");
+    assert!(!home.is_hosted());
+}
+
+#[tokio::test]
 async fn a_remembered_port_taken_by_another_program_is_an_error_not_a_move() {
     let _serial = SERIAL.lock().await;
     let dir = TempDir::new();
