@@ -65,6 +65,31 @@ for (const scheme of SCHEMES) {
       expect(await violations(page, '[data-testid="payout-link-cancel-ask"]')).toEqual([]);
     });
 
+    test('the users wallet form and the Production typed-amount dialog have no serious or critical axe violation', async ({ page, core }) => {
+      // Production served by the local sandbox, with a user to fund in it.
+      await core.sandbox.setAppBalance(10_000_000);
+      const user = await core.sandbox.seedUser({ first_name: 'Ana', last_name: 'Diaz', email: 'ana@example.com', status: 'verified' });
+      await core.pointAtSandbox('production', true);
+      await core.invoke('set_active_environment', { id: 'production' });
+      await openApp(page);
+      await page.getByTestId('open-users').click();
+      await page.getByTestId('user-id-input').fill(user.id);
+      await page.getByTestId('user-open').click();
+      await expect(page.getByTestId('user-detail')).toHaveAttribute('data-user-id', user.id);
+      await page.getByTestId('user-fund').click();
+      await page.getByTestId('fund-amount').fill('40');
+      await expect(page.getByTestId('fund-direction')).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+      await page.getByTestId('fund-review').click();
+      await expect(page.getByTestId('money-typed-amount')).toBeVisible();
+      expect(await violations(page, '[data-testid="money-confirm-dialog"]')).toEqual([]);
+      // A typed amount that differs: the refusal is checked too.
+      await page.getByTestId('money-typed-amount').fill('400');
+      await page.getByTestId('money-confirm').click();
+      await expect(page.getByTestId('error-kind')).toHaveText('confirmation_mismatch');
+      expect(await violations(page)).toEqual([]);
+    });
+
     test('a created flow card has no serious or critical axe violation', async ({ page }) => {
       await openApp(page);
       await page.getByTestId('catalog-compliance').click();
