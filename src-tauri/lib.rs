@@ -161,9 +161,8 @@ pub fn run() {
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             let confirmer = Arc::new(confirm_dialog::DialogConfirmer(app.handle().clone()));
-            let core = tauri::async_runtime::block_on(start_core(dir, Credentials::keychain(), confirmer))?;
-            view_state::prepare(app.handle());
-            attach(app.handle(), core);
+            // Not awaited here: the window loads while the core starts (`bootstrap` waits).
+            bootstrap::CoreStart::spawn(app.handle(), dir, Credentials::keychain(), confirmer);
             Ok(())
         })
         .run(tauri::generate_context!());
