@@ -4,7 +4,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type { AppError } from './bindings/AppError';
-import { attempt, call, toAppError } from './desk/call';
+import { attempt, call, startup, toAppError } from './desk/call';
 import type { EnvironmentChange } from './bindings/EnvironmentChange';
 import type { EmailDraft } from './bindings/EmailDraft';
 import type { Template } from './bindings/Template';
@@ -22,8 +22,6 @@ export { toAppError };
 /** The view settings the app keeps between runs (nothing that matters for safety). */
 export type ViewKey = 'last_screen' | 'theme' | 'dismissed_notices' | 'list_filters';
 
-let startup: ReturnType<typeof readStartup> | null = null;
-const readStartup = () => call('bootstrap');
 
 export const ipc = {
   /**
@@ -31,7 +29,7 @@ export const ipc = {
    * state, shared by every part of the first paint: one round trip. Later reads use the
    * commands of their own.
    */
-  startup: () => (startup ??= readStartup()),
+  startup,
   appInfo: () => call('app_info'),
   /** Forgets every flow, user and wallet of the local sandbox; the core asks the person first. */
   resetLocalSandbox: () => call('reset_local_sandbox'),

@@ -147,20 +147,22 @@ export function toAppError(e: unknown): AppError {
   return { kind: 'internal', message: 'Unexpected error from the app.', details: {} };
 }
 
-/** The core starts beside the window and `bootstrap` answers once it is up (or says why
- * it is not), so every other command is sent after that first answer. */
-let coreUp: Promise<unknown> | null = null;
 const NEEDS_NO_CORE: ReadonlySet<Command> = new Set<Command>(['bootstrap', 'ui_ready']);
+let firstRead: Promise<Startup> | null = null;
+
+/**
+ * The window's first read (`bootstrap`: app info, step catalog, environments, view state),
+ * asked once and shared. The core starts beside the window and answers it once it is up
+ * (or says why it is not), so every other command is sent after it settles.
+ */
+export function startup(): Promise<Startup> {
+  return (firstRead ??= call('bootstrap'));
+}
 
 /** Calls a Rust command; a failure rejects with an AppError. */
 export async function call<C extends Command>(cmd: C, args?: Record<string, unknown>): Promise<Commands[C]> {
+  if (!NEEDS_NO_CORE.has(cmd)) await startup().catch(() => {});
   try {
-    if (cmd === 'bootstrap') {
-      const first = invoke<Commands[C]>(cmd, args);
-      coreUp ??= first.catch(() => {});
-      return await first;
-    }
-    if (!NEEDS_NO_CORE.has(cmd)) await (coreUp ??= invoke('bootstrap').catch(() => {}));
     return await invoke<Commands[C]>(cmd, args);
   } catch (e) {
     throw toAppError(e);
