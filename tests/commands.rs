@@ -113,8 +113,13 @@ fn from_dots_lists_the_environments_flows_page_by_page() {
     }
     let page = t.ok("list_remote_flows", json!({"environmentId": "local", "params": {"limit": 2}}));
     assert_eq!(page["has_more"], true);
-    assert_eq!(page["data"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect::<Vec<_>>(), vec![ids[2].clone(), ids[1].clone()]);
+    assert_eq!(
+        page["data"].as_array().unwrap().iter().map(|v| v["flow"]["id"].clone()).collect::<Vec<_>>(),
+        vec![ids[2].clone(), ids[1].clone()]
+    );
+    // Each with its progress as the core counts it.
+    assert_eq!(page["data"][0]["progress"]["total"], 1);
     let next = t.ok("list_remote_flows", json!({"environmentId": "local", "params": {"limit": 2, "starting_after": ids[1]}}));
     assert_eq!(next["has_more"], false);
-    assert_eq!(next["data"][0]["id"], ids[0]);
+    assert_eq!(next["data"][0]["flow"]["id"], ids[0]);
 }

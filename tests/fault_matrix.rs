@@ -51,7 +51,7 @@ fn timeout_cell() -> Cell {
 /// Every flow id on the app's sandbox, read through the app's own list command.
 fn sandbox_flow_ids(t: &TestApp) -> Vec<String> {
     let page = t.ok("list_remote_flows", json!({"environmentId": "local", "params": {"limit": 100}}));
-    page["data"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+    page["data"].as_array().unwrap().iter().map(|v| v["flow"]["id"].as_str().unwrap().to_string()).collect()
 }
 
 struct Row {
