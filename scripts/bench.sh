@@ -9,6 +9,8 @@
 #   BENCH_N=3 scripts/bench.sh       fewer repeats
 #   BENCH_SKIP_BUILD=1 ...           measure what target/release already holds
 #   BENCH_WATCH=0 ...                skip the 2.5-minute watch benchmark
+#   BENCH_YEAR=0 ...                 skip a year of use (seeded 5k/50k data folders vs empty)
+#   BENCH_CLI=0 ...                  skip `flowdesk create` as a process vs curl
 #   BENCH_SETTLE_SECS=10             how long after start idle memory is read
 # Needs Xvfb, dbus-run-session and gnome-keyring (scripts/setup.sh test installs them).
 set -euo pipefail
@@ -25,13 +27,13 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   # versions differ in minor version).
   npx tauri build --bundles deb --ignore-version-mismatches
   (cd benches/baseline && npx tauri build --bundles deb --ignore-version-mismatches)
-  cargo build --release --locked -p flowdesk-bench
+  cargo build --release --locked -p flowdesk-bench -p flowdesk-cli
 fi
 
 deb_of() { ls -t "$root/target/release/bundle/deb/$1"_*_amd64.deb 2>/dev/null | head -1; }
 app_deb=$(deb_of "Flow Desk")
 base_deb=$(deb_of "Flow Desk Baseline")
-for f in "$app_deb" "$base_deb" target/release/flow-desk target/release/flowdesk-baseline target/release/flowdesk-bench; do
+for f in "$app_deb" "$base_deb" target/release/flow-desk target/release/flowdesk-baseline target/release/flowdesk-bench target/release/flowdesk; do
   [ -n "$f" ] && [ -e "$f" ] || { echo "bench: missing build output ($f): run without BENCH_SKIP_BUILD" >&2; exit 1; }
 done
 
@@ -55,7 +57,8 @@ sleep 1
 
 export BENCH_N=$n BENCH_OUT=$out BENCH_APP_DEB=$app_deb BENCH_BASE_DEB=$base_deb \
   BENCH_APP_BIN=$root/target/release/flow-desk BENCH_BASE_BIN=$root/target/release/flowdesk-baseline \
-  BENCH_HARNESS=$root/target/release/flowdesk-bench BENCH_SCRATCH=$scratch
+  BENCH_HARNESS=$root/target/release/flowdesk-bench BENCH_SCRATCH=$scratch \
+  BENCH_CLI_BIN=$root/target/release/flowdesk BENCH_SCRIPTS=$root/scripts
 cat >"$scratch/bench.py" <<'PY'
 import json, os, shutil, signal, statistics, subprocess, sys, tempfile, time
 
@@ -102,13 +105,16 @@ def name(pid):
     except OSError:
         return "?"
 
-def launch(binary):
-    """Spawn → the ui-ready line (ms), then the summed PSS of the process tree SETTLE s after spawn."""
+def launch(binary, seed=None):
+    """Spawn → the ui-ready line (ms), then the summed PSS of the process tree SETTLE s after spawn.
+    `seed`: a data folder copied in first (the app's is $XDG_DATA_HOME/com.flowdesk.desk)."""
     home = tempfile.mkdtemp(prefix="launch.", dir=env["BENCH_SCRATCH"])
     e = dict(env)
     for k in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         e[k] = os.path.join(home, k.lower())
         os.makedirs(e[k])
+    if seed:
+        shutil.copytree(seed, os.path.join(e["XDG_DATA_HOME"], "com.flowdesk.desk"))
     out = open(os.path.join(home, "stdout.log"), "wb")
     t0 = time.monotonic()
     p = subprocess.Popen([binary], env=e, stdout=out, stderr=subprocess.PIPE, start_new_session=True)
@@ -180,6 +186,16 @@ if env.get("BENCH_WATCH", "1") != "0":
     watch = harness("watch", "200")
     log(f"  {watch}")
 
+sys.path.insert(0, env["BENCH_SCRIPTS"])
+import bench_year
+year = cli = None
+if env.get("BENCH_YEAR", "1") != "0":
+    log("=== a year of use: seeded data folders (5k, 50k) vs an empty one")
+    year = bench_year.year(env, launch, harness, log, N)
+if env.get("BENCH_CLI", "1") != "0":
+    log("=== the CLI: flowdesk create vs curl, against a running local sandbox")
+    cli = bench_year.cli(env, log)
+
 def mmm(values, fmt="{:.1f}"):
     v = [x for x in values if x is not None]
     if not v:
@@ -229,6 +245,11 @@ if watch:
     rows.append(("Watching 400 flows: process CPU (first minute; steady), ms per minute",
                  f"{f['cpu_ms_per_min']:.0f}; {s['cpu_ms_per_min']:.0f}", "–", "–", "report", "–"))
 
+if year:
+    rows += bench_year.year_rows(year, verdict)
+if cli:
+    rows += bench_year.cli_rows(cli, verdict)
+
 detail = [f"create flow, the Dots client alone (median of medians): app's sandbox "
           f"{statistics.median(c['client_app_sandbox']['median_ms'] for c in creates):.2f} ms, twin sandbox "
           f"{statistics.median(c['client_twin_sandbox']['median_ms'] for c in creates):.2f} ms",
@@ -247,7 +268,7 @@ text = "\n".join(md) + "\n"
 open(os.path.join(OUT, "results.md"), "w").write(text)
 json.dump({"n": N, "settle_secs": SETTLE, "deb_bytes": {"app": os.path.getsize(env["BENCH_APP_DEB"]),
            "baseline": os.path.getsize(env["BENCH_BASE_DEB"])}, "launches": samples, "create_latency": creates,
-           "bulk": bulks, "watch": watch}, open(os.path.join(OUT, "results.json"), "w"), indent=1)
+           "bulk": bulks, "watch": watch, "year": year, "cli": cli}, open(os.path.join(OUT, "results.json"), "w"), indent=1)
 print(text)
 PY
 scripts/with-keyring.sh python3 "$scratch/bench.py"

@@ -14,7 +14,7 @@ use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 pub struct BenchApp {
     pub app: App<MockRuntime>,
     pub window: WebviewWindow<MockRuntime>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl BenchApp {
@@ -22,14 +22,20 @@ impl BenchApp {
     /// (the keychain is not what is measured, and the bench must not touch the user's).
     pub fn start() -> crate::Result<BenchApp> {
         let dir = tempfile::tempdir()?;
+        let path = dir.path().to_path_buf();
+        BenchApp::start_at(&path, Some(dir))
+    }
+
+    /// The app on a given data folder (a seeded one), kept after the run.
+    pub fn start_at(path: &std::path::Path, scratch: Option<tempfile::TempDir>) -> crate::Result<BenchApp> {
         let confirmer = Arc::new(flowdesk_core::Refuse);
         let keys = Credentials::new(flowdesk_settings::MemoryStore::new());
-        let core = tauri::async_runtime::block_on(start_core(dir.path().to_path_buf(), keys, confirmer))?;
+        let core = tauri::async_runtime::block_on(start_core(path.to_path_buf(), keys, confirmer))?;
         let app = app_builder(mock_builder()).build(mock_context(noop_assets()))?;
         // As the real app does in its setup: the core's events go to the window.
         attach(app.handle(), core);
         let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build()?;
-        Ok(BenchApp { app, window, _dir: dir })
+        Ok(BenchApp { app, window, _dir: scratch })
     }
 
     pub fn desk(&self) -> tauri::State<'_, Core> {

@@ -4,6 +4,8 @@
 //!     flowdesk-bench create-latency [CREATES=200]   the app's create_flow command vs raw HTTP
 //!     flowdesk-bench watch [FLOWS=200]               polls/min and CPU while watching
 //!     flowdesk-bench bulk [ROWS=1000]                1000 links, 20 ms per create, 16 at once
+//!     flowdesk-bench seed-year DIR [SCALE=50000]     a data folder after a year of use (seed.rs)
+//!     flowdesk-bench year DIR [SCALE=50000]          History, search and audit on that folder
 //!
 //! Environment: BENCH_WATCH_FIRST_SECS (60), BENCH_WATCH_STEADY_FROM (90), BENCH_WATCH_STEADY_SECS
 //! (60), BENCH_BULK_LATENCY_MS (20), BENCH_BULK_CONCURRENCY (16).
@@ -11,7 +13,9 @@
 mod app;
 mod bulk;
 mod create;
+mod seed;
 mod watch;
+mod year;
 
 use std::process::ExitCode;
 
@@ -22,8 +26,13 @@ fn main() -> ExitCode {
         Some("create-latency") => create::run(count(200)),
         Some("watch") => watch::run(count(200)),
         Some("bulk") => bulk::run(count(1000)),
+        Some(verb @ ("seed-year" | "year")) if args.len() >= 2 => {
+            let dir = std::path::PathBuf::from(&args[1]);
+            let scale = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(50_000);
+            if verb == "year" { year::run(&dir, scale) } else { seed::run(&dir, scale) }
+        }
         _ => {
-            eprintln!("usage: flowdesk-bench create-latency|watch|bulk [COUNT]");
+            eprintln!("usage: flowdesk-bench create-latency|watch|bulk [COUNT] | seed-year|year DIR [SCALE]");
             return ExitCode::from(2);
         }
     };

@@ -81,7 +81,9 @@ pub async fn core_with(g: &Global, local: LocalMode) -> Result<Core, CliError> {
         CoreOptions::new(CoreOptions::default_data_dir()?, Credentials::keychain(), Arc::new(confirmer));
     options.local = local;
     options.request_timeout = Duration::from_secs(g.timeout.max(1));
+    let t = std::time::Instant::now();
     let core = Core::start(options).await?;
+    flowdesk_core::timings::phase("core_start", t);
     Ok(core)
 }
 

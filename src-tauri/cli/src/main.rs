@@ -151,6 +151,7 @@ enum SandboxAction {
 }
 
 fn main() -> ExitCode {
+    let t = std::time::Instant::now();
     let cli = Cli::parse();
     let filter = if cli.global.verbose { "info" } else { "off" };
     tracing_subscriber::fmt()
@@ -159,6 +160,8 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()),
         )
         .init();
+    flowdesk_core::timings::phase("args_and_logging", t);
+    let t = std::time::Instant::now();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -167,7 +170,11 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(CliError::other(format!("cannot start: {e}"))),
     };
-    match runtime.block_on(dispatch(cli)) {
+    flowdesk_core::timings::phase("runtime", t);
+    let t = std::time::Instant::now();
+    let result = runtime.block_on(dispatch(cli));
+    flowdesk_core::timings::phase("verb", t);
+    match result {
         Ok(code) => code,
         Err(e) => fail(e),
     }

@@ -94,11 +94,18 @@ impl Core {
     }
 
     async fn send_create(&self, _clearance: &Clearance, env: &Environment, request: FlowRequest) -> CoreResult<FlowView> {
+        let t = std::time::Instant::now();
         let client = self.client(env.id()).await?;
+        crate::timings::phase("client", t);
+        let t = std::time::Instant::now();
         let (env_id, env_name, written) = (env.id().to_string(), env.name().to_string(), request.clone());
         let pending = self.blocking(move |c| c.pending.start(&c.data, &env_id, &env_name, &written)).await?;
+        crate::timings::phase("pending_write", t);
         let started = Utc::now();
-        let flow = match client.create_flow(&request).await {
+        let t = std::time::Instant::now();
+        let sent = client.create_flow(&request).await;
+        crate::timings::phase("request", t);
+        let flow = match sent {
             Ok(flow) => flow,
             Err(e) => {
                 let (error, settled) = self.after_failed_create(&client, &request, env, started, e).await;
@@ -115,15 +122,25 @@ impl Core {
         let audit = AuditEntry::flow_created(env.id(), &flow.id, request.user_id());
         // History first: a kill between the two leaves the create open on disk, and the next
         // start adds only the audit line that is missing.
+        let t = std::time::Instant::now();
         let recorded = self
             .blocking(move |c| {
+                let t = std::time::Instant::now();
                 c.history.write(&c.data, |h| h.record(entry))?;
+                crate::timings::phase("history_write", t);
+                let t = std::time::Instant::now();
                 c.audit(audit);
+                crate::timings::phase("audit_write", t);
                 Ok(())
             })
             .await;
+        crate::timings::phase("durable_writes", t);
         match recorded {
-            Ok(()) => self.close_pending(pending).await,
+            Ok(()) => {
+                let t = std::time::Instant::now();
+                self.close_pending(pending).await;
+                crate::timings::phase("pending_close", t);
+            }
             // Left open: the next start records it.
             Err(e) => tracing::error!(flow_id = %flow.id, error = %e, "flow not written to history"),
         }

@@ -27,6 +27,7 @@ mod pending;
 mod saved;
 mod service;
 mod shared;
+pub mod timings;
 mod webhooks;
 
 pub use amounts::{amount_preview, AmountPreview};

@@ -7,6 +7,7 @@
 //! retention rewrite it at once so removed entries are really gone from disk, and it is
 //! compacted when it grows past twice the live entries.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,9 @@ pub struct History {
     path: PathBuf,
     /// In the order first recorded.
     entries: Vec<HistoryEntry>,
+    /// Where each flow id sits in `entries`: a year's replay (tens of thousands of records)
+    /// and every lookup stay linear in the log, not quadratic.
+    index: HashMap<String, usize>,
     /// Lines in the log file now.
     log_lines: usize,
     /// fsyncs of the log done by appends (lets tests prove a group is one sync).
@@ -95,7 +99,7 @@ impl History {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(io("read", &path, e)),
         };
-        let mut h = History { path, entries: Vec::new(), log_lines: 0, syncs: 0 };
+        let mut h = History { path, entries: Vec::new(), index: HashMap::new(), log_lines: 0, syncs: 0 };
         let replay = replay(&bytes);
         for op in replay.ops {
             h.apply(op);
@@ -156,7 +160,7 @@ impl History {
     /// Appends only when the progress differs from what is stored. Returns whether it did;
     /// an unknown flow id (deleted meanwhile) is not an error.
     pub fn update_progress(&mut self, flow_id: &str, progress: Progress, checked_at: DateTime<Utc>) -> Result<bool> {
-        match self.entries.iter().find(|e| e.flow_id == flow_id) {
+        match self.get(flow_id) {
             None => return Ok(false),
             Some(e) if e.progress.as_ref() == Some(&progress) => return Ok(false),
             Some(_) => {}
@@ -169,7 +173,7 @@ impl History {
     }
 
     pub fn get(&self, flow_id: &str) -> Option<&HistoryEntry> {
-        self.entries.iter().find(|e| e.flow_id == flow_id)
+        self.index.get(flow_id).map(|&i| &self.entries[i])
     }
 
     pub fn len(&self) -> usize {
@@ -218,6 +222,7 @@ impl History {
         let cutoff = now - Duration::days(i64::from(days));
         let before = self.entries.len();
         self.entries.retain(|e| e.created_at >= cutoff);
+        self.reindex();
         let removed = before - self.entries.len();
         if removed > 0 {
             self.compact()?;
@@ -227,19 +232,35 @@ impl History {
 
     fn apply(&mut self, op: Op) {
         match op {
-            Op::Record { entry } => match self.entries.iter_mut().find(|e| e.flow_id == entry.flow_id) {
-                Some(slot) => *slot = entry,
-                None => self.entries.push(entry),
+            Op::Record { entry } => match self.index.get(&entry.flow_id) {
+                Some(&i) => self.entries[i] = entry,
+                None => {
+                    self.index.insert(entry.flow_id.clone(), self.entries.len());
+                    self.entries.push(entry);
+                }
             },
             Op::Progress { flow_id, progress, checked_at } => {
-                if let Some(e) = self.entries.iter_mut().find(|e| e.flow_id == flow_id) {
+                if let Some(&i) = self.index.get(&flow_id) {
+                    let e = &mut self.entries[i];
                     e.progress = Some(progress);
                     e.last_checked = Some(checked_at);
                 }
             }
-            Op::Delete { flow_id } => self.entries.retain(|e| e.flow_id != flow_id),
-            Op::Clear => self.entries.clear(),
+            Op::Delete { flow_id } => {
+                if self.index.contains_key(&flow_id) {
+                    self.entries.retain(|e| e.flow_id != flow_id);
+                    self.reindex();
+                }
+            }
+            Op::Clear => {
+                self.entries.clear();
+                self.index.clear();
+            }
         }
+    }
+
+    fn reindex(&mut self) {
+        self.index = self.entries.iter().enumerate().map(|(i, e)| (e.flow_id.clone(), i)).collect();
     }
 
     /// One write of whole lines, then fsync. The file is opened per append (O_APPEND), so

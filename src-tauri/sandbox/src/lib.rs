@@ -244,6 +244,11 @@ impl SandboxHandle {
         lock(&self.shared.webhooks).delivery(id).ok().cloned()
     }
 
+    /// How many webhook deliveries the sandbox keeps.
+    pub fn webhook_delivery_count(&self) -> usize {
+        lock(&self.shared.webhooks).delivery_count()
+    }
+
     /// Deliveries newest first, as the list control filters them.
     pub fn webhook_deliveries(&self, filter: &webhooks::DeliveryFilter) -> Vec<webhooks::Delivery> {
         lock(&self.shared.webhooks).list(filter).into_iter().cloned().collect()
