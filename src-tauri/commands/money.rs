@@ -66,8 +66,8 @@ pub async fn payout_link_watch(core: State<'_, Core>, environment_id: Option<Str
 }
 
 #[tauri::command]
-pub async fn audit_read(core: State<'_, Core>) -> Reply<AuditRead> {
-    core.audit_read().await
+pub async fn audit_read(core: State<'_, Core>, limit: Option<usize>) -> Reply<AuditRead> {
+    core.audit_read(limit).await
 }
 
 #[tauri::command]

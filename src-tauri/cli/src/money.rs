@@ -301,7 +301,7 @@ pub async fn money(g: &Global, action: MoneyAction) -> Result<ExitCode, CliError
         }
         MoneyAction::Retry { intent_id } => Ok(report(&core.money_retry(&intent_id).await?)),
         MoneyAction::Audit => {
-            let read = core.audit_read().await?;
+            let read = core.audit_read(None).await?;
             if read.skipped_lines > 0 {
                 eprintln!("flowdesk: note: {} unreadable line(s) skipped (a write cut short)", read.skipped_lines);
             }

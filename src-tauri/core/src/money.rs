@@ -270,8 +270,15 @@ impl Core {
         Ok(result?.into())
     }
 
-    pub async fn audit_read(&self) -> CoreResult<AuditRead> {
-        self.blocking(|c| Ok(c.ledger.audit.read()?)).await
+    /// The whole log, or with `limit` only its latest entries (and how many there are).
+    pub async fn audit_read(&self, limit: Option<usize>) -> CoreResult<AuditRead> {
+        self.blocking(move |c| {
+            Ok(match limit {
+                Some(n) => c.ledger.audit.read_latest(n)?,
+                None => c.ledger.audit.read()?,
+            })
+        })
+        .await
     }
 
     /// The audit log as CSV, every cell guarded against spreadsheet formulas.

@@ -79,9 +79,12 @@ impl AuditEntry {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct AuditRead {
+    /// Oldest first: every entry, or the latest ones when a read asked for a page.
     pub entries: Vec<AuditEntry>,
     /// Lines that could not be read (a write cut short by a crash), skipped.
     pub skipped_lines: u32,
+    /// How many entries the log holds (more than `entries` when only the latest were read).
+    pub total: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -127,7 +130,17 @@ impl AuditLog {
                 Err(_) => out.skipped_lines += 1,
             }
         }
+        out.total = u32::try_from(out.entries.len()).unwrap_or(u32::MAX);
         Ok(out)
+    }
+
+    /// The latest `limit` entries (oldest first) and the total: a year's log is 100,000
+    /// lines, too many to send to a window that shows a screenful.
+    pub fn read_latest(&self, limit: usize) -> Result<AuditRead, MoneyError> {
+        let mut read = self.read()?;
+        let older = read.entries.len().saturating_sub(limit);
+        read.entries.drain(..older);
+        Ok(read)
     }
 
     /// Cents committed today (UTC) in `environment`: every confirmed money intent, unless

@@ -14,6 +14,9 @@ import { moneyIpc } from './moneyIpc';
 import './payouts.css';
 import { useNotify } from '../desk/notify';
 
+/** A screenful and then some; a year's log (100,000 lines) is for the CSV export. */
+const AUDIT_SHOWN = 500;
+
 const AUDIT_COLUMNS = ['Time', 'User', 'Environment', 'Action', 'Amount', 'Recipient', 'Result', 'Dots ids'];
 
 type Props = { env: EnvironmentView | null; onMoney: () => void };
@@ -24,7 +27,7 @@ export function AuditView({ env, onMoney }: Props) {
   const [error, setError] = useState<{ context: string; error: AppError } | null>(null);
 
   const load = useCallback(() => {
-    moneyIpc.auditRead().then(
+    moneyIpc.auditRead(AUDIT_SHOWN).then(
       (r) => {
         setRead(r);
         setError(null);
@@ -60,6 +63,11 @@ export function AuditView({ env, onMoney }: Props) {
           <p className="note note--warn" role="status" data-testid="audit-skipped">
             {read.skipped_lines} {read.skipped_lines === 1 ? 'line' : 'lines'} of the audit log could not be read (a write cut short,
             e.g. by a crash) and {read.skipped_lines === 1 ? 'is' : 'are'} not shown.
+          </p>
+        ) : null}
+        {read && read.total > read.entries.length ? (
+          <p className="note" role="status" data-testid="audit-shown">
+            The latest {read.entries.length} of {read.total} entries; Export CSV has every one.
           </p>
         ) : null}
         {read && read.entries.length === 0 ? (

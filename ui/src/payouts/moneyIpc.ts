@@ -30,7 +30,8 @@ export const moneyIpc = {
   /** Every payout-link-watch event the backend emits, for any watched link. */
   onLinkWatch: (handler: (event: PayoutLinkEvent) => void): Promise<UnlistenFn> =>
     listen<PayoutLinkEvent>('payout-link-watch', (e) => handler(e.payload)),
-  auditRead: () => call('audit_read'),
+  /** The latest `limit` entries and how many the log holds (CSV export has them all). */
+  auditRead: (limit: number) => call('audit_read', { limit }),
   auditCsv: () => call('audit_export_csv'),
   limitsGet: (environmentId: string) => call('limits_get', { environmentId }),
   /** The app's own wallet, which payouts draw on, where these keys can read it. */
