@@ -115,11 +115,16 @@ impl Core {
     pub async fn start(options: CoreOptions) -> CoreResult<Core> {
         let CoreOptions { data_dir, credentials, confirmer, local, request_timeout } = options;
         let dir = data_dir.clone();
-        let (loaded_parts, credentials) = tokio::task::spawn_blocking(move || {
+        // The data files and the local sandbox's state load side by side: after a year of
+        // use each takes a good part of a second, and the first paint waits for both.
+        let loading = tokio::task::spawn_blocking(move || {
             // Stamps first, then the reads: a write by another process in between is then
             // seen as a change (and read again), never lost.
+            let t = std::time::Instant::now();
             let stamps = Stamps::of(&dir);
             let parts = load_data(&dir).map(|p| (p, stamps));
+            crate::timings::phase("core_data_files", t);
+            let t = std::time::Instant::now();
             let keychain = match credentials.check_available() {
                 Ok(()) => KeychainStatus { available: true, message: None },
                 Err(e) => {
@@ -127,12 +132,18 @@ impl Core {
                     KeychainStatus { available: false, message: Some(e.to_string()) }
                 }
             };
+            crate::timings::phase("core_keychain_check", t);
             (parts.map(|p| (p, keychain)), credentials)
-        })
-        .await
-        .map_err(|e| CoreError::internal(format!("start-up failed: {e}")))?;
+        });
+        let opening = async {
+            let t = std::time::Instant::now();
+            let local = Local::open(&data_dir, local).await;
+            crate::timings::phase("core_local_sandbox", t);
+            local
+        };
+        let (loaded, local) = tokio::join!(loading, opening);
+        let (loaded_parts, credentials) = loaded.map_err(|e| CoreError::internal(format!("start-up failed: {e}")))?;
         let ((parts, stamps), keychain) = loaded_parts?;
-        let local = Local::open(&data_dir, local).await;
         let watch_config =
             WatchConfig { interval: Duration::from_secs(parts.settings.poll_interval_secs()), ..WatchConfig::default() };
         let (scheduler, watcher, watch_events) = Scheduler::new(watch_config);

@@ -358,7 +358,7 @@ fn replay(bytes: &[u8]) -> Replay {
 }
 
 fn matches(e: &HistoryEntry, q: &str) -> bool {
-    let hit = |s: &str| s.to_lowercase().contains(q);
+    let hit = |s: &str| contains_lowercased(s, q);
     hit(&e.flow_id)
         || hit(&e.link)
         || e.reference.as_deref().is_some_and(hit)
@@ -368,9 +368,22 @@ fn matches(e: &HistoryEntry, q: &str) -> bool {
         || e.metadata.as_ref().is_some_and(|m| value_matches(m, q))
 }
 
+/// Whether `s`, lowercased, contains `q` (already lowercase). ASCII text, nearly all of it
+/// (ids, links, emails, references), is compared in place: a search of a year's History
+/// then allocates nothing per field.
+fn contains_lowercased(s: &str, q: &str) -> bool {
+    if q.is_empty() {
+        return true;
+    }
+    if s.is_ascii() && q.is_ascii() {
+        return s.as_bytes().windows(q.len()).any(|w| w.eq_ignore_ascii_case(q.as_bytes()));
+    }
+    s.to_lowercase().contains(q)
+}
+
 fn value_matches(v: &Value, q: &str) -> bool {
     match v {
-        Value::String(s) => s.to_lowercase().contains(q),
+        Value::String(s) => contains_lowercased(s, q),
         Value::Array(a) => a.iter().any(|v| value_matches(v, q)),
         Value::Object(o) => o.values().any(|v| value_matches(v, q)),
         _ => false,

@@ -321,3 +321,13 @@ proptest! {
         let _ = History::open(&path).unwrap();
     }
 }
+
+#[test]
+fn text_matches_case_insensitively_in_and_out_of_ascii() {
+    assert!(contains_lowercased("REF-0042", "ref-004"));
+    assert!(!contains_lowercased("REF-0042", "ref-0043"));
+    assert!(!contains_lowercased("ab", "abc"));
+    assert!(contains_lowercased("Élodie MARTIN", "élodie m"));
+    assert!(!contains_lowercased("Élodie", "elodie"));
+    assert!(contains_lowercased("anything", ""));
+}
