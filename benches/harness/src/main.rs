@@ -4,6 +4,7 @@
 //!     flowdesk-bench create-latency [CREATES=200]   the app's create_flow command vs raw HTTP
 //!     flowdesk-bench watch [FLOWS=200]               polls/min and CPU while watching
 //!     flowdesk-bench bulk [ROWS=1000]                1000 links, 20 ms per create, 16 at once
+//!     flowdesk-bench bulk-crash [ROWS=10000]         the release CLI killed -9 mid-batch, then resumed
 //!     flowdesk-bench seed-year DIR [SCALE=50000]     a data folder after a year of use (seed.rs)
 //!     flowdesk-bench year DIR [SCALE=50000]          History, search and audit on that folder
 //!
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some("create-latency") => create::run(count(200)),
         Some("watch") => watch::run(count(200)),
         Some("bulk") => bulk::run(count(1000)),
+        Some("bulk-crash") => bulk::crash(count(10_000)),
         Some(verb @ ("seed-year" | "year")) if args.len() >= 2 => {
             let dir = std::path::PathBuf::from(&args[1]);
             let scale = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(50_000);

@@ -324,16 +324,31 @@ async fn persist_changes(State(st): State<AppState>, req: Request, next: Next) -
     }
 }
 
+/// An injected latency, as exact as the OS timer allows. Tokio's timer is millisecond-grained
+/// and rounds up (a 20 ms sleep lasts about 21 ms), which skews any benchmark that is bound by
+/// this latency; so the last 2 ms are slept on a blocking thread, on a high-resolution timer.
+async fn latency(ms: u64) {
+    let until = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
+    let margin = std::time::Duration::from_millis(2);
+    if let Some(early) = until.checked_sub(margin) {
+        tokio::time::sleep_until(early).await;
+    }
+    let rest = until.saturating_duration_since(tokio::time::Instant::now());
+    if !rest.is_zero() {
+        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(rest)).await;
+    }
+}
+
 async fn apply_fault(fault: Fault, when: FaultWhen, req: Request, next: Next) -> Response<Body> {
     let kill = req.extensions().get::<ConnCtx>().map(|c| c.kill.clone());
     match (fault, when) {
         (Fault::Latency { ms }, FaultWhen::Before) => {
-            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            latency(ms).await;
             next.run(req).await
         }
         (Fault::Latency { ms }, FaultWhen::AfterCommit) => {
             let resp = next.run(req).await;
-            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            latency(ms).await;
             resp
         }
         (Fault::Drop, when) => {
