@@ -91,6 +91,21 @@ test.describe('with an audit log of one entry', () => {
   });
 });
 
+test.describe('with an audit log longer than the screen shows', () => {
+  const many = Array.from({ length: 502 }, (_, i) => ({ ...ENTRIES[0], recipient: `Payee ${i}.`, intent_id: `i-${i}` }));
+  test.use({ hostOptions: { files: { 'audit.jsonl': auditLog(many) } } });
+
+  test('only the latest 500 entries are asked for and shown, with the total said', async ({ page, core }) => {
+    await openApp(page);
+    await page.getByTestId('open-audit').click();
+    await expect(page.getByTestId('audit-shown')).toContainText('The latest 500 of 502 entries');
+    await expect(page.locator('[data-testid^="audit-row-"]')).toHaveCount(500);
+    await expect(page.getByTestId('audit-row-0')).toContainText('Payee 2.');
+    await expect(page.getByTestId('audit-row-499')).toContainText('Payee 501.');
+    expect(core.callsTo('audit_read').map((c) => c.args)).toEqual([{ limit: 500 }]);
+  });
+});
+
 test('limits are edited in dollars and sent as integer cents; more than two decimals is refused', async ({ page, core }) => {
   await core.invoke('limits_set', { environmentId: 'local', limits: { per_action_cents: 50000, per_day_cents: null } });
   await openApp(page);
