@@ -13,6 +13,8 @@
 #   BENCH_YEAR=0 ...                 skip a year of use (seeded 5k/50k data folders vs empty)
 #   BENCH_CLI=0 ...                  skip `flowdesk create` as a process vs curl
 #   BENCH_SETTLE_SECS=10             how long after start idle memory is read
+#   BENCH_BEFORE_BIN=… BENCH_BEFORE_DEB=…   an earlier release build of the app, launched in the
+#                                    same rounds, for a before/after table from one run
 # Needs Xvfb, dbus-run-session and gnome-keyring (scripts/setup.sh test installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,6 +108,16 @@ def name(pid):
     except OSError:
         return "?"
 
+CLK = os.sysconf("SC_CLK_TCK")
+
+def cpu_ms(pid):
+    """User + system CPU time the process has used so far, ms."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / CLK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
 def launch(binary, seed=None):
     """Spawn → the ui-ready line (ms), then the summed PSS of the process tree SETTLE s after spawn.
     `seed`: a data folder copied in first (the app's is $XDG_DATA_HOME/com.flowdesk.desk)."""
@@ -120,7 +132,7 @@ def launch(binary, seed=None):
     t0 = time.monotonic()
     p = subprocess.Popen([binary], env=e, stdout=out, stderr=subprocess.PIPE, start_new_session=True)
     os.set_blocking(p.stderr.fileno(), False)
-    ready, buf, in_app = None, b"", None
+    ready, buf, in_app, web_cpu, tree_cpu = None, b"", None, None, None
     while time.monotonic() - t0 < SETTLE:
         chunk = p.stderr.read() or b""
         buf += chunk
@@ -128,6 +140,10 @@ def launch(binary, seed=None):
             ready = (time.monotonic() - t0) * 1000
             line = buf.split(b"flowdesk: ui-ready", 1)[1].split(b"\n", 1)[0]
             in_app = float(line.strip() or 0)
+            # CPU spent until then: WebKit's web process (parse, script, layout, paint), and the tree.
+            at_ready = tree(p.pid)
+            web_cpu = sum(cpu_ms(q) for q in at_ready if name(q).startswith("WebKitWebProc"))
+            tree_cpu = sum(cpu_ms(q) for q in at_ready)
         if p.poll() is not None:
             break
         time.sleep(0.002)
@@ -152,7 +168,8 @@ def launch(binary, seed=None):
     if ready is None:
         log(f"  {binary}: no ui-ready line within {SETTLE}s; stderr: {buf[-2000:].decode(errors='replace')}")
     shutil.rmtree(home, ignore_errors=True)
-    return {"ready_ms": ready, "ready_in_app_ms": in_app, "pss_mb": pss / 1024, "processes": names}
+    return {"ready_ms": ready, "ready_in_app_ms": in_app, "web_cpu_ms_at_ready": web_cpu,
+            "tree_cpu_ms_at_ready": tree_cpu, "pss_mb": pss / 1024, "processes": names}
 
 def harness(*args):
     r = subprocess.run([env["BENCH_HARNESS"], *args], stdout=subprocess.PIPE, check=True, env=dict(env, FLOWDESK_LOG="warn"))
@@ -160,12 +177,17 @@ def harness(*args):
 
 load_start = open("/proc/loadavg").read().split()[:3]
 samples = {"app": [], "baseline": []}
-log(f"=== launches: {N} × (app, baseline), idle memory read {SETTLE:g}s after spawn")
+rounds = [("app", "BENCH_APP_BIN"), ("baseline", "BENCH_BASE_BIN")]
+if env.get("BENCH_BEFORE_BIN"):
+    samples["before"] = []
+    rounds.insert(1, ("before", "BENCH_BEFORE_BIN"))
+log(f"=== launches: {N} × ({', '.join(k for k, _ in rounds)}), idle memory read {SETTLE:g}s after spawn")
 for i in range(N):
-    for key, var in (("app", "BENCH_APP_BIN"), ("baseline", "BENCH_BASE_BIN")):
+    for key, var in rounds:
         s = launch(env[var])
         samples[key].append(s)
-        log(f"  {key:8} #{i + 1}: ready {s['ready_ms'] and round(s['ready_ms'])} ms, PSS {s['pss_mb']:.1f} MB ({len(s['processes'])} processes)")
+        log(f"  {key:8} #{i + 1}: ready {s['ready_ms'] and round(s['ready_ms'])} ms (web process CPU "
+            f"{s['web_cpu_ms_at_ready'] and round(s['web_cpu_ms_at_ready'])} ms), PSS {s['pss_mb']:.1f} MB ({len(s['processes'])} processes)")
 
 log(f"=== create latency: {N} × 200 creates")
 creates = []
@@ -220,16 +242,20 @@ rows = []
 app_size = os.path.getsize(env["BENCH_APP_DEB"]) / 2**20
 base_size = os.path.getsize(env["BENCH_BASE_DEB"]) / 2**20
 rows.append(("Installer (.deb), MiB", f"**{app_size:.2f}**", f"**{base_size:.2f}**",
-             f"{app_size / base_size:.2f}×", "≤ 1.5×", verdict(app_size / base_size <= 1.5)))
+             f"{app_size / base_size:.2f}×", "≤ 4.5 MiB", verdict(app_size <= 4.5)))
 a, am = mmm([s["pss_mb"] for s in samples["app"]], "{:.0f}")
 b, bm = mmm([s["pss_mb"] for s in samples["baseline"]], "{:.0f}")
 rows.append((f"Idle memory, summed PSS of the process tree {SETTLE:g} s after start, MB", a, b,
-             f"{am / bm:.2f}×", "≤ 1.2×", verdict(am / bm <= 1.2)))
+             f"{am / bm:.2f}×", "≤ 1.12×", verdict(am / bm <= 1.12)))
 a, am = mmm([s["ready_ms"] for s in samples["app"]], "{:.0f}")
 b, bm = mmm([s["ready_ms"] for s in samples["baseline"]], "{:.0f}")
 ratio = am / bm if am and bm else None
 rows.append(("Start to interactive (spawn → first paint of the builder), ms", a, b,
-             f"{ratio:.2f}×" if ratio else "n/a", "≤ 1.2×", verdict(ratio is not None and ratio <= 1.2)))
+             f"{ratio:.2f}×" if ratio else "n/a", "≤ 1.25×", verdict(ratio is not None and ratio <= 1.25)))
+a, am = mmm([s["web_cpu_ms_at_ready"] for s in samples["app"]], "{:.0f}")
+b, bm = mmm([s["web_cpu_ms_at_ready"] for s in samples["baseline"]], "{:.0f}")
+rows.append(("CPU time of WebKit's web process at ui-ready (user + system), ms", a, b,
+             f"{am / bm:.2f}×" if am and bm else "n/a", "report", "–"))
 a, am = mmm([c["command"]["median_ms"] for c in creates], "{:.2f}")
 b, bm = mmm([c["raw_post"]["median_ms"] for c in creates], "{:.2f}")
 rows.append(("Create flow, median of 200 (command path vs raw HTTP POST), ms", a, b,
@@ -278,6 +304,22 @@ md = [f"Flow Desk vs an empty Tauri 2 app ({N} runs each; min / **median** / max
       "| Measure | Flow Desk | Baseline / reference | Ratio | Goal | |", "|---|---|---|---|---|---|"]
 md += ["| " + " | ".join(r) + " |" for r in rows]
 md += [""] + [f"- {d}" for d in detail]
+if "before" in samples:
+    def med(key, field):
+        v = [x[field] for x in samples[key] if x[field] is not None]
+        return statistics.median(v) if v else None
+    before_deb = os.path.getsize(env["BENCH_BEFORE_DEB"]) / 2**20 if env.get("BENCH_BEFORE_DEB") else None
+    md += ["", f"Before ({env.get('BENCH_BEFORE_NAME', 'BENCH_BEFORE_BIN')}) and after, launched in the same rounds "
+           f"(medians; ratio to the baseline in brackets)", "",
+           "| Measure | Before | After | Baseline |", "|---|---|---|---|"]
+    if before_deb:
+        md.append(f"| .deb, MiB | {before_deb:.2f} ({before_deb / base_size:.2f}×) | {app_size:.2f} ({app_size / base_size:.2f}×) | {base_size:.2f} |")
+    for label, field, fmt in (("Start to interactive, ms", "ready_ms", "{:.0f}"),
+                              ("Web process CPU at ui-ready, ms", "web_cpu_ms_at_ready", "{:.0f}"),
+                              ("Idle memory (PSS of the tree), MB", "pss_mb", "{:.0f}")):
+        bv, av, basev = med("before", field), med("app", field), med("baseline", field)
+        cell = lambda v: "n/a" if v is None or not basev else f"{fmt.format(v)} ({v / basev:.2f}×)"
+        md.append(f"| {label} | {cell(bv)} | {cell(av)} | {fmt.format(basev) if basev else 'n/a'} |")
 text = "\n".join(md) + "\n"
 open(os.path.join(OUT, "results.md"), "w").write(text)
 json.dump({"n": N, "settle_secs": SETTLE, "deb_bytes": {"app": os.path.getsize(env["BENCH_APP_DEB"]),
