@@ -80,6 +80,8 @@ pub async fn core_with(g: &Global, local: LocalMode) -> Result<Core, CliError> {
     let mut options =
         CoreOptions::new(CoreOptions::default_data_dir()?, Credentials::keychain(), Arc::new(confirmer));
     options.local = local;
+    // Asked when a verb needs a key (or shows the environments), not by every verb.
+    options.check_keychain_at_start = false;
     options.request_timeout = Duration::from_secs(g.timeout.max(1));
     let t = std::time::Instant::now();
     let core = Core::start(options).await?;

@@ -44,6 +44,10 @@ pub struct CoreOptions {
     pub local: LocalMode,
     /// How long each Dots request may take.
     pub request_timeout: Duration,
+    /// Ask the keychain whether it answers while starting (the app shows the answer at once);
+    /// otherwise when first asked (a CLI verb on `local` needs no key: the round trip over
+    /// D-Bus was most of its start).
+    pub check_keychain_at_start: bool,
 }
 
 impl CoreOptions {
@@ -54,6 +58,7 @@ impl CoreOptions {
             confirmer,
             local: LocalMode::Connect,
             request_timeout: Duration::from_secs(20),
+            check_keychain_at_start: true,
         }
     }
 
@@ -71,7 +76,8 @@ pub struct Inner {
     settings_file: SettingsFile,
     settings: Synced<Settings>,
     credentials: Credentials,
-    keychain: Mutex<KeychainStatus>,
+    /// None until checked (see `CoreOptions::check_keychain_at_start`).
+    keychain: Mutex<Option<KeychainStatus>>,
     pub(crate) notice: Option<String>,
     pub(crate) local: Local,
     clients: Mutex<HashMap<String, DotsClient>>,
@@ -113,7 +119,7 @@ impl Core {
     /// aside and reported once), checks the keychain (unavailable is reported, never worked
     /// around), reaches the local sandbox, and starts the watch scheduler.
     pub async fn start(options: CoreOptions) -> CoreResult<Core> {
-        let CoreOptions { data_dir, credentials, confirmer, local, request_timeout } = options;
+        let CoreOptions { data_dir, credentials, confirmer, local, request_timeout, check_keychain_at_start } = options;
         let dir = data_dir.clone();
         // The data files and the local sandbox's state load side by side: after a year of
         // use each takes a good part of a second, and the first paint waits for both.
@@ -125,13 +131,7 @@ impl Core {
             let parts = load_data(&dir).map(|p| (p, stamps));
             crate::timings::phase("core_data_files", t);
             let t = std::time::Instant::now();
-            let keychain = match credentials.check_available() {
-                Ok(()) => KeychainStatus { available: true, message: None },
-                Err(e) => {
-                    tracing::warn!(error = %e, "keychain unavailable");
-                    KeychainStatus { available: false, message: Some(e.to_string()) }
-                }
-            };
+            let keychain = check_keychain_at_start.then(|| check_keychain(&credentials));
             crate::timings::phase("core_keychain_check", t);
             (parts.map(|p| (p, keychain)), credentials)
         });
@@ -353,7 +353,7 @@ impl Core {
     }
 
     pub(crate) fn keychain_status(&self) -> KeychainStatus {
-        lock(&self.keychain).clone()
+        lock(&self.keychain).get_or_insert_with(|| check_keychain(&self.credentials)).clone()
     }
 
     /// After a keychain operation: what it taught us about the keychain.
@@ -363,7 +363,7 @@ impl Core {
             Err(e) if e.is_keychain_failure() => KeychainStatus { available: false, message: Some(e.message.clone()) },
             Err(_) => return,
         };
-        *lock(&self.keychain) = status;
+        *lock(&self.keychain) = Some(status);
     }
 
     /// Production is confirmed by the person through the shell's confirmer, or the action
@@ -478,6 +478,17 @@ struct Loaded {
     templates: Templates,
     ledger: Ledger,
     notices: Vec<String>,
+}
+
+/// Whether the keychain answers; unavailable is reported, never worked around.
+fn check_keychain(credentials: &Credentials) -> KeychainStatus {
+    match credentials.check_available() {
+        Ok(()) => KeychainStatus { available: true, message: None },
+        Err(e) => {
+            tracing::warn!(error = %e, "keychain unavailable");
+            KeychainStatus { available: false, message: Some(e.to_string()) }
+        }
+    }
 }
 
 fn load_data(dir: &Path) -> CoreResult<Loaded> {
