@@ -219,6 +219,7 @@ if env.get("BENCH_WATCH", "1") != "0":
     log(f"  {watch}")
 
 sys.path.insert(0, env["BENCH_SCRIPTS"])
+sys.dont_write_bytecode = True  # no __pycache__ left in scripts/
 import bench_year
 year = cli = None
 if env.get("BENCH_YEAR", "1") != "0":
