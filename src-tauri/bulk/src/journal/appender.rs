@@ -169,6 +169,8 @@ fn write_loop(
     syncs: &AtomicUsize,
 ) {
     let mut buf = Vec::new();
+    // Written since the last fsync: only then does closing need one.
+    let mut unsynced = false;
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         group.extend(rx.try_iter());
@@ -180,9 +182,11 @@ fn write_loop(
         }
         if failed.get().is_none() {
             let mut written = file.write_all(&buf);
-            if durable && written.is_ok() {
+            unsynced |= !buf.is_empty();
+            if durable && unsynced && written.is_ok() {
                 written = file.sync_data();
                 syncs.fetch_add(1, Ordering::Relaxed);
+                unsynced = false;
             }
             if let Err(e) = written {
                 let _ = failed.set(Failure::of(&e));
@@ -201,7 +205,7 @@ fn write_loop(
             }
         }
     }
-    if failed.get().is_none() {
+    if unsynced && failed.get().is_none() {
         let _ = file.sync_data();
     }
 }
