@@ -141,14 +141,23 @@ pub async fn start_core(data_dir: std::path::PathBuf, credentials: Credentials, 
     Core::start(options).await
 }
 
+/// Logs to `writer`, filtered by the environment variable `var` as tracing-subscriber's
+/// `Targets` reads it ("warn", "info,flowdesk_core=debug"); unset, empty or unreadable, the
+/// `default` level. (`Targets` instead of `EnvFilter`: no regex engine in the app.)
+pub fn init_logs<W>(var: &str, default: tracing::Level, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use tracing_subscriber::{filter::Targets, prelude::*};
+    let filter = std::env::var(var).ok().filter(|v| !v.trim().is_empty()).and_then(|v| v.parse::<Targets>().ok());
+    let filter = filter.unwrap_or_else(|| Targets::new().with_default(default));
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(writer)).with(filter).init();
+}
+
 pub fn run() {
     startup::mark();
     rendering::prefer_cpu_rendering_without_gpu();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    init_logs("FLOWDESK_LOG", tracing::Level::INFO, std::io::stdout);
     // First, so a second launch hands over to the first window before anything starts.
     // Without a session bus it lets this one run (it cannot find the other).
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

@@ -23,6 +23,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use flowdesk_core::LocalMode;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::prelude::*;
 
 use crate::error::CliError;
 
@@ -153,12 +155,17 @@ enum SandboxAction {
 fn main() -> ExitCode {
     let t = std::time::Instant::now();
     let cli = Cli::parse();
-    let filter = if cli.global.verbose { "info" } else { "off" };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()),
-        )
+    // RUST_LOG as tracing-subscriber's `Targets` reads it ("debug", "warn,flowdesk_core=debug");
+    // unset, empty or unreadable: info with --verbose, nothing without.
+    let default = if cli.global.verbose { LevelFilter::INFO } else { LevelFilter::OFF };
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| v.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(default));
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
         .init();
     flowdesk_core::timings::phase("args_and_logging", t);
     let t = std::time::Instant::now();

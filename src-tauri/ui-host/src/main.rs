@@ -29,10 +29,7 @@ fn credentials() -> flowdesk_settings::Credentials {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FLOWDESK_LOG").unwrap_or_else(|_| "error".into()))
-        .init();
+    flow_desk_lib::init_logs("FLOWDESK_LOG", tracing::Level::ERROR, std::io::stderr);
     let data_dir = std::env::args_os().nth(1).map(PathBuf::from).expect("usage: flowdesk-ui-host <data folder> (token on stdin)");
     let mut token = String::new();
     std::io::stdin().lock().read_line(&mut token).expect("the token on stdin");
