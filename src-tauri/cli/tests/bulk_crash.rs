@@ -4,13 +4,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
-use flowdesk_dots::{DotsClient, ListParams};
 use flowdesk_sandbox::home::SandboxHome;
 
 const ROWS: usize = 10_000;
@@ -26,32 +24,6 @@ async fn memory_sandbox(s: &Scratch) -> TestSandbox {
         .await
         .unwrap();
     TestSandbox { guard }
-}
-
-/// Flows of this batch by row, from the sandbox's listing.
-async fn flows_per_row(c: &DotsClient, batch: &str) -> BTreeMap<u64, usize> {
-    let mut out = BTreeMap::new();
-    let mut params = ListParams {
-        limit: Some(100),
-        ..Default::default()
-    };
-    loop {
-        let page = c.list_flows(&params).await.unwrap();
-        for f in &page.data {
-            let meta = f.metadata_value().unwrap_or_default();
-            if meta["flowdesk_batch"].as_str() == Some(batch) {
-                let row = meta["flowdesk_row"]
-                    .as_u64()
-                    .expect("a batch flow carries its row");
-                *out.entry(row).or_insert(0) += 1;
-            }
-        }
-        if !page.has_more {
-            break;
-        }
-        params.starting_after = page.data.last().map(|f| f.id.clone());
-    }
-    out
 }
 
 /// The batch's journal in the data folder, once the run has made it.
@@ -128,7 +100,7 @@ async fn bulk_killed_mid_ten_thousand_rows_then_resumed_makes_one_flow_per_row()
     let out = run(c).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
 
-    let per_row = flows_per_row(&client(&sb), &batch).await;
+    let per_row = flows_per_row(&client(&sb), Some(batch.as_str())).await;
     let duplicates: usize = per_row.values().map(|n| n - 1).sum();
     let lost = (1..=ROWS as u64)
         .filter(|r| !per_row.contains_key(r))

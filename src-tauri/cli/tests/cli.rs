@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::*;
 
-use flowdesk_dots::{FlowRequest, ListParams, Step, StepName};
+use flowdesk_dots::{FlowRequest, Step, StepName};
 use flowdesk_sandbox::home::SandboxHome;
 use flowdesk_sandbox::{Fault, FaultSpec, FaultWhen, SandboxHandle};
 
@@ -316,34 +316,6 @@ fn bulk_cmd(s: &Scratch, sb: &SandboxHandle, csv: &Path, template: &Path) -> Com
     c
 }
 
-/// Flows of the environment by `metadata.flowdesk_row` (any batch).
-async fn flows_per_row(sb: &TestSandbox) -> std::collections::BTreeMap<u64, usize> {
-    let c = client(sb);
-    let mut out = std::collections::BTreeMap::new();
-    let mut params = ListParams {
-        limit: Some(100),
-        ..Default::default()
-    };
-    loop {
-        let page = c.list_flows(&params).await.unwrap();
-        for f in &page.data {
-            if let Some(row) = f
-                .metadata
-                .as_ref()
-                .and_then(|m| m.get("flowdesk_row"))
-                .and_then(|r| r.as_u64())
-            {
-                *out.entry(row).or_insert(0) += 1;
-            }
-        }
-        if !page.has_more {
-            break;
-        }
-        params.starting_after = page.data.last().map(|f| f.id.clone());
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_writes_links_and_mail_merge() {
     let s = Scratch::new();
@@ -485,7 +457,7 @@ async fn bulk_killed_mid_run_then_resumed_makes_exactly_one_flow_per_row() {
     c.args(["bulk", "--resume", &batch_id, "--settle-ms", "50", "-o"]).arg(s.path("links.csv"));
     let out = run(c).await;
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let per_row = flows_per_row(&sb).await;
+    let per_row = flows_per_row(&client(&sb), None).await;
     let duplicates: usize = per_row.values().map(|n| n - 1).sum();
     let lost = (1..=rows as u64)
         .filter(|r| !per_row.contains_key(r))

@@ -3,10 +3,11 @@
 //! small output helpers.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use flowdesk_dots::{ClientConfig, DotsClient};
+use flowdesk_dots::{ClientConfig, DotsClient, ListParams};
 use flowdesk_sandbox::home::{HostGuard, Hosted, SandboxHome};
 use flowdesk_sandbox::SandboxHandle;
 
@@ -103,3 +104,26 @@ pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
+/// Flows by `metadata.flowdesk_row`, from the sandbox's own listing (only `batch`'s when
+/// given): a row counted twice is a duplicate, a row missing is lost.
+pub async fn flows_per_row(c: &DotsClient, batch: Option<&str>) -> BTreeMap<u64, usize> {
+    let mut out = BTreeMap::new();
+    let mut params = ListParams { limit: Some(100), ..Default::default() };
+    loop {
+        let page = c.list_flows(&params).await.unwrap();
+        for f in &page.data {
+            let meta = f.metadata_value().unwrap_or_default();
+            if batch.is_some_and(|b| meta["flowdesk_batch"].as_str() != Some(b)) {
+                continue;
+            }
+            if let Some(row) = meta["flowdesk_row"].as_u64() {
+                *out.entry(row).or_insert(0) += 1;
+            }
+        }
+        if !page.has_more {
+            break;
+        }
+        params.starting_after = page.data.last().map(|f| f.id.clone());
+    }
+    out
+}
