@@ -72,21 +72,28 @@ impl Core {
             Some(reader) => Arc::new(InProcess { reader, links: true }),
             None => Arc::new(PayoutLinkSource(self.client(env.id()).await?)),
         };
-        crate::service::lock(&self.watched_links).insert(id.clone());
+        // Counted, so a link watched again while its last watch's final event is still on
+        // its way stays a link (the scheduler trims ids, so the count is kept trimmed too).
+        *crate::service::lock(&self.watched_links).entry(id.trim().to_string()).or_insert(0) += 1;
         self.watcher.watch_now(id, source);
         Ok(())
     }
 
     /// The scheduler's event as listeners see it: a watched payout link's as a
-    /// [`PayoutLinkEvent`], a flow's as it is. A link's last event forgets the link.
+    /// [`PayoutLinkEvent`], a flow's as it is. A watch's last event (done or stopped) ends
+    /// one watch of the link; the link is forgotten with its last watch.
     fn typed(&self, event: WatchEvent) -> CoreEvent {
         let mut links = crate::service::lock(&self.watched_links);
-        if !links.contains(event.id()) {
+        let Some(watches) = links.get_mut(event.id()) else {
             return CoreEvent::Watch(event);
-        }
+        };
         if matches!(event, WatchEvent::Done { .. } | WatchEvent::Stopped { .. }) {
-            links.remove(event.id());
+            *watches -= 1;
+            if *watches == 0 {
+                links.remove(event.id());
+            }
         }
+        drop(links);
         match PayoutLinkEvent::from_watch(event) {
             Ok(link_event) => CoreEvent::PayoutLink(link_event),
             Err(event) => CoreEvent::Watch(event),

@@ -90,8 +90,9 @@ pub struct Inner {
     /// When this process last read the money intents and limits (another may have written).
     money_stamps: Mutex<(Option<Stamp>, Option<Stamp>)>,
     pub(crate) watcher: WatchHandle,
-    /// The ids the watcher reads as payout links (their events go out as links).
-    pub(crate) watched_links: Mutex<std::collections::HashSet<String>>,
+    /// The ids the watcher reads as payout links (their events go out as links), with how
+    /// many watches of each have not ended yet.
+    pub(crate) watched_links: Mutex<HashMap<String, usize>>,
     pub(crate) ledger: Ledger,
     pub(crate) events: broadcast::Sender<CoreEvent>,
     confirmer: Arc<dyn Confirmer>,
