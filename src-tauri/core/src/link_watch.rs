@@ -157,15 +157,6 @@ impl PayoutLinkEvent {
             }
         })
     }
-
-    pub fn id(&self) -> &str {
-        match self {
-            PayoutLinkEvent::Updated { id, .. }
-            | PayoutLinkEvent::Done { id, .. }
-            | PayoutLinkEvent::Failed { id, .. }
-            | PayoutLinkEvent::Stopped { id, .. } => id,
-        }
-    }
 }
 
 /// Remembers each flow's progress in History, then passes the event on (a payout link's
